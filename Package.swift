@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "RNNDynamics",
+    products: [
+        .library(name: "RNNDynamics", targets: ["RNNDynamics"]),
+        .executable(name: "rnndyn", targets: ["rnndyn"]),
+        .executable(name: "rnndyn-bench", targets: ["rnndyn-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLapacke", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+        .target(
+            name: "Linalg",
+            dependencies: ["COpenBLAS", "CLapacke", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "Networks", dependencies: ["Linalg"]),
+        .target(name: "Tasks", dependencies: ["Linalg"]),
+        .target(name: "Training", dependencies: ["Linalg", "Networks"]),
+        .target(
+            name: "Report",
+            dependencies: ["Linalg", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "RNNDynamics", dependencies: ["Linalg", "Networks", "Tasks", "Training", "Report"]),
+        .executableTarget(
+            name: "rnndyn",
+            dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "rnndyn-bench", dependencies: ["RNNDynamics"], path: "bench/Sources/rnndyn-bench"),
+        .testTarget(
+            name: "RNNDynamicsTests",
+            dependencies: ["RNNDynamics", .product(name: "Numerics", package: "swift-numerics")]),
+    ]
+)

@@ -1,0 +1,5 @@
+@_exported import Linalg
+@_exported import Networks
+@_exported import Tasks
+@_exported import Training
+@_exported import Report

@@ -1,0 +1,2 @@
+import RNNDynamics
+print("rnndyn")
