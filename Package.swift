@@ -19,8 +19,8 @@ let package = Package(
         .target(
             name: "Linalg",
             dependencies: ["COpenBLAS", "CLapacke", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Networks", dependencies: ["Linalg"]),
-        .target(name: "Tasks", dependencies: ["Linalg"]),
+        .target(name: "Networks", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "Tasks", dependencies: ["Linalg", "Networks"]),
         .target(name: "Training", dependencies: ["Linalg", "Networks"]),
         .target(
             name: "Report",

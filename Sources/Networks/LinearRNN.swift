@@ -1,0 +1,216 @@
+import Linalg
+
+/// Which outputs a recurrent network is trained on.
+public enum OutputMode: String, Sendable, Codable, CaseIterable {
+    /// One readout after the last input: `ŷ = W_y h_{T+1}` (Proca et al. main text).
+    case final
+    /// A readout after every input: `ŷ_t = W_y h_{t+1}`, t = 1…T (Proca et al. App. M).
+    case autoregressive
+}
+
+/// A linear recurrent network without biases: `h_1 = 0`, `h_{t+1} = W_h h_t + W_x x_t`.
+///
+/// Shapes: `W_x` is `N_h × N_x`, `W_h` is `N_h × N_h`, `W_y` is `N_y × N_h`. The input at step i reaches the
+/// final output through `W_h` exactly `T − i` times. Losses follow `LossConvention`.
+public struct LinearRNN: DifferentiableModel, Equatable {
+    /// Input weights `W_x` (`N_h × N_x`).
+    public var wx: Matrix
+    /// Recurrent weights `W_h` (`N_h × N_h`).
+    public var wh: Matrix
+    /// Output weights `W_y` (`N_y × N_h`).
+    public var wy: Matrix
+    /// Final-output or autoregressive readout.
+    public var outputMode: OutputMode
+
+    /// A network with the given weights; shapes are checked.
+    public init(wx: Matrix, wh: Matrix, wy: Matrix, outputMode: OutputMode = .final) {
+        precondition(wh.isSquare, "W_h must be square, got \(wh.shape)")
+        precondition(wx.rows == wh.rows, "W_x has \(wx.rows) rows but W_h is \(wh.rows)×\(wh.rows)")
+        precondition(wy.cols == wh.rows, "W_y has \(wy.cols) columns but W_h is \(wh.rows)×\(wh.rows)")
+        self.wx = wx
+        self.wh = wh
+        self.wy = wy
+        self.outputMode = outputMode
+    }
+
+    /// Hidden width N_h.
+    public var hiddenDimension: Int { wh.rows }
+    /// Input width N_x.
+    public var inputDimension: Int { wx.cols }
+    /// Output width N_y.
+    public var outputDimension: Int { wy.rows }
+
+    public static let parameterNames = ["Wx", "Wh", "Wy"]
+    public var parameters: [Matrix] { [wx, wh, wy] }
+
+    public mutating func setParameters(_ blocks: [Matrix]) {
+        precondition(blocks.count == 3, "LinearRNN has 3 parameter blocks")
+        precondition(blocks[0].shape == wx.shape && blocks[1].shape == wh.shape && blocks[2].shape == wy.shape,
+                     "parameter shapes differ")
+        wx = blocks[0]; wh = blocks[1]; wy = blocks[2]
+    }
+
+    public func forEachParameter(_ body: (Int, Matrix) -> Void) { body(0, wx); body(1, wh); body(2, wy) }
+
+    public mutating func updateParameters(_ update: (Int, inout Matrix) -> Void) {
+        update(0, &wx); update(1, &wh); update(2, &wy)
+    }
+
+    /// Effective map of lag k: `W_y W_h^k W_x` (the input k steps before the readout).
+    public func lagMap(_ k: Int) -> Matrix { wy * (wh.power(k) * wx) }
+
+    // MARK: Forward
+
+    /// Hidden states `h_2 … h_{T+1}` as an `N_h × (T·P)` matrix (block t holds `h_{t+1}`).
+    public func hiddenStates(_ batch: SequenceBatch) -> Matrix {
+        var ws = makeWorkspace(for: batch)
+        forward(batch, &ws)
+        return ws.states
+    }
+
+    /// Network outputs: `N_y × P` (final) or `N_y × (T·P)` (autoregressive).
+    public func outputs(_ batch: SequenceBatch) -> Matrix {
+        let h = hiddenStates(batch)
+        switch outputMode {
+        case .final: return wy * h.columns(((batch.timeSteps - 1) * batch.samples)..<(batch.timeSteps * batch.samples))
+        case .autoregressive: return wy * h
+        }
+    }
+
+    /// The loss `L` of `LossConvention` on `batch`.
+    public func loss(_ batch: SequenceBatch) -> Double {
+        var ws = makeWorkspace(for: batch)
+        return lossAndGradient(batch, workspace: &ws)
+    }
+
+    // MARK: Workspace and BPTT
+
+    /// Preallocated activations, residuals and gradients for one batch shape.
+    public struct Workspace: Sendable {
+        /// Hidden states, `N_h × (T·P)`; block t holds `h_{t+1}`.
+        public var states: Matrix
+        /// Adjoints `∂L/∂h_{t+1}`, `N_h × (T·P)`.
+        public var adjoints: Matrix
+        /// Output residuals `(ŷ − y)/P`, `N_y × P` or `N_y × (T·P)`.
+        public var residuals: Matrix
+        /// Gradient blocks `[∂L/∂W_x, ∂L/∂W_h, ∂L/∂W_y]`.
+        public var gradients: [Matrix]
+        /// Largest |h| in the last forward pass.
+        public var maxAbsState: Double = 0
+    }
+
+    public func makeWorkspace(for batch: SequenceBatch) -> Workspace {
+        let n = hiddenDimension, cols = batch.timeSteps * batch.samples
+        let outCols = outputMode == .final ? batch.samples : cols
+        return Workspace(states: Matrix(rows: n, cols: cols), adjoints: Matrix(rows: n, cols: cols),
+                         residuals: Matrix(rows: outputDimension, cols: outCols),
+                         gradients: [Matrix(rows: wx.rows, cols: wx.cols), Matrix(rows: n, cols: n),
+                                     Matrix(rows: wy.rows, cols: wy.cols)])
+    }
+
+    public func gradients(in workspace: Workspace) -> [Matrix] { workspace.gradients }
+
+    public func withGradients<R>(in workspace: inout Workspace, _ body: (inout [Matrix]) -> R) -> R {
+        body(&workspace.gradients)
+    }
+
+    public func maxAbsState(in workspace: Workspace) -> Double { workspace.maxAbsState }
+
+    private func checkShapes(_ batch: SequenceBatch) {
+        precondition(batch.inputDimension == inputDimension,
+                     "batch inputs have N_x = \(batch.inputDimension), network expects \(inputDimension)")
+        precondition(batch.outputDimension == outputDimension,
+                     "batch targets have N_y = \(batch.outputDimension), network expects \(outputDimension)")
+        let expected = outputMode == .final ? batch.samples : batch.timeSteps * batch.samples
+        precondition(batch.targets.cols == expected,
+                     "\(outputMode.rawValue) output needs targets with \(expected) columns, got \(batch.targets.cols)")
+    }
+
+    /// Forward pass into `ws.states`: one GEMM for the input projection of all time steps, then one
+    /// `N_h × N_h × P` GEMM per step for the recurrence.
+    private func forward(_ batch: SequenceBatch, _ ws: inout Workspace) {
+        checkShapes(batch)
+        let n = hiddenDimension, p = batch.samples, T = batch.timeSteps
+        BLAS.gemm(wx, batch.inputs, into: &ws.states)
+        wh.storage.withUnsafeBufferPointer { whp in
+            ws.states.storage.withUnsafeMutableBufferPointer { h in
+                let base = h.baseAddress!
+                for t in 1..<max(T, 1) {
+                    BLAS.gemm(.none, .none, m: n, n: p, k: n, alpha: 1, a: whp.baseAddress!, lda: n,
+                              b: base + (t - 1) * p * n, ldb: n, beta: 1, c: base + t * p * n, ldc: n)
+                }
+            }
+        }
+        var m = 0.0
+        for v in ws.states.storage { let a = abs(v); if !(a <= m) { m = a } }  // NaN propagates
+        ws.maxAbsState = m
+    }
+
+    /// Exact BPTT: loss and all three gradients, with every time-batched product as a single GEMM.
+    public func lossAndGradient(_ batch: SequenceBatch, workspace ws: inout Workspace) -> Double {
+        forward(batch, &ws)
+        let n = hiddenDimension, ny = outputDimension, nx = inputDimension
+        let p = batch.samples, T = batch.timeSteps
+        let outOffset = outputMode == .final ? (T - 1) * p : 0
+        let outCols = ws.residuals.cols
+        // Residuals r = W_y H − Y (over the readout columns), then scaled by 1/P.
+        ws.residuals.storage.withUnsafeMutableBufferPointer { r in
+            batch.targets.storage.withUnsafeBufferPointer { y in r.baseAddress!.update(from: y.baseAddress!, count: y.count) }
+        }
+        wy.storage.withUnsafeBufferPointer { wyp in
+            ws.states.storage.withUnsafeBufferPointer { h in
+                ws.residuals.storage.withUnsafeMutableBufferPointer { r in
+                    BLAS.gemm(.none, .none, m: ny, n: outCols, k: n, alpha: 1, a: wyp.baseAddress!, lda: ny,
+                              b: h.baseAddress! + outOffset * n, ldb: n, beta: -1, c: r.baseAddress!, ldc: ny)
+                }
+            }
+        }
+        let squared = BLAS.dot(ws.residuals.storage, ws.residuals.storage)
+        let loss = 0.5 * squared / Double(p)
+        let invP = 1 / Double(p)
+        ws.residuals.storage.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i] *= invP } }
+
+        wy.storage.withUnsafeBufferPointer { wyp in
+        wh.storage.withUnsafeBufferPointer { whp in
+        ws.states.storage.withUnsafeBufferPointer { hp in
+        ws.residuals.storage.withUnsafeBufferPointer { rp in
+        ws.adjoints.storage.withUnsafeMutableBufferPointer { dp in
+            let h = hp.baseAddress!, r = rp.baseAddress!, d = dp.baseAddress!
+            // Adjoints: D_T = W_yᵀ r_T (+ W_yᵀ r_t for every t when autoregressive), D_t += W_hᵀ D_{t+1}.
+            switch outputMode {
+            case .final:
+                BLAS.gemm(.transpose, .none, m: n, n: p, k: ny, alpha: 1, a: wyp.baseAddress!, lda: ny,
+                          b: r, ldb: ny, beta: 0, c: d + (T - 1) * p * n, ldc: n)
+                for t in stride(from: T - 2, through: 0, by: -1) {
+                    BLAS.gemm(.transpose, .none, m: n, n: p, k: n, alpha: 1, a: whp.baseAddress!, lda: n,
+                              b: d + (t + 1) * p * n, ldb: n, beta: 0, c: d + t * p * n, ldc: n)
+                }
+            case .autoregressive:
+                BLAS.gemm(.transpose, .none, m: n, n: T * p, k: ny, alpha: 1, a: wyp.baseAddress!, lda: ny,
+                          b: r, ldb: ny, beta: 0, c: d, ldc: n)
+                for t in stride(from: T - 2, through: 0, by: -1) {
+                    BLAS.gemm(.transpose, .none, m: n, n: p, k: n, alpha: 1, a: whp.baseAddress!, lda: n,
+                              b: d + (t + 1) * p * n, ldb: n, beta: 1, c: d + t * p * n, ldc: n)
+                }
+            }
+            ws.gradients[0].storage.withUnsafeMutableBufferPointer { gx in
+                batch.inputs.storage.withUnsafeBufferPointer { xp in
+                    // ∂L/∂W_x = Σ_t D_t x_tᵀ : one GEMM over all T·P columns.
+                    BLAS.gemm(.none, .transpose, m: n, n: nx, k: T * p, alpha: 1, a: d, lda: n,
+                              b: xp.baseAddress!, ldb: nx, beta: 0, c: gx.baseAddress!, ldc: n)
+                }
+            }
+            ws.gradients[1].storage.withUnsafeMutableBufferPointer { gh in
+                // ∂L/∂W_h = Σ_{t≥2} D_t h_tᵀ (h_1 = 0): one GEMM over (T−1)·P columns.
+                BLAS.gemm(.none, .transpose, m: n, n: n, k: (T - 1) * p, alpha: 1, a: d + p * n, lda: n,
+                          b: h, ldb: n, beta: 0, c: gh.baseAddress!, ldc: n)
+            }
+            ws.gradients[2].storage.withUnsafeMutableBufferPointer { gy in
+                // ∂L/∂W_y = Σ_t r_t h_{t+1}ᵀ over the readout columns.
+                BLAS.gemm(.none, .transpose, m: ny, n: n, k: outCols, alpha: 1, a: r, lda: ny,
+                          b: h + outOffset * n, ldb: n, beta: 0, c: gy.baseAddress!, ldc: ny)
+            }
+        }}}}}
+        return loss
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Linalg
+import Networks
+import Report
+import Tasks
+import Training
+
+/// What a finished `rnndyn train` produced, ready to be written to a run directory.
+public struct TrainOutcome {
+    /// Arrays for `results.npz`, in write order (keys documented in `TrainJob`).
+    public var arrays: [(name: String, array: NumpyArray)]
+    /// Per-step loss table for `metrics.csv`.
+    public var metrics: CSVWriter
+    /// Resolved configuration plus provenance and the stop reason, for `config.json`.
+    public var config: [String: Any]
+    /// Why training ended.
+    public var stop: StopReason
+    /// Human-readable summary lines.
+    public var summary: [String]
+}
+
+/// Runs one training job from a `TrainSpec`: loads or generates data, initialises, trains, and collects outputs.
+///
+/// `results.npz` keys:
+/// - `loss` `[S+1]` loss (with penalties) before each update and after the last (S = steps run);
+/// - `record_step` `[R]` int64 snapshot steps (log-spaced, always 0 and the last), `record_loss` `[R]`;
+/// - one final weight matrix per block (`Wx`, `Wh`, `Wy` or `W1`, `W2`; 2-D, Fortran order) and its history
+///   `<block>_history` `[R, rows, cols]`;
+/// - linear RNNs: `eig_Wh_real`, `eig_Wh_imag` `[R, N_h]`, eigenvalues of W_h by descending modulus;
+/// - singular-value tasks: `task_singular_values` `[modes, T]`, `task_Uy`, `task_Vx`, and for aligned inits
+///   `basis_R` and the task-basis modes `modes_a`, `modes_b`, `modes_c` `[R, min(N_x, N_h, N_y)]`.
+public enum TrainJob {
+    /// Loads `npz` training data: inputs `[T, N_x, P]` (or `[N_x, P]` for T = 1), targets `[N_y, P]` or `[T, N_y, P]`.
+    public static func loadBatch(path: String, inputs inKey: String, targets outKey: String) throws -> SequenceBatch {
+        let arrays: [String: NumpyArray]
+        do { arrays = try NPZ.readDictionary(from: URL(fileURLWithPath: path)) }
+        catch { throw ConfigError(key: "config.data.path", "cannot read '\(path)': \(error)") }
+        func fetch(_ key: String, _ field: String) throws -> NumpyArray {
+            guard let a = arrays[key] else {
+                throw ConfigError(key: "config.data.\(field)", "no array '\(key)' in \(path) (allowed: \(arrays.keys.sorted().joined(separator: ", ")))")
+            }
+            return a
+        }
+        let x = try fetch(inKey, "inputs"), y = try fetch(outKey, "targets")
+        func values(_ a: NumpyArray, _ key: String, _ field: String) throws -> [Double] {
+            let v: [Double]
+            do { v = try a.doubles(order: .c) } catch {
+                throw ConfigError(key: "config.data.\(field)", "array '\(key)' has dtype \(a.data.dtype.rawValue) (allowed: <f8, <f4, <i8, <i4)")
+            }
+            if let bad = v.firstIndex(where: { !$0.isFinite }) {
+                throw ConfigError(key: "config.data.\(field)", "array '\(key)' has a non-finite value at flat index \(bad) (NaN/Inf not allowed)")
+            }
+            return v
+        }
+        let xs = x.shape.count == 2 ? [1] + x.shape : x.shape
+        guard xs.count == 3, xs.allSatisfy({ $0 > 0 }) else {
+            throw ConfigError(key: "config.data.inputs", "array '\(inKey)' has shape \(x.shape) (allowed: [T, N_x, P] or [N_x, P], all > 0)")
+        }
+        let (T, nx, p) = (xs[0], xs[1], xs[2])
+        let ys: [Int]
+        switch y.shape.count {
+        case 2: ys = [1] + y.shape
+        case 3: ys = y.shape
+        default: throw ConfigError(key: "config.data.targets", "array '\(outKey)' has shape \(y.shape) (allowed: [N_y, P] or [T, N_y, P])")
+        }
+        guard ys[2] == p, ys[1] > 0, ys[0] == 1 || ys[0] == T else {
+            throw ConfigError(key: "config.data.targets", "array '\(outKey)' has shape \(y.shape) but inputs are [T=\(T), N_x=\(nx), P=\(p)] (allowed: [N_y, \(p)] or [\(T), N_y, \(p)])")
+        }
+        let xv = try values(x, inKey, "inputs"), yv = try values(y, outKey, "targets")
+        // C order [t, i, p] → batched column block t.
+        var inputs = Matrix(rows: nx, cols: T * p)
+        for t in 0..<T { for i in 0..<nx { for j in 0..<p { inputs[i, t * p + j] = xv[(t * nx + i) * p + j] } } }
+        let yT = ys[0], ny = ys[1]
+        var targets = Matrix(rows: ny, cols: yT * p)
+        for t in 0..<yT { for i in 0..<ny { for j in 0..<p { targets[i, t * p + j] = yv[(t * ny + i) * p + j] } } }
+        return SequenceBatch(inputs: inputs, targets: targets, timeSteps: T, samples: p)
+    }
+
+    /// Runs `spec`. `progress` receives `(step, loss)` about 200 times.
+    public static func run(_ spec: TrainSpec, progress: (@Sendable (Int, Double) -> Void)? = nil) throws -> TrainOutcome {
+        BLAS.setThreads(1)
+        let streams = RandomStreams(seed: spec.seed)
+        var dataRNG = streams.stream("data"), initRNG = streams.stream("init")
+        var arrays: [(name: String, array: NumpyArray)] = []
+        var summary: [String] = []
+        var batch: SequenceBatch?
+        var task: SingularValueTask?
+        switch spec.data {
+        case let .singularValueTask(s, nx, ny, samples):
+            let t = try SingularValueTask(singularValues: s, nx: nx, ny: ny, rng: &dataRNG)
+            task = t
+            if samples > 0 { batch = try t.sample(count: samples, rng: &dataRNG) }
+            arrays += [("task_singular_values", try NumpyArray(shape: [s.count, s[0].count], cOrder: s.flatMap { $0 })),
+                       ("task_Uy", NumpyArray(t.uy)), ("task_Vx", NumpyArray(t.vx))]
+        case let .npz(path, inKey, outKey):
+            let b = try loadBatch(path: path, inputs: inKey, targets: outKey)
+            if spec.model == .deepLinear && b.timeSteps != 1 {
+                throw ConfigError(key: "config.model.type", "deep_linear needs T = 1 inputs, the data have T = \(b.timeSteps) (allowed: linear_rnn)")
+            }
+            let perStep = b.targets.cols == b.timeSteps * b.samples && b.timeSteps > 1
+            if perStep && spec.output == .final {
+                throw ConfigError(key: "config.model.output", "targets have a value per time step; use 'autoregressive' (allowed: autoregressive)")
+            }
+            if !perStep && spec.output == .autoregressive && b.timeSteps > 1 {
+                throw ConfigError(key: "config.model.output", "targets are [N_y, P]; autoregressive needs [T, N_y, P] (allowed: final)")
+            }
+            if spec.batchSize > b.samples {
+                throw ConfigError(key: "config.training.batch_size", "\(spec.batchSize) exceeds P = \(b.samples) (allowed: 0…\(b.samples))")
+            }
+            batch = b
+        }
+        let nx = task?.inputDimension ?? batch!.inputDimension
+        let ny = task?.outputDimension ?? batch!.outputDimension
+        let nh = spec.hidden
+        let modeCount = min(nx, nh, ny)
+
+        func expand(_ v: [Double], _ name: String) throws -> [Double] {
+            if v.count == 1 { return [Double](repeating: v[0], count: modeCount) }
+            guard v.count <= modeCount else {
+                throw ConfigError(key: "config.init.\(name)", "has \(v.count) values but there are \(modeCount) modes (allowed: one number or ≤ \(modeCount) values)")
+            }
+            return v
+        }
+        var basis: TaskBasis?
+        let optimizer = Optimizer(spec.optimizer, learningRate: spec.learningRate)
+        let options = TrainingOptions(steps: spec.steps, optimizer: optimizer,
+                                      regularizers: spec.l2 > 0 ? [L2Penalty(strength: spec.l2)] : [],
+                                      divergence: DivergenceGuard(maxAbsState: spec.maxAbsState), progress: progress)
+        let schedule = RecordSchedule.logSpaced(count: spec.recordPoints)
+        var stop = StopReason.completed
+        var losses: [Double] = []
+        var recording = Recording()
+        var finalBlocks: [(String, Matrix)] = []
+
+        switch spec.model {
+        case .linearRNN:
+            var net: LinearRNN
+            switch spec.initialization {
+            case let .gaussian(scale, fan):
+                net = Initializer.unaligned(nx: nx, nh: nh, ny: ny, scale: scale, fan: fan, outputMode: spec.output, rng: &initRNG)
+            case let .aligned(a, b, c):
+                let bs = task!.basis(r: try Matrix.haarOrthogonal(nh, using: &initRNG))
+                basis = bs
+                net = Initializer.aligned(a: try expand(a, "a"), b: try expand(b, "b"), c: try expand(c, "c"), basis: bs, outputMode: spec.output)
+            case let .lambdaBalanced(lambda, u0, b):
+                let bs = task!.basis(r: try Matrix.haarOrthogonal(nh, using: &initRNG))
+                basis = bs
+                let (a, c) = Initializer.lambdaBalancedModes(lambda: lambda, u0: u0)
+                net = Initializer.aligned(a: .init(repeating: a, count: modeCount), b: .init(repeating: b, count: modeCount),
+                                          c: .init(repeating: c, count: modeCount), basis: bs, outputMode: spec.output)
+            }
+            var probes = Probe<LinearRNN>.recurrentEigenvalues()
+            if let basis { probes += Probe<LinearRNN>.modes(in: basis) }
+            var recorder = Recorder<LinearRNN>(schedule: schedule, probes: probes)
+            let run: TrainingRun<LinearRNN>
+            if let batch {
+                if spec.batchSize > 0 {
+                    var src = MinibatchGradient(data: batch, batchSize: spec.batchSize, model: net, rng: streams.stream("batch"))
+                    run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
+                } else {
+                    var src = FullBatchGradient(batch: batch, model: net)
+                    run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
+                }
+            } else {
+                var src = PopulationGradient(task: task!.population, model: net)
+                run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
+            }
+            (stop, losses, recording) = (run.stop, run.losses, run.recording)
+            finalBlocks = zip(LinearRNN.parameterNames, run.model.parameters).map { ($0, $1) }
+            if let basis {
+                arrays.append(("basis_R", NumpyArray(basis.r)))
+                let modes = basis.modes(of: run.model)
+                for k in 0..<min(3, modeCount) {
+                    summary.append(String(format: "mode %d: a = %.6f  b = %.6f  c = %.6f  ac = %.6f",
+                                          k + 1, modes.a[k], modes.b[k], modes.c[k], modes.a[k] * modes.c[k]))
+                }
+            }
+        case .deepLinear:
+            var net: DeepLinearNetwork
+            switch spec.initialization {
+            case let .gaussian(scale, fan):
+                net = Initializer.unalignedDeepLinear(nx: nx, nh: nh, ny: ny, scale: scale, fan: fan, rng: &initRNG)
+            case let .aligned(a, _, c):
+                let bs = task!.basis(r: try Matrix.haarOrthogonal(nh, using: &initRNG))
+                net = Initializer.alignedDeepLinear(a: try expand(a, "a"), c: try expand(c, "c"), basis: bs)
+            case let .lambdaBalanced(lambda, u0, _):
+                let bs = task!.basis(r: try Matrix.haarOrthogonal(nh, using: &initRNG))
+                let (a, c) = Initializer.lambdaBalancedModes(lambda: lambda, u0: u0)
+                net = Initializer.alignedDeepLinear(a: .init(repeating: a, count: modeCount), c: .init(repeating: c, count: modeCount), basis: bs)
+            }
+            // Deep linear nets train on samples; population data are represented by their exact whitened sample.
+            let b = try batch ?? task!.sample(count: max(2 * nx + 1, nx + 1), rng: &dataRNG)
+            var recorder = Recorder<DeepLinearNetwork>(schedule: schedule)
+            let run: TrainingRun<DeepLinearNetwork>
+            if spec.batchSize > 0 {
+                var src = MinibatchGradient(data: b, batchSize: spec.batchSize, model: net, rng: streams.stream("batch"))
+                run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
+            } else {
+                var src = FullBatchGradient(batch: b, model: net)
+                run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
+            }
+            (stop, losses, recording) = (run.stop, run.losses, run.recording)
+            finalBlocks = zip(DeepLinearNetwork.parameterNames, run.model.parameters).map { ($0, $1) }
+        }
+
+        let r = recording.steps.count
+        arrays.insert(("loss", NumpyArray(losses)), at: 0)
+        arrays.insert(("record_step", NumpyArray(recording.steps.map(Int64.init))), at: 1)
+        arrays.insert(("record_loss", NumpyArray(recording.losses)), at: 2)
+        for (name, w) in finalBlocks {
+            arrays.append((name, NumpyArray(w)))
+            let history = recording.parameters[name] ?? []
+            // [R, rows, cols] in C order from column-major snapshots.
+            var flat = [Double](); flat.reserveCapacity(r * w.count)
+            for snap in history { for i in 0..<w.rows { for j in 0..<w.cols { flat.append(snap[i + j * w.rows]) } } }
+            arrays.append(("\(name)_history", try NumpyArray(shape: [history.count, w.rows, w.cols], cOrder: flat)))
+        }
+        for name in recording.probeNames {
+            let rows = recording.probes[name] ?? []
+            arrays.append((name, try NumpyArray(shape: [rows.count, rows.first?.count ?? 0], cOrder: rows.flatMap { $0 })))
+        }
+
+        var metrics = CSVWriter(header: ["step", "loss"])
+        for (k, l) in losses.enumerated() { try metrics.append([.int(k), .double(l)]) }
+
+        var config = spec.resolved
+        config["rnndyn_version"] = RNNDynamicsVersion.string
+        config["blas"] = ["threads": BLAS.threads, "config": BLAS.configuration]
+        switch stop {
+        case .completed:
+            config["stop"] = ["reason": "completed", "steps": spec.steps]
+        case let .diverged(step, diagnostic):
+            config["stop"] = ["reason": "diverged", "step": step, "diagnostic": diagnostic, "kept_state_from_step": max(0, step - 1)]
+        }
+        summary.insert(String(format: "loss: %.6g → %.6g over %d steps", losses.first ?? .nan, losses.last ?? .nan, max(0, losses.count - 1)), at: 0)
+        return TrainOutcome(arrays: arrays, metrics: metrics, config: config, stop: stop, summary: summary)
+    }
+
+    /// Writes `config.json`, `results.npz` and `metrics.csv` into `directory` atomically: everything appears at
+    /// once or nothing does. An existing non-empty directory is refused unless `force`.
+    public static func write(_ outcome: TrainOutcome, to directory: URL, force: Bool) throws {
+        try StagedDirectory.withStaging(final: directory, replace: force) { stage in
+            try stage.write(try ConfigReader.jsonData(outcome.config), to: "config.json")
+            try stage.write(try NPZ.encode(outcome.arrays), to: "results.npz")
+            try stage.write(outcome.metrics.data, to: "metrics.csv")
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Linalg
+import Networks
+import Report
+import Tasks
+import Training
+
+/// A fully validated `rnndyn train` configuration.
+///
+/// JSON layout (every key optional unless noted; unknown keys are errors):
+/// ```
+/// { "seed": 0,
+///   "model":    { "type": "linear_rnn" | "deep_linear", "hidden": 8, "output": "final" | "autoregressive" },
+///   "init":     { "type": "gaussian", "scale": 0.1, "fan": "in" | "out" }
+///             | { "type": "aligned", "a": 0.1, "b": 0.1, "c": 0.1 }            (numbers or per-mode lists)
+///             | { "type": "lambda_balanced", "lambda": 0.0, "u0": 0.01, "b": 0.1 },
+///   "data":     { "type": "sv_task", "singular_values": [[s_11 … s_1T], …], "nx": 4, "ny": 4,
+///                 "samples": 0 (0 = exact population gradient on whitened data) }
+///             | { "type": "npz", "path": "data.npz", "inputs": "inputs", "targets": "targets" },
+///   "training": { "optimizer": "gd" | "sgd" | "adam", "learning_rate": 0.01, "steps": 1000,
+///                 "batch_size": 0 (0 = full batch), "l2": 0, "record_points": 60,
+///                 "max_abs_state": 1e12 } }
+/// ```
+public struct TrainSpec {
+    /// Network family.
+    public enum ModelType: String, CaseIterable { case linearRNN = "linear_rnn", deepLinear = "deep_linear" }
+    /// Initialisation.
+    public enum InitSpec {
+        /// i.i.d. Gaussian, std scale/√fan.
+        case gaussian(scale: Double, fan: Initializer.FanConvention)
+        /// Task-aligned modes.
+        case aligned(a: [Double], b: [Double], c: [Double])
+        /// λ-balanced task-aligned modes (Dominé et al. sign: c² − a² = λ).
+        case lambdaBalanced(lambda: Double, u0: Double, b: Double)
+    }
+    /// Training data.
+    public enum DataSpec {
+        /// A singular-value task; `samples == 0` trains on exact population statistics.
+        case singularValueTask(singularValues: [[Double]], nx: Int, ny: Int, samples: Int)
+        /// User arrays from an .npz.
+        case npz(path: String, inputs: String, targets: String)
+    }
+
+    /// Root seed for the `data`, `init` and `batch` streams.
+    public var seed: UInt64
+    /// Network family.
+    public var model: ModelType
+    /// Hidden width.
+    public var hidden: Int
+    /// Readout (linear RNN only).
+    public var output: OutputMode
+    /// Initialisation.
+    public var initialization: InitSpec
+    /// Data.
+    public var data: DataSpec
+    /// Update rule.
+    public var optimizer: OptimizerKind
+    /// Step size.
+    public var learningRate: Double
+    /// Updates.
+    public var steps: Int
+    /// Minibatch size (0 = full batch).
+    public var batchSize: Int
+    /// L2 strength.
+    public var l2: Double
+    /// Approximate number of log-spaced snapshots.
+    public var recordPoints: Int
+    /// Divergence threshold on |h|.
+    public var maxAbsState: Double
+    /// Every value used, defaults included, for `config.json`.
+    public var resolved: [String: Any]
+
+    /// The configuration `rnndyn train` uses when given none: a constant-dynamics task
+    /// (s_t = δ for every t, δ = 1, 0.5, 0.25 over three modes, T = 6) learned from small aligned modes by
+    /// population gradient descent, so the modes should approach b* = 1 and (ac)* = δ (Proca et al. §4.1).
+    public static let defaultJSON = """
+    { "seed": 0,
+      "model": { "type": "linear_rnn", "hidden": 4, "output": "final" },
+      "init": { "type": "aligned", "a": 0.1, "b": 0.1, "c": 0.1 },
+      "data": { "type": "sv_task", "nx": 3, "ny": 3, "samples": 0,
+                "singular_values": [[1, 1, 1, 1, 1, 1], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5], [0.25, 0.25, 0.25, 0.25, 0.25, 0.25]] },
+      "training": { "optimizer": "gd", "learning_rate": 0.01, "steps": 6000, "record_points": 80 } }
+    """
+
+    /// Parses and validates `json`; every problem is a one-line `ConfigError`.
+    public static func parse(_ json: Data) throws -> TrainSpec {
+        let root = try ConfigReader(json: json)
+        let seed = try root.int("seed", default: 0, in: 0...Int(Int32.max))
+        let m = try root.object("model")
+        let type = ModelType(rawValue: try m.string("type", default: "linear_rnn", allowed: ModelType.allCases.map(\.rawValue)))!
+        let hidden = try m.int("hidden", default: 8, in: 1...100_000)
+        let output = type == .linearRNN
+            ? OutputMode(rawValue: try m.string("output", default: "final", allowed: OutputMode.allCases.map(\.rawValue)))!
+            : .final
+
+        let d = try root.object("data", required: true)
+        let dataType = try d.string("type", allowed: ["sv_task", "npz"])
+        let data: DataSpec
+        if dataType == "sv_task" {
+            let s = try d.table("singular_values")
+            let nx = try d.int("nx", default: s.count, in: 1...100_000)
+            let ny = try d.int("ny", default: s.count, in: 1...100_000)
+            if s.count > min(nx, ny) {
+                throw ConfigError(key: "config.data.singular_values", "has \(s.count) modes but min(nx, ny) = \(min(nx, ny)) (allowed: at most that many rows)")
+            }
+            let T = s[0].count
+            let samples = try d.int("samples", default: 0, in: 0...100_000_000)
+            if samples != 0 && samples <= T * nx {
+                throw ConfigError(key: "config.data.samples", "\(samples) is too few to whiten T·nx = \(T * nx) input dimensions (allowed: 0 for population, or > \(T * nx))")
+            }
+            if type == .deepLinear && T != 1 {
+                throw ConfigError(key: "config.data.singular_values", "a deep_linear model needs T = 1 (one column), got T = \(T)")
+            }
+            if output == .autoregressive {
+                throw ConfigError(key: "config.model.output", "'autoregressive' needs per-step targets; sv_task provides final targets (allowed here: final)")
+            }
+            data = .singularValueTask(singularValues: s, nx: nx, ny: ny, samples: samples)
+        } else {
+            data = .npz(path: try d.string("path"), inputs: try d.string("inputs", default: "inputs"),
+                        targets: try d.string("targets", default: "targets"))
+        }
+
+        let i = try root.object("init")
+        let initType = try i.string("type", default: "gaussian", allowed: ["gaussian", "aligned", "lambda_balanced"])
+        let initialization: InitSpec
+        switch initType {
+        case "gaussian":
+            initialization = .gaussian(scale: try i.double("scale", default: 0.1, in: 0...1e6),
+                                       fan: Initializer.FanConvention(rawValue: try i.string("fan", default: "in", allowed: ["in", "out"]))!)
+        default:
+            guard case .singularValueTask = data else {
+                throw ConfigError(key: "config.init.type", "'\(initType)' needs a task basis (allowed with npz data: gaussian)")
+            }
+            if initType == "aligned" {
+                initialization = .aligned(a: try i.doubles("a", default: [0.1], scalarAllowed: true),
+                                          b: try i.doubles("b", default: [0.1], scalarAllowed: true),
+                                          c: try i.doubles("c", default: [0.1], scalarAllowed: true))
+            } else {
+                initialization = .lambdaBalanced(lambda: try i.double("lambda", default: 0), u0: try i.double("u0", default: 0.01),
+                                                 b: try i.double("b", default: 0.1))
+            }
+        }
+
+        let t = try root.object("training")
+        let optimizer = OptimizerKind(rawValue: try t.string("optimizer", default: "gd", allowed: OptimizerKind.allCases.map(\.rawValue)))!
+        let lr = try t.double("learning_rate", default: 0.01, in: 1e-300...1e6)
+        let steps = try t.int("steps", default: 1000, in: 0...1_000_000_000)
+        let batchSize = try t.int("batch_size", default: 0, in: 0...100_000_000)
+        let l2 = try t.double("l2", default: 0, in: 0...1e6)
+        let recordPoints = try t.int("record_points", default: 60, in: 2...100_000)
+        let maxAbsState = try t.double("max_abs_state", default: 1e12, in: 1...1e300)
+        if case .singularValueTask(_, _, _, 0) = data, batchSize != 0 {
+            throw ConfigError(key: "config.training.batch_size", "minibatches need sampled data (set data.samples > 0, or batch_size 0)")
+        }
+        if optimizer == .sgd && batchSize == 0 {
+            throw ConfigError(key: "config.training.batch_size", "sgd needs a minibatch size ≥ 1 (allowed: 1…P)")
+        }
+        try root.finish()
+        return TrainSpec(seed: UInt64(seed), model: type, hidden: hidden, output: output, initialization: initialization,
+                         data: data, optimizer: optimizer, learningRate: lr, steps: steps, batchSize: batchSize, l2: l2,
+                         recordPoints: recordPoints, maxAbsState: maxAbsState, resolved: root.resolvedTree)
+    }
+}

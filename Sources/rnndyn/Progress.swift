@@ -1,0 +1,44 @@
+import Foundation
+
+/// A one-line progress bar with ETA on standard error, shown only on an interactive terminal outside CI.
+final class ProgressBar: @unchecked Sendable {
+    private let total: Int
+    private let label: String
+    private let start = Date()
+    private let enabled: Bool
+    private let lock = NSLock()
+
+    /// A bar for `total` steps; silent when stderr is not a TTY or `CI` is set.
+    init(total: Int, label: String) {
+        self.total = max(total, 1)
+        self.label = label
+        let env = ProcessInfo.processInfo.environment
+        self.enabled = isatty(STDERR_FILENO) == 1 && env["CI"] == nil && env["RNNDYN_NO_PROGRESS"] == nil
+    }
+
+    /// Redraws the bar at `step` with the current `loss`.
+    func update(step: Int, loss: Double) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let frac = min(1, Double(step) / Double(total))
+        let width = 30
+        let filled = Int(frac * Double(width))
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = frac > 0 ? elapsed * (1 - frac) / frac : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = String(format: "\r%@ %@ %3.0f%%  step %d/%d  loss %.4g  ETA %@ ", label, bar, frac * 100, step, total, loss,
+                          Self.format(eta))
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Clears the bar's line.
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+
+    static func format(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

@@ -1,2 +1,0 @@
-import RNNDynamics
-print("rnndyn")
