@@ -1,0 +1,41 @@
+# rnndyn — two commands do all set-up on a fresh Debian machine: `make demo` and `make test`.
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+# Installs the system libraries (OpenBLAS, LAPACKE, pkg-config) when they are missing.
+deps:
+	@if pkg-config --exists openblas lapacke 2>/dev/null; then \
+	  echo "deps: openblas and lapacke found via pkg-config"; \
+	else \
+	  echo "deps: installing $(APT_PACKAGES)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else \
+	    echo "deps: need root (or sudo) to run: apt-get install -y $(APT_PACKAGES)" >&2; exit 1; fi; \
+	  if ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "deps: apt-get not found; install OpenBLAS, LAPACKE and pkg-config with your package manager" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) \
+	    || { echo "deps: apt-get install $(APT_PACKAGES) failed" >&2; exit 1; }; \
+	  pkg-config --exists openblas lapacke || { echo "deps: pkg-config still cannot find openblas/lapacke" >&2; exit 1; }; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product rnndyn
+
+# The main job on its built-in defaults.
+demo: build
+	.build/release/rnndyn train --out out/demo --force
+
+test: deps
+	$(SWIFT) test
+
+# Seconds per full-batch GD step against PyTorch eager and JAX (whole loop jitted); see BENCHMARKS.md.
+bench: deps
+	$(SWIFT) build -c release --product rnndyn-bench
+	bash bench/run.sh
+
+clean:
+	rm -rf .build out
