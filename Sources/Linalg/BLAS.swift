@@ -44,6 +44,10 @@ public enum BLAS {
             else if beta != 1 { for j in 0..<n { for i in 0..<m { c[i + j * ldc] *= beta } } }
             return
         }
+        if SmallGEMM.handles(m: m, n: n, k: k) {
+            SmallGEMM.gemm(ta, tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
         cblas_dgemm(CblasColMajor, ta.cblas, tb.cblas, i32(m), i32(n), i32(k), alpha,
                     a, i32(max(1, lda)), b, i32(max(1, ldb)), beta, c, i32(max(1, ldc)))
     }
@@ -81,6 +85,13 @@ public enum BLAS {
         precondition(x.count == y.count, "axpy length mismatch")
         if x.isEmpty { return }
         cblas_daxpy(i32(x.count), alpha, x, 1, &y, 1)
+    }
+
+    /// Largest |x_i| (OpenBLAS idamax; NaN entries may be skipped, so check sums or losses for NaN separately).
+    public static func maxAbs(_ x: [Double]) -> Double {
+        if x.isEmpty { return 0 }
+        let i = Int(cblas_idamax(i32(x.count), x, 1))
+        return abs(x[min(max(i, 0), x.count - 1)])
     }
 
     /// `xᵀ y`.

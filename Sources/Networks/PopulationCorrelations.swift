@@ -19,6 +19,10 @@ public struct PopulationCorrelations: Sendable, Equatable {
     public let lagWeights: [Double]
     /// `½ Σ_t tr Σ^{Y_tY_t}` (the loss of the zero network); 0 when unknown, which shifts the loss only.
     public let targetEnergy: Double
+    /// Input second moments by lag, `A` (`T·N_x × T·N_x`, block (k, k′) = `Σ_t (1/P) Σ_p x_{t−k} x_{t−k′}ᵀ` over the
+    /// readout times t), or nil for whitened inputs, where `A = diag(w_k I)`. With `A` the loss is exact for any
+    /// inputs: `L = E₀ − ⟨M, C⟩ + ½ ⟨M, M A⟩` with `M = [M_0 … M_{T−1}]`, `C = [C_0 … C_{T−1}]`.
+    public let inputMoments: Matrix?
 
     /// Final-readout statistics from `Σ^{YX_t}`, t = 1…T (`sigmaYX[t-1]`).
     public init(finalOutput sigmaYX: [Matrix], targetEnergy: Double = 0) {
@@ -30,6 +34,7 @@ public struct PopulationCorrelations: Sendable, Equatable {
         lagTargets = sigmaYX.reversed()
         lagWeights = [Double](repeating: 1, count: sigmaYX.count)
         self.targetEnergy = targetEnergy
+        inputMoments = nil
     }
 
     /// Autoregressive statistics from `Σ^{Y_tX_i}` for i ≤ t: `sigmaYX[t-1][i-1]`, a lower-triangular table.
@@ -51,6 +56,35 @@ public struct PopulationCorrelations: Sendable, Equatable {
         lagTargets = c
         lagWeights = (0..<T).map { Double(T - $0) }
         self.targetEnergy = targetEnergy
+        inputMoments = nil
+    }
+
+    /// Exact sufficient statistics of `batch` for `outputMode`: the loss and gradient computed from them equal the
+    /// sample loss and BPTT gradient for any inputs (whitened or not), at a per-step cost independent of P.
+    public init(sufficientStatisticsOf batch: SequenceBatch, outputMode: OutputMode) {
+        let stats = PopulationCorrelations(measuredFrom: batch, outputMode: outputMode)
+        let T = batch.timeSteps, nx = batch.inputDimension, p = batch.samples
+        // Lag-ordered stacked inputs: row block k holds x_{t−k} for readout time t (final: t = T).
+        func lagStack(readout t: Int) -> Matrix {
+            var z = Matrix(rows: T * nx, cols: p)
+            for k in 0..<t {
+                let x = batch.input(at: t - k)
+                for j in 0..<p { for i in 0..<nx { z[k * nx + i, j] = x[i, j] } }
+            }
+            return z
+        }
+        var a = Matrix(rows: T * nx, cols: T * nx)
+        let readouts = outputMode == .final ? [T] : Array(1...T)
+        for t in readouts {
+            let z = lagStack(readout: t)
+            BLAS.gemm(z, z, into: &a, transB: .transpose, alpha: 1 / Double(p), beta: 1)
+        }
+        timeSteps = T
+        self.outputMode = outputMode
+        lagTargets = stats.lagTargets
+        lagWeights = stats.lagWeights
+        targetEnergy = stats.targetEnergy
+        inputMoments = a
     }
 
     /// Output dimension N_y.
@@ -85,6 +119,8 @@ extension LinearRNN {
         var powers: Matrix
         /// `[F_0, …, F_{T−1}]`, `F_k = w_k M_k − C_k` (`N_y × T·N_x`).
         var lagResiduals: Matrix
+        /// `M A` when the task carries input moments (`N_y × T·N_x`).
+        var momentProduct: Matrix
         /// `W_yᵀ F` (`N_h × T·N_x`).
         var backProjected: Matrix
         /// Scratch `N_h × N_h` and `N_h × N_x` buffers for the Horner recursions.
@@ -98,6 +134,7 @@ extension LinearRNN {
         let n = hiddenDimension, nx = inputDimension, ny = outputDimension, T = task.timeSteps
         return PopulationWorkspace(
             powers: Matrix(rows: n, cols: T * nx), lagResiduals: Matrix(rows: ny, cols: T * nx),
+            momentProduct: Matrix(rows: ny, cols: task.inputMoments == nil ? 0 : T * nx),
             backProjected: Matrix(rows: n, cols: T * nx), q: Matrix(rows: n, cols: n), r: Matrix(rows: n, cols: n),
             g: Matrix(rows: n, cols: n), tmpHH: Matrix(rows: n, cols: n), gx: Matrix(rows: n, cols: nx),
             tmpHX: Matrix(rows: n, cols: nx),
@@ -129,6 +166,23 @@ extension LinearRNN {
         }
         // All lag maps M_k = W_y (W_h^k W_x) in one GEMM.
         BLAS.gemm(wy, ws.powers, into: &ws.lagResiduals)
+        if let a = task.inputMoments {
+            BLAS.gemm(ws.lagResiduals, a, into: &ws.momentProduct)
+            ws.lagResiduals.storage.withUnsafeMutableBufferPointer { f in
+                ws.momentProduct.storage.withUnsafeBufferPointer { ma in
+                    for k in 0..<T {
+                        task.lagTargets[k].storage.withUnsafeBufferPointer { c in
+                            let off = k * ny * nx
+                            for i in 0..<(ny * nx) {
+                                let m = f[off + i]
+                                loss += m * (0.5 * ma[off + i] - c[i])
+                                f[off + i] = ma[off + i] - c[i]
+                            }
+                        }
+                    }
+                }
+            }
+        } else {
         ws.lagResiduals.storage.withUnsafeMutableBufferPointer { f in
             for k in 0..<T {
                 let w = task.lagWeights[k]
@@ -141,6 +195,7 @@ extension LinearRNN {
                     }
                 }
             }
+        }
         }
         BLAS.gemm(ws.lagResiduals, ws.powers, into: &ws.gradients[2], transB: .transpose)
         BLAS.gemm(wy, ws.lagResiduals, into: &ws.backProjected, transA: .transpose)

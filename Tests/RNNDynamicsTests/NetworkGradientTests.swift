@@ -85,6 +85,21 @@ import Testing
         #expect(relativeError(pws2.gradients, ws2.gradients) > 1e-3)
     }
 
+    @Test(arguments: [OutputMode.final, .autoregressive])
+    func sufficientStatisticsReproduceBPTTOnAnyInputs(mode: OutputMode) {
+        let nx = 3, nh = 4, ny = 2, T = 5, P = 7   // P < T·N_x: far from white
+        var rng = RandomStreams(seed: 31).stream("moments")
+        let net = Initializer.unaligned(nx: nx, nh: nh, ny: ny, scale: 1.2, outputMode: mode, rng: &rng)
+        let batch = randomBatch(nx: nx, ny: ny, T: T, P: P, perStepTargets: mode == .autoregressive, rng: &rng)
+        let stats = PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: mode)
+        var ws = net.makeWorkspace(for: batch)
+        let sampleLoss = net.lossAndGradient(batch, workspace: &ws)
+        var pws = net.makePopulationWorkspace(for: stats)
+        let statLoss = net.populationLossAndGradient(stats, workspace: &pws)
+        #expect(relativeError(pws.gradients, ws.gradients) <= 1e-10)
+        #expect(abs(statLoss - sampleLoss) <= 1e-10 * sampleLoss)
+    }
+
     @Test func populationGradientMatchesFiniteDifferences() throws {
         var rng = RandomStreams(seed: 5).stream("pop-fd")
         let task = try SingularValueTask(singularValues: [[0.3, 0.5, 1.0, 0.2], [1, 1, 1, 1]], nx: 3, ny: 2, rng: &rng)

@@ -22,6 +22,8 @@ while let a = args.next() {
     switch a {
     case "--sizes": sizesArg = args.next()!
     case "--repeats": repeats = Int(args.next()!)!
+    case "--probe": probeTiny(); exit(0)
+    case "--probe-large": probeLarge(); exit(0)
     default: FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8)); exit(2)
     }
 }
@@ -77,6 +79,28 @@ for s in parseSizes(sizesArg) {
         "gflops": flops(s) / perStep / 1e9, "dgemm_gflops_same_shape": gemmRate,
         "versions": ["rnndyn": RNNDynamicsVersion.string, "openblas": BLAS.configuration],
     ]
-    let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+    emit(obj)
+
+    // The same full-batch GD from the batch's exact sufficient statistics (identical loss and gradients,
+    // per-step cost independent of P); the one-off statistics pass is timed separately.
+    let t0 = now()
+    let stats = PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: .final)
+    let statSeconds = now() - t0
+    let (perStepStats, stepsStats) = timeIt(repeats: repeats) { n in
+        var src = PopulationGradient(task: stats, model: net)
+        let run = Trainer.train(net, source: &src, options: TrainingOptions(steps: n, optimizer: Optimizer(.gd, learningRate: 0.01)),
+                                recorder: &rec)
+        precondition(run.stop == .completed)
+    }
+    var src2 = PopulationGradient(task: stats, model: net)
+    let tenStats = Trainer.train(net, source: &src2, options: TrainingOptions(steps: 10, optimizer: Optimizer(.gd, learningRate: 0.01)),
+                                 recorder: &rec).losses.last!
+    emit(["peer": "rnndyn-swift-stats", "Nh": s.nh, "Nx": s.nx, "Ny": s.ny, "T": s.T, "P": s.P,
+          "seconds_per_step": perStepStats, "steps": stepsStats, "loss_after_10": tenStats,
+          "statistics_seconds": statSeconds, "versions": ["rnndyn": RNNDynamicsVersion.string]])
+}
+
+func emit(_ obj: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 }

@@ -1,0 +1,45 @@
+import Foundation
+import RNNDynamics
+
+/// Component timings for the tiny case (development aid, run with --probe).
+func probeTiny() {
+    var rng = RandomStreams(seed: 0).stream("bench")
+    let net = Initializer.unaligned(nx: 4, nh: 4, ny: 4, scale: 0.3, rng: &rng)
+    let batch = SequenceBatch(inputs: rng.gaussianMatrix(rows: 4, cols: 6 * 64), targets: rng.gaussianMatrix(rows: 4, cols: 64), timeSteps: 6, samples: 64)
+    var ws = net.makeWorkspace(for: batch)
+    let n = Int(ProcessInfo.processInfo.environment["PROBE_N"] ?? "200000")!
+    var t0 = now()
+    var acc = 0.0
+    for _ in 0..<n { acc += net.lossAndGradient(batch, workspace: &ws) }
+    print("lossAndGradient", (now() - t0) / Double(n) * 1e6, "us", acc)
+    let a = rng.gaussianMatrix(rows: 4, cols: 4), b = rng.gaussianMatrix(rows: 4, cols: 64)
+    var c = Matrix(rows: 4, cols: 64)
+    t0 = now()
+    for _ in 0..<n { BLAS.gemm(a, b, into: &c, beta: 1) }
+    print("gemm 4x4x64", (now() - t0) / Double(n) * 1e6, "us")
+}
+
+/// GEMM timings at the large benchmark shape (development aid, run with --probe-large).
+func probeLarge() {
+    var rng = RandomStreams(seed: 0).stream("bench")
+    let nh = 128, nx = 16, T = 50, P = 512
+    let wh = rng.gaussianMatrix(rows: nh, cols: nh), h = rng.gaussianMatrix(rows: nh, cols: T * P)
+    let x = rng.gaussianMatrix(rows: nx, cols: T * P), wx = rng.gaussianMatrix(rows: nh, cols: nx)
+    var out = Matrix(rows: nh, cols: P), gh = Matrix(rows: nh, cols: nh), hx = Matrix(rows: nh, cols: T * P)
+    func t(_ name: String, _ flops: Double, _ body: () -> Void) {
+        let t0 = now(); for _ in 0..<5 { body() }; let dt = (now() - t0) / 5
+        print(name, dt * 1e3, "ms", flops / dt / 1e9, "GF/s")
+    }
+    let blk = h.columns(0..<P)
+    t("Wh*Hblock x49", 2.0 * Double(nh * nh * P) * 49) { for _ in 0..<49 { BLAS.gemm(wh, blk, into: &out) } }
+    t("WhT*Hblock x49", 2.0 * Double(nh * nh * P) * 49) { for _ in 0..<49 { BLAS.gemm(wh, blk, into: &out, transA: .transpose) } }
+    t("D*H^T k=25088", 2.0 * Double(nh * nh * (T - 1) * P)) { BLAS.gemm(h, h, into: &gh, transB: .transpose) }
+    t("Wx*X", 2.0 * Double(nh * nx * T * P)) { BLAS.gemm(wx, x, into: &hx) }
+    var gx = Matrix(rows: nh, cols: nx)
+    t("D*X^T", 2.0 * Double(nh * nx * T * P)) { BLAS.gemm(h, x, into: &gx, transB: .transpose) }
+    var net = Initializer.unaligned(nx: nx, nh: nh, ny: 16, scale: 0.3, rng: &rng)
+    net.outputMode = .final
+    let batch = SequenceBatch(inputs: x, targets: rng.gaussianMatrix(rows: 16, cols: P), timeSteps: T, samples: P)
+    var ws = net.makeWorkspace(for: batch)
+    t("lossAndGradient", 0) { _ = net.lossAndGradient(batch, workspace: &ws) }
+}
