@@ -160,6 +160,15 @@ extension Matrix {
         BLAS.axpy(alpha, other.storage, &storage)
     }
 
+    /// Copies `other`'s entries into this matrix's existing storage (same shape; never reallocates, unlike
+    /// assigning `storage`, which shares the buffer and forces a copy-on-write on the next mutation).
+    public mutating func copyEntries(from other: Matrix) {
+        precondition(rows == other.rows && cols == other.cols, "shape mismatch in copyEntries")
+        storage.withUnsafeMutableBufferPointer { d in
+            other.storage.withUnsafeBufferPointer { d.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+        }
+    }
+
     /// Frobenius inner product ⟨A, B⟩ = tr(Aᵀ B).
     public func dot(_ other: Matrix) -> Double {
         precondition(rows == other.rows && cols == other.cols, "shape mismatch in dot")

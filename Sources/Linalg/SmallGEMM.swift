@@ -1,13 +1,13 @@
 /// A register-blocked column-major GEMM for tiny operands (row count a multiple of 4, at most 16), where
 /// OpenBLAS's packing, buffer locking and zeroing cost more than the arithmetic — e.g. a 4×4 recurrent matrix
-/// times a 4×64 state block. Results agree with BLAS to rounding; the path is deterministic.
+/// times a 4×64 state block. Results agree with BLAS to rounding; the path is deterministic and allocation-free.
 @usableFromInline enum SmallGEMM {
     /// True when `gemm` below handles the shape (and is faster than OpenBLAS for it).
     @inlinable static func handles(m: Int, n: Int, k: Int) -> Bool {
         m & 3 == 0 && m <= 16 && k <= 16 * 1024 && m * n * k <= 65_536 && (k <= 16 || n <= 16)
     }
 
-    /// `C ← α op(A) op(B) + β C`; `op(A)` is copied to a stack buffer when transposed.
+    /// `C ← α op(A) op(B) + β C`.
     @inlinable static func gemm(
         _ ta: Transpose, _ tb: Transpose, m: Int, n: Int, k: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int,
@@ -15,14 +15,17 @@
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
         if ta == .none {
-            kernel(tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
+            kernel(contiguousA: true, tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        } else {
+            kernel(contiguousA: false, tb, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: m * k) { buf in
-            let t = buf.baseAddress!
-            for l in 0..<k { for i in 0..<m { t[i + l * m] = a[l + i * lda] } }
-            kernel(tb, m: m, n: n, k: k, alpha: alpha, a: UnsafePointer(t), lda: m, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        }
+    }
+
+    /// Four consecutive rows of op(A) at inner index `l`: contiguous for A, strided for Aᵀ.
+    @inlinable static func rows(_ contiguous: Bool, _ a: UnsafePointer<Double>, _ i0: Int, _ l: Int, _ lda: Int) -> SIMD4<Double> {
+        if contiguous { return load(a + i0 + l * lda) }
+        let p = a + l + i0 * lda
+        return SIMD4(p[0], p[lda], p[2 * lda], p[3 * lda])
     }
 
     @inlinable static func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
@@ -37,7 +40,7 @@
 
     /// Four columns of C at a time, four rows per SIMD register: four independent accumulator chains.
     @inlinable static func kernel(
-        _ tb: Transpose, m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        contiguousA: Bool, _ tb: Transpose, m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
         b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
         let (bl, bj) = tb == .none ? (1, ldb) : (ldb, 1)
@@ -47,12 +50,10 @@
             var i0 = 0
             while i0 < m {
                 var c0 = SIMD4<Double>(), c1 = c0, c2 = c0, c3 = c0
-                var ap = a + i0
                 var off = 0
-                for _ in 0..<k {
-                    let av = load(ap)
+                for l in 0..<k {
+                    let av = rows(contiguousA, a, i0, l, lda)
                     c0 += av * b0[off]; c1 += av * b1[off]; c2 += av * b2[off]; c3 += av * b3[off]
-                    ap += lda
                     off += bl
                 }
                 let cp = c + i0 + j0 * ldc
@@ -67,15 +68,13 @@
             var i0 = 0
             while i0 < m {
                 var acc = SIMD4<Double>(), acc2 = acc
-                var ap = a + i0
-                var off = 0
                 var l = 0
                 while l + 1 < k {
-                    acc += load(ap) * bp[off]
-                    acc2 += load(ap + lda) * bp[off + bl]
-                    ap += 2 * lda; off += 2 * bl; l += 2
+                    acc += rows(contiguousA, a, i0, l, lda) * bp[l * bl]
+                    acc2 += rows(contiguousA, a, i0, l + 1, lda) * bp[(l + 1) * bl]
+                    l += 2
                 }
-                if l < k { acc += load(ap) * bp[off] }
+                if l < k { acc += rows(contiguousA, a, i0, l, lda) * bp[l * bl] }
                 store(acc + acc2, c + i0 + j0 * ldc, alpha: alpha, beta: beta)
                 i0 += 4
             }

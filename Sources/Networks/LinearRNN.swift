@@ -97,15 +97,51 @@ public struct LinearRNN: DifferentiableModel, Equatable {
         public var gradients: [Matrix]
         /// Largest |h| in the last forward pass.
         public var maxAbsState: Double = 0
+        /// How the final-output backward pass runs (chosen by FLOP count in `makeWorkspace`).
+        public var backwardRoute: BackwardRoute
+        /// Readout-space route: `[W_y W_h^k]_k` stacked (`T·N_y × N_h`).
+        var lagReadouts: Matrix
+        /// Readout-space route: `[r h_{T−k}ᵀ]_k` stacked (`T·N_y × N_h`).
+        var stateCorrelations: Matrix
+        /// Readout-space route: `[r x_{T−k}ᵀ]_k` stacked (`T·N_y × N_x`).
+        var inputCorrelations: Matrix
     }
 
-    public func makeWorkspace(for batch: SequenceBatch) -> Workspace {
+    /// Two exact ways to back-propagate a final readout.
+    public enum BackwardRoute: Sendable {
+        /// Adjoint recursion `δ_t = W_hᵀ δ_{t+1}` over the hidden states: `O(T·N_h²·P)`.
+        case hiddenAdjoints
+        /// Through the readout space: every adjoint is `(W_y W_h^k)ᵀ r`, so with `L_k = W_y W_h^k`,
+        /// `∂L/∂W_h = Σ_k L_kᵀ (r h_{T−k}ᵀ)` and `∂L/∂W_x = Σ_k L_kᵀ (r x_{T−k}ᵀ)`: `O(T·N_y·N_h·P + T·N_y·N_h²)`,
+        /// far cheaper when `N_y ≪ N_h`.
+        case readoutSpace
+    }
+
+    /// The cheaper exact backward route for a final readout at these sizes.
+    public static func preferredRoute(nx: Int, nh: Int, ny: Int, T: Int, P: Int) -> BackwardRoute {
+        let adjoint = nh * ny * P + (T - 1) * nh * nh * P + nh * nx * T * P + nh * nh * (T - 1) * P
+        let readout = T * ny * nh * nh + (T - 1) * ny * nh * P + T * ny * nx * P + (T - 1) * ny * nh * nh + T * ny * nh * nx
+        return readout < adjoint ? .readoutSpace : .hiddenAdjoints
+    }
+
+    public func makeWorkspace(for batch: SequenceBatch) -> Workspace { makeWorkspace(for: batch, route: nil) }
+
+    /// Buffers for `batch` with a chosen final-output backward route (nil: the cheaper one).
+    public func makeWorkspace(for batch: SequenceBatch, route forced: BackwardRoute?) -> Workspace {
         let n = hiddenDimension, cols = batch.timeSteps * batch.samples
         let outCols = outputMode == .final ? batch.samples : cols
-        return Workspace(states: Matrix(rows: n, cols: cols), adjoints: Matrix(rows: n, cols: cols),
-                         residuals: Matrix(rows: outputDimension, cols: outCols),
+        let T = batch.timeSteps, ny = outputDimension
+        let route = outputMode == .final
+            ? forced ?? Self.preferredRoute(nx: inputDimension, nh: n, ny: ny, T: T, P: batch.samples) : .hiddenAdjoints
+        let readout = route == .readoutSpace
+        return Workspace(states: Matrix(rows: n, cols: cols), adjoints: Matrix(rows: n, cols: readout ? 0 : cols),
+                         residuals: Matrix(rows: ny, cols: outCols),
                          gradients: [Matrix(rows: wx.rows, cols: wx.cols), Matrix(rows: n, cols: n),
-                                     Matrix(rows: wy.rows, cols: wy.cols)])
+                                     Matrix(rows: wy.rows, cols: wy.cols)],
+                         backwardRoute: route,
+                         lagReadouts: Matrix(rows: readout ? T * ny : 0, cols: n),
+                         stateCorrelations: Matrix(rows: readout ? T * ny : 0, cols: n),
+                         inputCorrelations: Matrix(rows: readout ? T * ny : 0, cols: inputDimension))
     }
 
     public func gradients(in workspace: Workspace) -> [Matrix] { workspace.gradients }
@@ -170,6 +206,10 @@ public struct LinearRNN: DifferentiableModel, Equatable {
         let invP = 1 / Double(p)
         ws.residuals.storage.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i] *= invP } }
 
+        if outputMode == .final && ws.backwardRoute == .readoutSpace {
+            readoutSpaceBackward(batch, &ws)
+            return loss
+        }
         wy.storage.withUnsafeBufferPointer { wyp in
         wh.storage.withUnsafeBufferPointer { whp in
         ws.states.storage.withUnsafeBufferPointer { hp in
@@ -212,5 +252,50 @@ public struct LinearRNN: DifferentiableModel, Equatable {
             }
         }}}}}
         return loss
+    }
+
+    /// Final-output backward pass through the readout space (see `BackwardRoute.readoutSpace`); expects the
+    /// forward pass and the scaled residuals `r` in `ws`.
+    private func readoutSpaceBackward(_ batch: SequenceBatch, _ ws: inout Workspace) {
+        let n = hiddenDimension, ny = outputDimension, nx = inputDimension
+        let p = batch.samples, T = batch.timeSteps, ld = T * ny
+        wy.storage.withUnsafeBufferPointer { wyp in
+        wh.storage.withUnsafeBufferPointer { whp in
+        ws.states.storage.withUnsafeBufferPointer { hp in
+        ws.residuals.storage.withUnsafeBufferPointer { rp in
+        batch.inputs.storage.withUnsafeBufferPointer { xp in
+        ws.lagReadouts.storage.withUnsafeMutableBufferPointer { lp in
+        ws.stateCorrelations.storage.withUnsafeMutableBufferPointer { gp in
+        ws.inputCorrelations.storage.withUnsafeMutableBufferPointer { cp in
+            let h = hp.baseAddress!, r = rp.baseAddress!, x = xp.baseAddress!
+            let l = lp.baseAddress!, g = gp.baseAddress!, c = cp.baseAddress!
+            // L_0 = W_y, L_k = L_{k−1} W_h (row blocks of a T·N_y × N_h matrix).
+            for j in 0..<n { for i in 0..<ny { l[i + j * ld] = wyp[i + j * ny] } }
+            for k in 1..<max(T, 1) {
+                BLAS.gemm(.none, .none, m: ny, n: n, k: n, alpha: 1, a: l + (k - 1) * ny, lda: ld,
+                          b: whp.baseAddress!, ldb: n, beta: 0, c: l + k * ny, ldc: ld)
+            }
+            for k in 0..<T {
+                // r x_{T−k}ᵀ and, for k ≤ T−2, r h_{T−k}ᵀ (h_{T−k} is state block T−k−2, 0-based).
+                BLAS.gemm(.none, .transpose, m: ny, n: nx, k: p, alpha: 1, a: r, lda: ny,
+                          b: x + (T - 1 - k) * p * nx, ldb: nx, beta: 0, c: c + k * ny, ldc: ld)
+                if k <= T - 2 {
+                    BLAS.gemm(.none, .transpose, m: ny, n: n, k: p, alpha: 1, a: r, lda: ny,
+                              b: h + (T - 2 - k) * p * n, ldb: n, beta: 0, c: g + k * ny, ldc: ld)
+                }
+            }
+            ws.gradients[0].storage.withUnsafeMutableBufferPointer { gx in
+                BLAS.gemm(.transpose, .none, m: n, n: nx, k: T * ny, alpha: 1, a: l, lda: ld,
+                          b: c, ldb: ld, beta: 0, c: gx.baseAddress!, ldc: n)
+            }
+            ws.gradients[1].storage.withUnsafeMutableBufferPointer { gh in
+                BLAS.gemm(.transpose, .none, m: n, n: n, k: (T - 1) * ny, alpha: 1, a: l, lda: ld,
+                          b: g, ldb: ld, beta: 0, c: gh.baseAddress!, ldc: n)
+            }
+            ws.gradients[2].storage.withUnsafeMutableBufferPointer { gy in
+                BLAS.gemm(.none, .transpose, m: ny, n: n, k: p, alpha: 1, a: r, lda: ny,
+                          b: h + (T - 1) * p * n, ldb: n, beta: 0, c: gy.baseAddress!, ldc: ny)
+            }
+        }}}}}}}}
     }
 }

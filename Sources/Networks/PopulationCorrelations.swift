@@ -212,10 +212,10 @@ extension LinearRNN {
             BLAS.gemm(wh, ws.gx, into: &ws.tmpHX, transA: .transpose, beta: 1)
             swap(&ws.gx, &ws.tmpHX)
         }
-        ws.gradients[0].storage = ws.gx.storage
+        ws.gradients[0].copyEntries(from: ws.gx)
         // ∂L/∂W_h by the backward recursion over Q_k = Z_k W_xᵀ, k = 1…T−1.
         if T < 2 {
-            for i in 0..<(n * n) { ws.gradients[1].storage[i] = 0 }
+            ws.gradients[1].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         } else {
             func q(_ k: Int, into out: inout Matrix, beta: Double) {
                 bp.storage.withUnsafeBufferPointer { z in
@@ -228,16 +228,16 @@ extension LinearRNN {
                 }
             }
             q(T - 1, into: &ws.r, beta: 0)           // R_{T−2} = Q_{T−1}
-            ws.g.storage = ws.r.storage              // G = R_{T−2}
+            ws.g.copyEntries(from: ws.r)              // G = R_{T−2}
             for j in stride(from: T - 3, through: 0, by: -1) {
                 q(j + 1, into: &ws.tmpHH, beta: 0)   // Q_{j+1}
                 BLAS.gemm(ws.r, wh, into: &ws.tmpHH, transB: .transpose, beta: 1)  // R_j = Q_{j+1} + R_{j+1} W_hᵀ
                 swap(&ws.r, &ws.tmpHH)
-                ws.tmpHH.storage = ws.r.storage
+                ws.tmpHH.copyEntries(from: ws.r)
                 BLAS.gemm(wh, ws.g, into: &ws.tmpHH, transA: .transpose, beta: 1)  // G = R_j + W_hᵀ G
                 swap(&ws.g, &ws.tmpHH)
             }
-            ws.gradients[1].storage = ws.g.storage
+            ws.gradients[1].copyEntries(from: ws.g)
         }
         return loss
     }

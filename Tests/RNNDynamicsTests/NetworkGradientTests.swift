@@ -18,6 +18,25 @@ import Testing
         #expect((T == 1) == (ws.gradients[1].maxAbs == 0))
     }
 
+    @Test(arguments: [(3, 4, 2, 5, 3), (2, 6, 3, 1, 4), (4, 3, 4, 7, 2), (5, 8, 1, 9, 6)])
+    func bothFinalOutputBackwardRoutesAgreeWithFiniteDifferences(nx: Int, nh: Int, ny: Int, T: Int, P: Int) {
+        var rng = RandomStreams(seed: UInt64(nh * 10 + T)).stream("routes")
+        let net = Initializer.unaligned(nx: nx, nh: nh, ny: ny, scale: 1.1, rng: &rng)
+        let batch = randomBatch(nx: nx, ny: ny, T: T, P: P, perStepTargets: false, rng: &rng)
+        var a = net.makeWorkspace(for: batch, route: .hiddenAdjoints), b = net.makeWorkspace(for: batch, route: .readoutSpace)
+        let la = net.lossAndGradient(batch, workspace: &a), lb = net.lossAndGradient(batch, workspace: &b)
+        #expect(la == lb)
+        #expect(relativeError(b.gradients, a.gradients) <= 1e-12)
+        let fd = finiteDifferenceGradient(net) { $0.loss(batch) }
+        #expect(relativeError(b.gradients, fd) <= 1e-7)
+        #expect(relativeError(a.gradients, fd) <= 1e-7)
+    }
+
+    @Test func readoutRouteIsChosenWhenOutputsAreNarrow() {
+        #expect(LinearRNN.preferredRoute(nx: 16, nh: 128, ny: 16, T: 50, P: 512) == .readoutSpace)
+        #expect(LinearRNN.preferredRoute(nx: 4, nh: 4, ny: 64, T: 6, P: 64) == .hiddenAdjoints)
+    }
+
     @Test(arguments: [(3, 4, 2, 5, 3), (2, 3, 3, 2, 5)])
     func linearRNNAutoregressiveMatchesFiniteDifferences(nx: Int, nh: Int, ny: Int, T: Int, P: Int) {
         var rng = RandomStreams(seed: 7).stream("fd-ar")

@@ -43,3 +43,25 @@ func probeLarge() {
     var ws = net.makeWorkspace(for: batch)
     t("lossAndGradient", 0) { _ = net.lossAndGradient(batch, workspace: &ws) }
 }
+
+/// Trains PROBE_N steps with each gradient source, for counting heap allocations under valgrind
+/// (development aid, run with --probe-alloc; the count must not grow with PROBE_N).
+func probeAllocations() {
+    let n = Int(ProcessInfo.processInfo.environment["PROBE_N"] ?? "1000")!
+    var rng = RandomStreams(seed: 0).stream("bench")
+    for mode in [OutputMode.final, .autoregressive] {
+        let net = Initializer.unaligned(nx: 4, nh: 8, ny: 4, scale: 0.3, outputMode: mode, rng: &rng)
+        let batch = SequenceBatch(inputs: rng.gaussianMatrix(rows: 4, cols: 6 * 32),
+                                  targets: rng.gaussianMatrix(rows: 4, cols: mode == .final ? 32 : 6 * 32), timeSteps: 6, samples: 32)
+        var rec = Recorder<LinearRNN>(schedule: .steps([]), recordsParameters: false)
+        for kind in [OptimizerKind.gd, .adam] {
+            let opts = TrainingOptions(steps: n, optimizer: Optimizer(kind, learningRate: 0.001), regularizers: [L2Penalty(strength: 0.01)])
+            var full = FullBatchGradient(batch: batch, model: net)
+            _ = Trainer.train(net, source: &full, options: opts, recorder: &rec)
+            var mini = MinibatchGradient(data: batch, batchSize: 8, model: net, rng: rng)
+            _ = Trainer.train(net, source: &mini, options: opts, recorder: &rec)
+            var stats = PopulationGradient(task: PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: mode), model: net)
+            _ = Trainer.train(net, source: &stats, options: opts, recorder: &rec)
+        }
+    }
+}

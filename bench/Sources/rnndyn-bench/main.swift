@@ -23,6 +23,7 @@ while let a = args.next() {
     case "--sizes": sizesArg = args.next()!
     case "--repeats": repeats = Int(args.next()!)!
     case "--probe": probeTiny(); exit(0)
+    case "--probe-alloc": probeAllocations(); exit(0)
     case "--probe-large": probeLarge(); exit(0)
     default: FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8)); exit(2)
     }
@@ -30,11 +31,18 @@ while let a = args.next() {
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
-/// FLOPs of one final-output BPTT step (forward, adjoints, three gradients).
+/// FLOPs of one final-output BPTT step on the backward route rnndyn picks for these sizes (see `BackwardRoute`).
 func flops(_ s: Size) -> Double {
     let (h, x, y, T, P) = (Double(s.nh), Double(s.nx), Double(s.ny), Double(s.T), Double(s.P))
-    return 2 * (h * x * T * P + h * h * P * (T - 1) + y * h * P + h * y * P + h * h * P * (T - 1) + h * x * T * P
-                + h * h * (T - 1) * P + y * h * P)
+    let forward = h * x * T * P + h * h * P * (T - 1) + y * h * P
+    let backward: Double
+    switch LinearRNN.preferredRoute(nx: s.nx, nh: s.nh, ny: s.ny, T: s.T, P: s.P) {
+    case .hiddenAdjoints:
+        backward = h * y * P + h * h * P * (T - 1) + h * x * T * P + h * h * (T - 1) * P + y * h * P
+    case .readoutSpace:
+        backward = (T - 1) * y * h * h + T * y * x * P + (T - 1) * y * h * P + h * x * T * y + h * h * (T - 1) * y + y * h * P
+    }
+    return 2 * (forward + backward)
 }
 
 /// Best-of-`repeats` seconds per call of `body`, calibrating the count so one repeat takes ~0.5 s.
@@ -76,7 +84,8 @@ for s in parseSizes(sizesArg) {
     let obj: [String: Any] = [
         "peer": "rnndyn-swift", "Nh": s.nh, "Nx": s.nx, "Ny": s.ny, "T": s.T, "P": s.P,
         "seconds_per_step": perStep, "steps": steps, "loss_after_10": ten,
-        "gflops": flops(s) / perStep / 1e9, "dgemm_gflops_same_shape": gemmRate,
+        "gflops": flops(s) / perStep / 1e9,
+        "backward_route": "\(LinearRNN.preferredRoute(nx: s.nx, nh: s.nh, ny: s.ny, T: s.T, P: s.P))", "dgemm_gflops_same_shape": gemmRate,
         "versions": ["rnndyn": RNNDynamicsVersion.string, "openblas": BLAS.configuration],
     ]
     emit(obj)

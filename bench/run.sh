@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make bench: rnndyn vs PyTorch eager, JAX (whole loop jitted) and NumPy, one BLAS thread each, in one run.
+# Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+SIZES=${SIZES:-"4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"}
+REPEATS=${REPEATS:-5}
+mkdir -p bench/results
+out="bench/results/lrnn_gd-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+
+echo "== rnndyn (Swift, release) =="
+.build/release/rnndyn-bench --sizes "$SIZES" --repeats "$REPEATS" | tee "$out"
+
+echo "== Python peers (bench/.venv) =="
+if bash bench/setup_venv.sh >&2; then
+  bench/.venv/bin/python bench/peers/lrnn_gd.py --sizes "$SIZES" --repeats "$REPEATS" --json | tee -a "$out"
+else
+  echo "bench: the Python peers could not be installed (see above); showing rnndyn alone" >&2
+fi
+
+echo "== comparison ($out) =="
+python3 bench/compare.py "$out"
