@@ -16,9 +16,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLapacke", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+        .target(name: "CKernels"),
         .target(
             name: "Linalg",
-            dependencies: ["COpenBLAS", "CLapacke", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["COpenBLAS", "CLapacke", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Networks", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Tasks", dependencies: ["Linalg", "Networks"]),
         .target(name: "Training", dependencies: ["Linalg", "Networks"]),

@@ -52,6 +52,12 @@ public enum BLAS {
                     a, i32(max(1, lda)), b, i32(max(1, ldb)), beta, c, i32(max(1, ldc)))
     }
 
+    /// `C ← A B` straight through OpenBLAS, bypassing the small-shape kernel (for benchmarks).
+    public static func openBLASGEMM(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                                    c: UnsafeMutablePointer<Double>) {
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, i32(m), i32(n), i32(k), 1, a, i32(m), b, i32(k), 0, c, i32(m))
+    }
+
     /// `C ← α op(A) op(B) + β C` on whole matrices; shapes are checked.
     public static func gemm(_ a: Matrix, _ b: Matrix, into c: inout Matrix,
                             transA ta: Transpose = .none, transB tb: Transpose = .none,

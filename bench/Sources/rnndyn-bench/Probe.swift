@@ -12,6 +12,11 @@ func probeTiny() {
     var acc = 0.0
     for _ in 0..<n { acc += net.lossAndGradient(batch, workspace: &ws) }
     print("lossAndGradient", (now() - t0) / Double(n) * 1e6, "us", acc)
+    let stats = PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: .final)
+    var pws = net.makePopulationWorkspace(for: stats)
+    t0 = now()
+    for _ in 0..<n { acc += net.populationLossAndGradient(stats, workspace: &pws) }
+    print("statistics lossAndGradient", (now() - t0) / Double(n) * 1e6, "us", acc)
     let a = rng.gaussianMatrix(rows: 4, cols: 4), b = rng.gaussianMatrix(rows: 4, cols: 64)
     var c = Matrix(rows: 4, cols: 64)
     t0 = now()
@@ -63,5 +68,27 @@ func probeAllocations() {
             var stats = PopulationGradient(task: PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: mode), model: net)
             _ = Trainer.train(net, source: &stats, options: opts, recorder: &rec)
         }
+    }
+}
+
+/// Small-kernel vs OpenBLAS timings per shape (development aid, run with --probe-gemm).
+func probeGEMM() {
+    var rng = RandomStreams(seed: 0).stream("gemm")
+    for (m, n, k) in [(4, 64, 4), (4, 24, 24), (4, 4, 384), (8, 8, 8), (16, 16, 16), (16, 64, 16), (16, 64, 64), (16, 256, 16), (8, 512, 8), (16, 16, 1024)] {
+        let a = rng.gaussianMatrix(rows: m, cols: k), b = rng.gaussianMatrix(rows: k, cols: n)
+        var c = Matrix(rows: m, cols: n)
+        let reps = max(1, 2_000_000 / (m * n * k))
+        func time(_ body: () -> Void) -> Double { let t0 = now(); for _ in 0..<reps { body() }; return (now() - t0) / Double(reps) * 1e9 }
+        var tSmall = 0.0, tBLAS = 0.0
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    tSmall = time { SmallGEMM.gemm(.none, .none, m: m, n: n, k: k, alpha: 1, a: pa.baseAddress!, lda: m,
+                                                   b: pb.baseAddress!, ldb: k, beta: 0, c: pc.baseAddress!, ldc: m) }
+                    tBLAS = time { BLAS.openBLASGEMM(m: m, n: n, k: k, a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!) }
+                }
+            }
+        }
+        print("m=\(m) n=\(n) k=\(k): small \(Int(tSmall)) ns, openblas \(Int(tBLAS)) ns")
     }
 }

@@ -23,6 +23,7 @@ while let a = args.next() {
     case "--sizes": sizesArg = args.next()!
     case "--repeats": repeats = Int(args.next()!)!
     case "--probe": probeTiny(); exit(0)
+    case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)
     case "--probe-large": probeLarge(); exit(0)
     default: FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8)); exit(2)
