@@ -33,6 +33,6 @@ let package = Package(
         .executableTarget(name: "rnndyn-bench", dependencies: ["RNNDynamics"], path: "bench/Sources/rnndyn-bench"),
         .testTarget(
             name: "RNNDynamicsTests",
-            dependencies: ["RNNDynamics", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["RNNDynamics", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
     ]
 )

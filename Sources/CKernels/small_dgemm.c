@@ -123,6 +123,11 @@ void rnndyn_small_dgemm(int trans_a, int trans_b, long m, long n, long k, double
     f(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+void rnndyn_small_dgemm_portable(int trans_a, int trans_b, long m, long n, long k, double alpha, const double *a,
+                                 long lda, const double *b, long ldb, double beta, double *c, long ldc) {
+    small_dgemm_portable(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
 int rnndyn_small_dgemm_uses_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");

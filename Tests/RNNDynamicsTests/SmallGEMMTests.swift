@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Linalg
 
@@ -27,6 +28,19 @@ import Testing
                     #expect(c.relativeDistance(to: want) <= 1e-13)
                 }
             }
+        }
+    }
+
+    @Test func portableFallbackMatchesTheReference() {
+        var rng = RandomStreams(seed: 77).stream("portable")
+        for (ta, tb) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+            let (m, n, k) = (8, 5, 7)
+            let a = ta == 0 ? rng.gaussianMatrix(rows: m, cols: k) : rng.gaussianMatrix(rows: k, cols: m)
+            let b = tb == 0 ? rng.gaussianMatrix(rows: k, cols: n) : rng.gaussianMatrix(rows: n, cols: k)
+            var c = rng.gaussianMatrix(rows: m, cols: n)
+            let want = Self.reference(a, b, c, ta: ta == 0 ? .none : .transpose, tb: tb == 0 ? .none : .transpose, alpha: 0.7, beta: -1.5)
+            rnndyn_small_dgemm_portable(Int32(ta), Int32(tb), m, n, k, 0.7, a.storage, a.rows, b.storage, b.rows, -1.5, &c.storage, m)
+            #expect(c.relativeDistance(to: want) <= 1e-13)
         }
     }
 

@@ -8,6 +8,11 @@ void rnndyn_small_dgemm(int trans_a, int trans_b, long m, long n, long k, double
                         const double *a, long lda, const double *b, long ldb,
                         double beta, double *c, long ldc);
 
+/// The portable path alone (for testing it on machines that would pick AVX2).
+void rnndyn_small_dgemm_portable(int trans_a, int trans_b, long m, long n, long k, double alpha,
+                                 const double *a, long lda, const double *b, long ldb,
+                                 double beta, double *c, long ldc);
+
 /// 1 when the AVX2+FMA path is in use.
 int rnndyn_small_dgemm_uses_avx2(void);
 
