@@ -6,7 +6,9 @@ TARGETS = {"tiny": 20.0, "other": 1.3}  # required speed-up over fused JAX (issu
 
 
 def main(path):
-    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    records = [json.loads(line) for line in open(path) if line.startswith("{")]
+    rows = [r for r in records if "peer" in r]
+    checks = [r for r in records if "check" in r]
     sizes = []
     for r in rows:
         key = (r["Nh"], r["Nx"], r["Ny"], r["T"], r["P"])
@@ -39,6 +41,9 @@ def main(path):
     bad = [(p, n) for (p, n), v in losses.items() if p.startswith("rnndyn") and v is not None
            and abs(v - losses.get(("rnndyn-swift", n), v)) > 1e-9 * abs(v)]
     print("\nrnndyn BPTT and sufficient-statistics paths agree on the loss after 10 steps:", "yes" if not bad else f"NO {bad}")
+    for c in checks:
+        print(f"rnndyn vs PyTorch autograd at {(c['Nh'], c['Nx'], c['Ny'], c['T'], c['P'])}: loss and gradients differ by "
+              f"{c['max_relative_difference']:.2e} (relative) — {'agree' if c['agrees'] else 'DISAGREE'}")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,14 @@ echo "== rnndyn (Swift, release) =="
 echo "== Python peers (bench/.venv) =="
 if bash bench/setup_venv.sh >&2; then
   bench/.venv/bin/python bench/peers/lrnn_gd.py --sizes "$SIZES" --repeats "$REPEATS" --json | tee -a "$out"
+  echo "== correctness: rnndyn vs PyTorch autograd on identical inputs =="
+  tmp=$(mktemp -d)
+  for size in "4,4,4,6,64" "64,8,8,20,256"; do
+    bench/.venv/bin/python bench/peers/lrnn_gd.py --dump-inputs "$tmp/in.npz" --sizes "$size" >/dev/null
+    bench/.venv/bin/python bench/peers/lrnn_gd.py --check --from-npz "$tmp/in.npz" --grads-out "$tmp/grads.npz" >/dev/null
+    .build/release/rnndyn-bench --check-against "$tmp/in.npz" "$tmp/grads.npz" | tee -a "$out"
+  done
+  rm -rf "$tmp"
 else
   echo "bench: the Python peers could not be installed (see above); showing rnndyn alone" >&2
 fi

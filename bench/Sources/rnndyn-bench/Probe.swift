@@ -92,3 +92,34 @@ func probeGEMM() {
         print("m=\(m) n=\(n) k=\(k): small \(Int(tSmall)) ns, openblas \(Int(tBLAS)) ns")
     }
 }
+
+/// Compares rnndyn's loss and gradients (both final-output backward routes) with PyTorch autograd's on the
+/// same inputs: `in.npz` from `lrnn_gd.py --dump-inputs`, `grads.npz` from `lrnn_gd.py --check --grads-out`.
+func checkAgainstPeer(inputs: String, grads: String) throws {
+    let x = try NPZ.readDictionary(from: URL(fileURLWithPath: inputs))
+    let g = try NPZ.readDictionary(from: URL(fileURLWithPath: grads))
+    let net = LinearRNN(wx: try x["Wx"]!.toMatrix(), wh: try x["Wh"]!.toMatrix(), wy: try x["Wy"]!.toMatrix())
+    let xs = x["X"]!.shape
+    let (T, nx, p) = (xs[0], xs[1], xs[2])
+    let xv = try x["X"]!.doubles(order: .c)
+    var inputs = Matrix(rows: nx, cols: T * p)
+    for t in 0..<T { for i in 0..<nx { for j in 0..<p { inputs[i, t * p + j] = xv[(t * nx + i) * p + j] } } }
+    let batch = SequenceBatch(inputs: inputs, targets: try x["Y"]!.toMatrix(), timeSteps: T, samples: p)
+    let want = [try g["dWx"]!.toMatrix(), try g["dWh"]!.toMatrix(), try g["dWy"]!.toMatrix()]
+    let wantLoss = try g["loss"]!.asDoubles()[0]
+    var worst = 0.0
+    for route in [LinearRNN.BackwardRoute.hiddenAdjoints, .readoutSpace] {
+        var ws = net.makeWorkspace(for: batch, route: route)
+        let loss = net.lossAndGradient(batch, workspace: &ws)
+        worst = max(worst, abs(loss - wantLoss) / abs(wantLoss))
+        for (a, b) in zip(ws.gradients, want) { worst = max(worst, a.relativeDistance(to: b)) }
+    }
+    let stats = PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: .final)
+    var pws = net.makePopulationWorkspace(for: stats)
+    let sl = net.populationLossAndGradient(stats, workspace: &pws)
+    worst = max(worst, abs(sl - wantLoss) / abs(wantLoss))
+    for (a, b) in zip(pws.gradients, want) { worst = max(worst, a.relativeDistance(to: b)) }
+    emit(["check": "pytorch-autograd", "Nh": net.hiddenDimension, "Nx": nx, "Ny": net.outputDimension, "T": T, "P": p,
+          "max_relative_difference": worst, "agrees": worst <= 1e-10])
+    if worst > 1e-10 { exit(1) }
+}

@@ -22,6 +22,10 @@ while let a = args.next() {
     switch a {
     case "--sizes": sizesArg = args.next()!
     case "--repeats": repeats = Int(args.next()!)!
+    case "--check-against":
+        let (i, g) = (args.next()!, args.next()!)
+        do { try checkAgainstPeer(inputs: i, grads: g) } catch { print("check failed: \(error)"); exit(1) }
+        exit(0)
     case "--probe": probeTiny(); exit(0)
     case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)
