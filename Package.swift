@@ -23,10 +23,11 @@ let package = Package(
         .target(name: "Networks", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Tasks", dependencies: ["Linalg", "Networks"]),
         .target(name: "Training", dependencies: ["Linalg", "Networks"]),
+        .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
         .target(
             name: "Report",
             dependencies: ["Linalg", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "RNNDynamics", dependencies: ["Linalg", "Networks", "Tasks", "Training", "Report"]),
+        .target(name: "RNNDynamics", dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Report"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -2,4 +2,5 @@
 @_exported import Networks
 @_exported import Tasks
 @_exported import Training
+@_exported import Theory
 @_exported import Report
