@@ -6,7 +6,7 @@ import CKernels
 public enum SmallGEMM {
     /// True when `gemm` below handles the shape (and is faster than OpenBLAS for it).
     @inlinable public static func handles(m: Int, n: Int, k: Int) -> Bool {
-        m & 3 == 0 && m <= 16 && k <= 16 * 1024 && m * n * k <= 65_536 && (k <= 16 || n <= 16)
+        m & 3 == 0 && m <= 16 && (m * n * k <= 16_384 || (m * n * k <= 65_536 && (k <= 16 || n <= 16)))
     }
 
     /// Whether the AVX2+FMA kernel is in use on this CPU.

@@ -10,7 +10,8 @@ func probeTiny() {
     let n = Int(ProcessInfo.processInfo.environment["PROBE_N"] ?? "200000")!
     var t0 = now()
     var acc = 0.0
-    for _ in 0..<n { acc += net.lossAndGradient(batch, workspace: &ws) }
+    let onlyStats = ProcessInfo.processInfo.environment["PROBE_STATS"] != nil
+    for _ in 0..<(onlyStats ? 0 : n) { acc += net.lossAndGradient(batch, workspace: &ws) }
     print("lossAndGradient", (now() - t0) / Double(n) * 1e6, "us", acc)
     let stats = PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: .final)
     var pws = net.makePopulationWorkspace(for: stats)
