@@ -25,9 +25,12 @@ let package = Package(
         .target(name: "Training", dependencies: ["Linalg", "Networks"]),
         .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
         .target(
+            name: "Experiments",
+            dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(
             name: "Report",
             dependencies: ["Linalg", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "RNNDynamics", dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Report"]),
+        .target(name: "RNNDynamics", dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Experiments", "Report"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

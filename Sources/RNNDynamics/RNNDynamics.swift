@@ -3,4 +3,5 @@
 @_exported import Tasks
 @_exported import Training
 @_exported import Theory
+@_exported import Experiments
 @_exported import Report

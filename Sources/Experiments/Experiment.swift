@@ -1,0 +1,58 @@
+import Foundation
+
+/// How much compute an experiment spends: `quick` for tests and the demo, `full` for the paper's settings.
+public enum Preset: String, Sendable, Codable, CaseIterable {
+    /// Small grids and short runs (seconds).
+    case quick
+    /// The paper's grids and run lengths.
+    case full
+}
+
+/// A programmatic check of one of the paper's claims, with the numbers that decide it.
+public struct ClaimCheck: Sendable, Equatable {
+    /// The claim in words.
+    public var claim: String
+    /// Whether the run supports it.
+    public var holds: Bool
+    /// The deciding numbers, e.g. "loss at T' = 100 is 3e-9 vs 0.41 for mean".
+    public var evidence: String
+
+    /// A check.
+    public init(claim: String, holds: Bool, evidence: String) {
+        self.claim = claim; self.holds = holds; self.evidence = evidence
+    }
+}
+
+/// Everything an experiment run produced.
+public struct ExperimentResult: Sendable {
+    /// Named arrays.
+    public var dataset: Dataset
+    /// The figure to draw from them.
+    public var figure: FigureSpec
+    /// Claim checks.
+    public var checks: [ClaimCheck]
+    /// Largest relative theory-vs-simulation error along the compared curves (nil when there is no comparison).
+    public var theoryError: Double?
+
+    /// A result.
+    public init(dataset: Dataset, figure: FigureSpec, checks: [ClaimCheck], theoryError: Double? = nil) {
+        self.dataset = dataset; self.figure = figure; self.checks = checks; self.theoryError = theoryError
+    }
+}
+
+/// One paper figure as a reproducible computation: parameters → runs → dataset → figure.
+///
+/// Parameters are plain JSON-compatible dictionaries so configs can be resolved, overridden and saved; every
+/// value the paper leaves open (T, learning rates, …) is a documented parameter with a default.
+public protocol Experiment: Sendable {
+    /// Stable identifier (`proca2025.fig2`).
+    var id: String { get }
+    /// The paper figure it reproduces (`Proca et al. 2025, Fig. 2`).
+    var paperFigure: String { get }
+    /// One-line description.
+    var summary: String { get }
+    /// Default parameters for `preset` (every parameter, JSON-compatible values).
+    func parameters(_ preset: Preset) -> [String: Any]
+    /// Runs with resolved `parameters` and root `seed`; `progress` gets a fraction in [0, 1].
+    func run(parameters: [String: Any], seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult
+}

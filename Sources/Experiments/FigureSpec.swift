@@ -1,0 +1,86 @@
+/// How a data series is drawn: simulation solid, theory dashed, reference lines dotted.
+public enum SeriesStyle: String, Sendable, Codable {
+    /// Measured from trained networks.
+    case simulation
+    /// Predicted by the theory.
+    case theory
+    /// A reference (optimum, threshold, unit circle, …).
+    case reference
+}
+
+/// Axis scaling.
+public enum AxisScale: String, Sendable, Codable {
+    /// Linear axis.
+    case linear
+    /// Base-10 logarithmic axis.
+    case log
+}
+
+/// One curve: y against x, both naming 1-D arrays of the dataset (or a row of a 2-D array).
+public struct Series: Sendable, Codable, Equatable {
+    /// Legend label.
+    public var label: String
+    /// x array name.
+    public var x: String
+    /// y array name.
+    public var y: String
+    /// Row of a 2-D y array to use (nil for 1-D arrays).
+    public var yRow: Int?
+    /// Drawing style.
+    public var style: SeriesStyle
+    /// Colour group: series sharing a group share a colour (simulation and its theory).
+    public var group: Int
+
+    /// A series of `y` against `x`.
+    public init(_ label: String, x: String, y: String, yRow: Int? = nil, style: SeriesStyle, group: Int) {
+        self.label = label; self.x = x; self.y = y; self.yRow = yRow; self.style = style; self.group = group
+    }
+}
+
+/// What a panel shows.
+public enum PanelContent: Sendable, Equatable {
+    /// Line plot of the series.
+    case lines([Series])
+    /// Heatmap of a 2-D array `z` [rows = y, cols = x] with tick arrays `x`, `y`; NaN cells shown as missing.
+    case heatmap(x: String, y: String, z: String, colorLabel: String)
+    /// Complex-plane trajectories (x = real, y = imaginary), optionally with the unit circle.
+    case complexPlane([Series], unitCircle: Bool)
+}
+
+/// One panel of a figure.
+public struct Panel: Sendable, Equatable {
+    /// Panel title.
+    public var title: String
+    /// x-axis label.
+    public var xLabel: String
+    /// y-axis label.
+    public var yLabel: String
+    /// x scaling.
+    public var xScale: AxisScale
+    /// y scaling.
+    public var yScale: AxisScale
+    /// The content.
+    public var content: PanelContent
+
+    /// A panel.
+    public init(title: String, xLabel: String, yLabel: String, xScale: AxisScale = .linear, yScale: AxisScale = .linear,
+                content: PanelContent) {
+        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
+        self.xScale = xScale; self.yScale = yScale; self.content = content
+    }
+}
+
+/// A figure mirroring a paper figure's panel layout (rows × columns of panels, filled row by row).
+public struct FigureSpec: Sendable, Equatable {
+    /// Figure title.
+    public var title: String
+    /// Grid columns.
+    public var columns: Int
+    /// Panels, row by row.
+    public var panels: [Panel]
+
+    /// A figure with `panels` in a grid of `columns` columns.
+    public init(title: String, columns: Int, panels: [Panel]) {
+        self.title = title; self.columns = columns; self.panels = panels
+    }
+}
