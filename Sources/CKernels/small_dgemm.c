@@ -98,9 +98,30 @@ __attribute__((always_inline)) static inline void small_dgemm_avx2_body(int cont
     }
 }
 
+/* m = 4, k <= 8: the k columns of op(A) stay in registers; each column of C is k broadcast-FMAs. */
+__attribute__((target("avx2,fma")))
+static void small_dgemm_avx2_m4(int ta, int tb, long n, long k, double alpha, const double *a, long lda,
+                                const double *b, long ldb, double beta, double *c, long ldc) {
+    __m256d col[8];
+    for (long l = 0; l < k; l++) col[l] = load_rows(!ta, a, 0, l, lda);
+    const long bl = tb ? ldb : 1, bj = tb ? 1 : ldb;
+    for (long j = 0; j < n; j++) {
+        const double *bp = b + j * bj;
+        __m256d acc = _mm256_mul_pd(col[0], _mm256_broadcast_sd(bp));
+        __m256d acc2 = k > 1 ? _mm256_mul_pd(col[1], _mm256_broadcast_sd(bp + bl)) : _mm256_setzero_pd();
+        for (long l = 2; l + 1 < k; l += 2) {
+            acc = _mm256_fmadd_pd(col[l], _mm256_broadcast_sd(bp + l * bl), acc);
+            acc2 = _mm256_fmadd_pd(col[l + 1], _mm256_broadcast_sd(bp + (l + 1) * bl), acc2);
+        }
+        if (k > 2 && (k & 1)) acc = _mm256_fmadd_pd(col[k - 1], _mm256_broadcast_sd(bp + (k - 1) * bl), acc);
+        store4(c + j * ldc, _mm256_add_pd(acc, acc2), alpha, beta);
+    }
+}
+
 __attribute__((target("avx2,fma")))
 static void small_dgemm_avx2(int ta, int tb, long m, long n, long k, double alpha, const double *a, long lda,
                              const double *b, long ldb, double beta, double *c, long ldc) {
+    if (m == 4 && k >= 1 && k <= 8) { small_dgemm_avx2_m4(ta, tb, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return; }
     /* Two specialised copies, so the contiguity test leaves the inner loops. */
     if (ta) small_dgemm_avx2_body(0, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     else small_dgemm_avx2_body(1, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

@@ -13,7 +13,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [(4, 64, 4), (8, 7, 3), (12, 5, 16), (16, 4, 300), (4, 1, 9), (4, 3, 1)])
+    @Test(arguments: [(4, 64, 4), (8, 7, 3), (12, 5, 16), (16, 4, 300), (4, 1, 9), (4, 3, 1), (4, 5, 7), (4, 6, 2), (4, 2, 3), (4, 9, 8)])
     func smallPathMatchesTheReferenceForEveryTransposeAndScaling(m: Int, n: Int, k: Int) {
         #expect(SmallGEMM.handles(m: m, n: n, k: k))
         var rng = RandomStreams(seed: UInt64(m * 1000 + n * 10 + k)).stream("sgemm")
