@@ -154,13 +154,8 @@ public enum TrainJob {
             var recorder = Recorder<LinearRNN>(schedule: schedule, probes: probes)
             let run: TrainingRun<LinearRNN>
             if let batch {
-                if spec.batchSize > 0 {
-                    var src = MinibatchGradient(data: batch, batchSize: spec.batchSize, model: net, rng: streams.stream("batch"))
-                    run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
-                } else {
-                    var src = FullBatchGradient(batch: batch, model: net)
-                    run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
-                }
+                run = Trainer.train(net, on: batch, batchSize: spec.batchSize, rng: streams.stream("batch"),
+                                    options: options, recorder: &recorder)
             } else {
                 var src = PopulationGradient(task: task!.population, model: net)
                 run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
@@ -191,14 +186,8 @@ public enum TrainJob {
             // Deep linear nets train on samples; population data are represented by their exact whitened sample.
             let b = try batch ?? task!.sample(count: max(2 * nx + 1, nx + 1), rng: &dataRNG)
             var recorder = Recorder<DeepLinearNetwork>(schedule: schedule)
-            let run: TrainingRun<DeepLinearNetwork>
-            if spec.batchSize > 0 {
-                var src = MinibatchGradient(data: b, batchSize: spec.batchSize, model: net, rng: streams.stream("batch"))
-                run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
-            } else {
-                var src = FullBatchGradient(batch: b, model: net)
-                run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
-            }
+            let run = Trainer.train(net, on: b, batchSize: spec.batchSize, rng: streams.stream("batch"),
+                                    options: options, recorder: &recorder)
             (stop, losses, recording) = (run.stop, run.losses, run.recording)
             finalBlocks = zip(DeepLinearNetwork.parameterNames, run.model.parameters).map { ($0, $1) }
         }

@@ -106,6 +106,19 @@ public enum Trainer {
         return TrainingRun(model: model, losses: losses, recording: recorder.recording, stop: stop)
     }
 
+    /// Trains on samples: full-batch gradients when `batchSize` is 0, else minibatches of `batchSize` drawn from `rng`.
+    public static func train<M: DifferentiableModel>(
+        _ model: M, on batch: SequenceBatch, batchSize: Int, rng: Xoshiro256, options: TrainingOptions,
+        recorder: inout Recorder<M>
+    ) -> TrainingRun<M> {
+        if batchSize > 0 {
+            var source = MinibatchGradient(data: batch, batchSize: batchSize, model: model, rng: rng)
+            return train(model, source: &source, options: options, recorder: &recorder)
+        }
+        var source = FullBatchGradient(batch: batch, model: model)
+        return train(model, source: &source, options: options, recorder: &recorder)
+    }
+
     /// A one-line reason the state at this step is unusable, or nil.
     static func diagnose(loss: Double, initialLoss: Double, state: Double, gradients: [Matrix],
                          limits: DivergenceGuard) -> String? {
