@@ -29,7 +29,7 @@ let package = Package(
             dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", .product(name: "Numerics", package: "swift-numerics")]),
         .target(
             name: "Report",
-            dependencies: ["Linalg", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["Linalg", "Experiments", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "RNNDynamics", dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Experiments", "Report"]),
         .executableTarget(
             name: "rnndyn",
