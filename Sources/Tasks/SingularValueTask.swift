@@ -60,14 +60,13 @@ public struct SingularValueTask: Sendable, Equatable {
 
     /// P whitened Gaussian trajectories (needs `P > T·N_x`) with targets `Σ_t U_y S_t V_xᵀ x_t`.
     public func sample(count p: Int, rng: inout Xoshiro256) throws -> SequenceBatch {
-        let T = timeSteps, nx = inputDimension
-        let raw = rng.gaussianMatrix(rows: T * nx, cols: p)
-        let x = SequenceLayout.batched(fromStacked: try Whitening.whiten(raw), timeSteps: T)
-        var y = Matrix(rows: outputDimension, cols: p)
-        for t in 1...T {
-            let map = uy * s(at: t).timesTranspose(vx)
-            BLAS.gemm(map, x.columns(((t - 1) * p)..<(t * p)), into: &y, beta: 1)
-        }
-        return SequenceBatch(inputs: x, targets: y, timeSteps: T, samples: p)
+        let x = try WhitenedSampling.inputs(inputDimension: inputDimension, timeSteps: timeSteps, count: p, rng: &rng)
+        return SequenceBatch(inputs: x, targets: WhitenedSampling.finalTargets(maps: crossCorrelations, inputs: x, count: p),
+                             timeSteps: timeSteps, samples: p)
+    }
+
+    /// A task whose mode α follows `profiles[α]` at length `timeSteps`, with Haar-random `U_y`, `V_x` (U_y first).
+    public init(profiles: [SingularValueProfile], timeSteps: Int, nx: Int, ny: Int, rng: inout Xoshiro256) throws {
+        self = try SingularValueTaskTemplate(profiles: profiles, nx: nx, ny: ny, rng: &rng).task(timeSteps: timeSteps)
     }
 }
