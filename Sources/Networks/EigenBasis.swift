@@ -20,8 +20,8 @@ public struct EigenBasis: Sendable, Equatable {
         self.q = q; self.isPair = isPair
     }
 
-    /// Offsets of each block in the frame.
-    var offsets: [Int] {
+    /// Start index of each block in the frame.
+    public var blockOffsets: [Int] {
         var o = [Int](), s = 0
         for p in isPair { o.append(s); s += p ? 2 : 1 }
         return o
@@ -31,7 +31,7 @@ public struct EigenBasis: Sendable, Equatable {
     public func blockMatrix(_ modes: [Complex<Double>]) -> Matrix {
         precondition(modes.count == isPair.count, "need one value per block (\(isPair.count))")
         var m = Matrix(rows: q.rows, cols: q.rows)
-        for (k, off) in offsets.enumerated() {
+        for (k, off) in blockOffsets.enumerated() {
             if isPair[k] {
                 m[off, off] = modes[k].real; m[off, off + 1] = -modes[k].imaginary
                 m[off + 1, off] = modes[k].imaginary; m[off + 1, off + 1] = modes[k].real
@@ -49,7 +49,7 @@ public struct EigenBasis: Sendable, Equatable {
     /// (`μ` = mean of the block diagonal, `ν` = half the difference of the off-diagonal entries).
     public func modes(of w: Matrix) -> [Complex<Double>] {
         let b = q.transposeTimes(w * q)
-        return offsets.enumerated().map { k, off in
+        return blockOffsets.enumerated().map { k, off in
             isPair[k] ? Complex((b[off, off] + b[off + 1, off + 1]) / 2, (b[off + 1, off] - b[off, off + 1]) / 2)
                       : Complex(b[off, off], 0)
         }
