@@ -42,8 +42,9 @@ public struct ExperimentResult: Sendable {
 
 /// One paper figure as a reproducible computation: parameters → runs → dataset → figure.
 ///
-/// Parameters are plain JSON-compatible dictionaries so configs can be resolved, overridden and saved; every
-/// value the paper leaves open (T, learning rates, …) is a documented parameter with a default.
+/// Defaults are plain JSON-compatible dictionaries so configs can be resolved, overridden and saved; every
+/// value the paper leaves open (T, learning rates, …) is a documented parameter with a default. `run` reads every
+/// parameter through a `ConfigReader` (typed, range-checked) and calls `finish()` so unknown keys are errors.
 public protocol Experiment: Sendable {
     /// Stable identifier (`proca2025.fig2`).
     var id: String { get }
@@ -53,6 +54,18 @@ public protocol Experiment: Sendable {
     var summary: String { get }
     /// Default parameters for `preset` (every parameter, JSON-compatible values).
     func parameters(_ preset: Preset) -> [String: Any]
-    /// Runs with resolved `parameters` and root `seed`; `progress` gets a fraction in [0, 1].
-    func run(parameters: [String: Any], seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult
+    /// Runs with `parameters` (defaults merged with overrides) and root `seed`; `progress` gets a fraction in [0, 1].
+    func run(parameters: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult
+}
+
+extension Experiment {
+    /// Runs with the defaults of `preset`, overridden by `overrides` (same keys), with every key checked.
+    public func run(_ preset: Preset, overrides: [String: Any] = [:], seed: UInt64 = 0,
+                    progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> (ExperimentResult, [String: Any]) {
+        var merged = parameters(preset)
+        for (k, v) in overrides { merged[k] = v }
+        let reader = ConfigReader(object: merged, path: id)
+        let result = try run(parameters: reader, seed: seed, progress: progress)
+        return (result, reader.resolvedTree)
+    }
 }
