@@ -1,0 +1,13 @@
+/// Every registered experiment, in paper-figure order; ids are unique.
+public enum ExperimentRegistry {
+    /// All experiments.
+    public static let all: [any Experiment] = [
+        ProcaFigA1(),
+    ]
+
+    /// The experiment with `id`, if registered.
+    public static func experiment(_ id: String) -> (any Experiment)? { all.first { $0.id == id } }
+
+    /// Experiments whose id starts with `prefix` (e.g. `proca2025.`).
+    public static func experiments(prefix: String) -> [any Experiment] { all.filter { $0.id.hasPrefix(prefix) } }
+}
