@@ -1,0 +1,78 @@
+import Experiments
+
+/// Line plots: every series against its x array on linear or log axes, coloured by group and stroked by style
+/// (simulation solid, theory dashed, reference dotted), polylines broken at missing points.
+enum LinesPanel {
+    /// The panel's elements; clip paths go into `document`'s definitions.
+    static func render(_ series: [Series], _ ctx: PanelContext, document: inout SVGDocument) throws -> [SVGElement] {
+        let panel = ctx.panel
+        let data = try series.map { try SeriesData.line($0, in: ctx.dataset, context: ctx.location(series: $0)) }
+        let usable = data.flatMap { $0 }.filter {
+            AxisDomain.usable($0.x, panel.xScale) && AxisDomain.usable($0.y, panel.yScale)
+        }
+        let xDomain = AxisDomain.of(usable.map(\.x), scale: panel.xScale, margin: 0.02)
+        let yDomain = AxisDomain.of(usable.map(\.y), scale: panel.yScale, margin: 0.05)
+        let drawing = PanelDrawing.withLegend(legendEntries(series), cell: ctx.cell, theme: ctx.theme) { rightExtra in
+            layout(series, data, xDomain: xDomain, yDomain: yDomain, ctx, rightExtra: rightExtra)
+        }
+        document.define(drawing.clip)
+        return drawing.elements
+    }
+
+    /// The panel drawn with `rightExtra` pixels kept free on the right.
+    static func layout(_ series: [Series], _ data: [[PlotPoint]], xDomain: AxisDomain, yDomain: AxisDomain,
+                       _ ctx: PanelContext, rightExtra: Double) -> PanelDrawing {
+        let panel = ctx.panel, theme = ctx.theme
+        // Height is fixed by the cell; y ticks decide the left margin, which decides the width and the x ticks.
+        let hasTitle = !panel.title.isEmpty
+        var rect = PanelLayout.plotRect(cell: ctx.cell, theme: theme, hasTitle: hasTitle, yTickLabelWidth: 0,
+                                        rightExtra: rightExtra)
+        var yMap = AxisMap(scale: panel.yScale, domain: yDomain, start: rect.bottom, end: rect.y)
+        let yTicks = yMap.ticks(horizontal: false, fontSize: theme.tickLabelSize)
+        rect = PanelLayout.plotRect(cell: ctx.cell, theme: theme, hasTitle: hasTitle,
+                                    yTickLabelWidth: PanelLayout.labelWidth(yTicks, theme: theme), rightExtra: rightExtra)
+        yMap = AxisMap(scale: panel.yScale, domain: yDomain, start: rect.bottom, end: rect.y)
+        let xMap = AxisMap(scale: panel.xScale, domain: xDomain, start: rect.x, end: rect.right)
+        let xTicks = xMap.ticks(horizontal: true, fontSize: theme.tickLabelSize)
+        let frame = AxesFrame(rect: rect, theme: theme,
+                              xTicks: xTicks.compactMap { t in xMap.position(t.value).map { ($0, t) } },
+                              yTicks: yTicks.compactMap { t in yMap.position(t.value).map { ($0, t) } })
+
+        var drawn: [SVGElement] = []
+        var samples: [PlotPoint] = []
+        let order = series.indices.sorted {
+            (StrokeStyle.layer(series[$0].style), $0) < (StrokeStyle.layer(series[$1].style), $1)
+        }
+        for i in order {
+            let s = series[i]
+            let color = Palette.color(group: s.group)
+            let runs = LinePath.runs(data[i].map { p in
+                guard let x = xMap.position(p.x), let y = yMap.position(p.y) else { return nil }
+                return PlotPoint(x: x, y: y)
+            })
+            let d = LinePath.data(runs)
+            if !d.isEmpty { drawn.append(StrokeStyle.of(s.style).path(d, color: color, style: s.style)) }
+            for run in runs where run.count == 1 { drawn.append(Markers.dot(at: run[0], color: color)) }
+            samples += LinePath.samples(runs)
+        }
+
+        var out: [SVGElement] = [frame.grid(),
+                                 .group(drawn, ["class": "data", "clip-path": "url(#\(ctx.clipID))"])]
+        if !xDomain.hasData || !yDomain.hasData {
+            let positive = panel.xScale == .log || panel.yScale == .log ? "no positive finite data" : "no finite data"
+            out.append(ctx.note(series.isEmpty ? "no series" : positive, in: rect))
+        }
+        out += frame.decorations(title: panel.title, xLabel: panel.xLabel, yLabel: panel.yLabel)
+        return PanelDrawing(elements: out, rect: rect, clip: ctx.clipPath(rect), samples: samples)
+    }
+
+    /// One legend row per labelled series (duplicates of label, style and group merged), in series order.
+    static func legendEntries(_ series: [Series]) -> [LegendEntry] {
+        var entries: [LegendEntry] = []
+        for s in series where !s.label.isEmpty {
+            let e = LegendEntry(label: s.label, color: Palette.color(group: s.group), sample: .line(s.style))
+            if !entries.contains(e) { entries.append(e) }
+        }
+        return entries
+    }
+}
