@@ -31,6 +31,19 @@ final class ProgressBar: @unchecked Sendable {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
+    /// Redraws the bar at `fraction` ∈ [0, 1] of the work, without a loss.
+    func update(fraction: Double) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let frac = min(1, max(0, fraction))
+        let width = 30, filled = Int(frac * Double(width))
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = frac > 0 ? elapsed * (1 - frac) / frac : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = String(format: "\r%@ %@ %3.0f%%  ETA %@ ", label, bar, frac * 100, Self.format(eta))
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
     /// Clears the bar's line.
     func finish() {
         guard enabled else { return }

@@ -14,7 +14,7 @@ struct RnnDyn: ParsableCommand {
         field and what is allowed; a diverged run keeps its last good state and exits with status 3.
         """,
         version: RNNDynamicsVersion.string,
-        subcommands: [Train.self])
+        subcommands: [List.self, Run.self, Train.self])
 }
 
 /// Exit statuses shared by the subcommands.

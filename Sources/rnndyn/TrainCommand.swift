@@ -54,7 +54,7 @@ struct Train: ParsableCommand {
                 data = Data(TrainSpec.defaultJSON.utf8)
             }
             spec = try TrainSpec.parse(data)
-            try checkOutput()
+            try OutputDirectory.check(out, force: force)
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.badInput)
@@ -78,8 +78,12 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// Refuses an existing non-empty output directory before any work (unless --force) and unwritable parents.
-    func checkOutput() throws {
+}
+
+/// Output-directory checks shared by the commands that write run directories.
+enum OutputDirectory {
+    /// Refuses an existing non-empty directory (unless `force`) and unwritable parents, before any work.
+    static func check(_ out: String, force: Bool) throws {
         let url = URL(fileURLWithPath: out).standardizedFileURL
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -91,7 +95,12 @@ struct Train: ParsableCommand {
         }
         var parent = url.deletingLastPathComponent()
         while !fm.fileExists(atPath: parent.path) { parent = parent.deletingLastPathComponent() }
-        if !fm.isWritableFile(atPath: parent.path) {
+        // Permission bits say little for root or special file systems: try creating a directory there.
+        let probe = parent.appendingPathComponent(".rnndyn-probe-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try fm.createDirectory(at: probe, withIntermediateDirectories: false)
+            try? fm.removeItem(at: probe)
+        } catch {
             throw ConfigError(key: "--out", "cannot create '\(out)': '\(parent.path)' is not writable (allowed: a writable location)")
         }
     }

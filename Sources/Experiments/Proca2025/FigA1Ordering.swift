@@ -38,6 +38,7 @@ public struct ProcaFigA1: Experiment {
         var ninety: [String: (sim: Int, theory: Int)] = [:]
         var worstGap = 0.0
         for (k, (name, delta, lambda)) in runs.enumerated() {
+            let colour = name == "orange" ? 1 : 0   // palette group 1 is orange, 0 is blue (the paper's colours)
             let s = Proca2025.Family.inverseExponential(delta: delta, lambda: lambda).singularValues(length: T)
             let cmp = try ModeComparison(singularValues: s, hidden: hidden, initial: initial, learningRate: eta, steps: steps,
                                          recordEvery: every, seed: seed)
@@ -50,12 +51,12 @@ public struct ProcaFigA1: Experiment {
             data.add(DataArray("b_theory_\(name)", cmp.theory.b, doc: "\(name): b from the mode flow (Eqs. 5–7)"))
             data.add(DataArray("ac_theory_\(name)", cmp.theory.ac, doc: "\(name): ac from the mode flow"))
             data.add(DataArray("loss_sim_\(name)", cmp.simulated.loss, doc: "\(name): loss of the full-matrix LRNN"))
-            panelsLeft.append(Series(name, x: "t", y: "s_\(name)", style: .simulation, group: k))
-            panelsRight += [Series("b (\(name))", x: "step", y: "b_sim_\(name)", style: .simulation, group: k),
-                            Series("b theory", x: "step", y: "b_theory_\(name)", style: .theory, group: k),
-                            Series("ac (\(name))", x: "step", y: "ac_sim_\(name)", style: .simulation, group: k + 2),
-                            Series("ac theory", x: "step", y: "ac_theory_\(name)", style: .theory, group: k + 2)]
-            panelsLoss.append(Series(name, x: "step", y: "loss_sim_\(name)", style: .simulation, group: k))
+            panelsLeft.append(Series(name, x: "t", y: "s_\(name)", style: .simulation, group: colour))
+            panelsRight += [Series("b (\(name))", x: "step", y: "b_sim_\(name)", style: .simulation, group: colour),
+                            Series("b theory", x: "step", y: "b_theory_\(name)", style: .theory, group: colour),
+                            Series("ac (\(name))", x: "step", y: "ac_sim_\(name)", style: .simulation, group: colour + 2),
+                            Series("ac theory", x: "step", y: "ac_theory_\(name)", style: .theory, group: colour + 2)]
+            panelsLoss.append(Series(name, x: "step", y: "loss_sim_\(name)", style: .simulation, group: colour))
             let sim = Self.stepsTo90(cmp.simulated.loss, cmp.steps)
             let flow = Proca2025.ModeFlow(singularValues: s)
             let th = Proca2025.LearningSpeed.stepsToLossReduction(flow, from: .uniform(initial), fraction: 0.9, stepSize: eta,
