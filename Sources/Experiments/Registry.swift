@@ -3,6 +3,9 @@ public enum ExperimentRegistry {
     /// All experiments.
     public static let all: [any Experiment] = [
         ProcaFigA1(),
+        ProcaFigA9(),
+        ProcaFigA10(),
+        ProcaFigA11(),
     ]
 
     /// The experiment with `id`, if registered.
