@@ -2,7 +2,15 @@
 public enum ExperimentRegistry {
     /// All experiments.
     public static let all: [any Experiment] = [
+        ProcaFig2(),
+        ProcaFig3(),
+        ProcaFig4(),
+        ProcaFig6(),
+        ProcaExtrapolation(),
         ProcaFigA1(),
+        ProcaFigA2(),
+        ProcaFigA3(),
+        ProcaFigA8(),
         ProcaFigA9(),
         ProcaFigA10(),
         ProcaFigA11(),

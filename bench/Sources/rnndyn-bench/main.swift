@@ -26,6 +26,7 @@ while let a = args.next() {
         let (i, g) = (args.next()!, args.next()!)
         do { try checkAgainstPeer(inputs: i, grads: g) } catch { print("check failed: \(error)"); exit(1) }
         exit(0)
+    case "--fig4": runFig4Bench(arguments: Array(CommandLine.arguments.drop { $0 != "--fig4" }.dropFirst())); exit(0)
     case "--probe": probeTiny(); exit(0)
     case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)
