@@ -279,3 +279,49 @@ struct RotationalFigure {
     var theoryError: Double { runs.map(\.worstRelativeGap).max() ?? 0 }
 }
 
+
+/// The run settings the rotational figures (A9–A11) share, read from their parameters.
+struct RotationalRunSettings {
+    let timeSteps: Int, learningRate: Double, steps: Int, recordEvery: Int, theorySubsteps: Int
+    /// Starting mode: a = c = `initial_io`, b = `initial_b`.
+    let initial: Proca2025.ComplexMode
+
+    /// Defaults for `preset`, with `steps` quick/full step counts (both presets cover the same flow time).
+    static func defaults(_ preset: Preset, quickSteps: Int, fullSteps: Int) -> [String: Any] {
+        let quick = preset == .quick
+        return ["T": 6, "learning_rate": quick ? 0.005 : 0.001, "steps": quick ? quickSteps : fullSteps,
+                "record_every": quick ? 2 : 10, "theory_substeps": quick ? 2 : 4, "initial_io": 0.1, "initial_b": 0.1]
+    }
+
+    /// Reads the shared keys from `p`.
+    init(_ p: ConfigReader) throws {
+        timeSteps = try p.int("T", in: 2...200)
+        learningRate = try p.double("learning_rate", in: 1e-6...1)
+        steps = try p.int("steps", in: 10...10_000_000)
+        recordEvery = try p.int("record_every", in: 1...1_000_000)
+        theorySubsteps = try p.int("theory_substeps", in: 1...1000)
+        let io = try p.double("initial_io", in: -10...10), b0 = try p.double("initial_b", in: -10...10)
+        initial = Proca2025.ComplexMode(a: Complex(io), b: Complex(b0), c: Complex(io))
+    }
+
+    /// Trains and integrates every column and lays out the figure.
+    func figure(title: String, columns: [RotationalColumn], seed: UInt64,
+                progress: @escaping @Sendable (Double) -> Void) throws -> RotationalFigure {
+        try RotationalFigure(title: title, columns: columns, timeSteps: timeSteps, initial: initial, learningRate: learningRate,
+                             steps: steps, recordEvery: recordEvery, theorySubsteps: theorySubsteps, seed: seed, progress: progress)
+    }
+
+    /// Per column: GD steps of the network (interpolated) and of the mode flow to a `drop` loss reduction; the
+    /// network's values are also added to the dataset as `steps_to_loss_drop`.
+    func lossDropSpeeds(_ fig: inout RotationalFigure, columns: [RotationalColumn], drop: Double) -> (network: [Double?], flow: [Int]) {
+        let speeds = columns.indices.map { fig.runs[$0].stepsToLossDrop(drop) }
+        let flowSpeeds = columns.map { col -> Int in
+            let flow = Proca2025.ComplexModeFlow(eigenvalues: col.theoryFamily.eigenvalues(length: timeSteps))
+            return Proca2025.LearningSpeed.stepsToLossReduction(flow, from: initial, fraction: drop, stepSize: learningRate,
+                                                                 maxSteps: 10 * steps) ?? -1
+        }
+        fig.dataset.add(DataArray("steps_to_loss_drop", speeds.map { $0 ?? .nan },
+                                  doc: "per column: GD steps until the LRNN loss first falls by loss_drop (interpolated between records)"))
+        return (speeds, flowSpeeds)
+    }
+}

@@ -22,21 +22,14 @@ public struct ProcaFigA11: Experiment {
     public var summary: String { "Rotation radius: R sets stability (source / limit cycle / sink) and larger R is learned faster" }
 
     public func parameters(_ preset: Preset) -> [String: Any] {
-        let quick = preset == .quick
-        return ["T": 6, "learning_rate": quick ? 0.005 : 0.001, "steps": quick ? 4000 : 20000, "record_every": quick ? 2 : 10,
-                "theory_substeps": quick ? 2 : 4, "initial_io": 0.1, "initial_b": 0.1,
+        RotationalRunSettings.defaults(preset, quickSteps: 4000, fullSteps: 20000).merging([
                 "delta": 1.0, "lambda_angle": Double.pi / 6, "lambda_radii": [0.4, 0.9, 1.0, 1.05],
-                "tolerance": 1e-6, "loss_drop": 0.9]
+                "tolerance": 1e-6, "loss_drop": 0.9]) { _, new in new }
     }
 
     public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
-        let T = try p.int("T", in: 2...200)
-        let eta = try p.double("learning_rate", in: 1e-6...1)
-        let steps = try p.int("steps", in: 10...10_000_000)
-        let every = try p.int("record_every", in: 1...1_000_000)
-        let substeps = try p.int("theory_substeps", in: 1...1000)
-        let io = try p.double("initial_io", in: -10...10)
-        let b0 = try p.double("initial_b", in: -10...10)
+        let run = try RotationalRunSettings(p)
+        let T = run.timeSteps
         let delta = try p.double("delta", in: -100...100)
         let phi = try p.double("lambda_angle", in: -10...10)
         let radii = try p.doubles("lambda_radii")
@@ -51,19 +44,9 @@ public struct ProcaFigA11: Experiment {
             RotationalColumn(key: "R\(k)", label: "R = \(Polar.format(r))", family: .inverseExponential,
                              delta: ComplexPair(delta), lambda: ComplexPair(radius: r, angle: phi))
         }
-        let initial = Proca2025.ComplexMode(a: Complex(io), b: Complex(b0), c: Complex(io))
-        var fig = try RotationalFigure(title: "Fig. A11 — rotation radius (inverse-exponential, φ = \(Polar.piMultiple(phi)), T = \(T))",
-                                       columns: columns, timeSteps: T, initial: initial, learningRate: eta, steps: steps,
-                                       recordEvery: every, theorySubsteps: substeps, seed: seed, progress: progress)
+        var fig = try run.figure(title: "Fig. A11 — rotation radius (inverse-exponential, φ = \(Polar.piMultiple(phi)), T = \(T))", columns: columns, seed: seed, progress: progress)
         fig.dataset.add(DataArray("lambda_radius", radii, doc: "R of each column, in column order R0, R1, …"))
-        let speeds = columns.indices.map { fig.runs[$0].stepsToLossDrop(drop) }
-        let flowSpeeds = columns.map { col -> Int in
-            let flow = Proca2025.ComplexModeFlow(eigenvalues: col.theoryFamily.eigenvalues(length: T))
-            return Proca2025.LearningSpeed.stepsToLossReduction(flow, from: initial, fraction: drop, stepSize: eta,
-                                                                 maxSteps: 10 * steps) ?? -1
-        }
-        fig.dataset.add(DataArray("steps_to_loss_drop", speeds.map { $0 ?? .nan },
-                                  doc: "per column: GD steps until the LRNN loss first falls by loss_drop (interpolated between records)"))
+        let (speeds, flowSpeeds) = run.lossDropSpeeds(&fig, columns: columns, drop: drop)
         let checks = [Self.stabilityCheck(fig, radii: radii, tolerance: tol),
                       Self.speedCheck(fig, radii: radii, speeds: speeds, flowSpeeds: flowSpeeds, drop: drop)]
         return ExperimentResult(dataset: fig.dataset, figure: fig.figure, checks: checks, theoryError: fig.theoryError)

@@ -27,24 +27,17 @@ public struct ProcaFigA9: Experiment {
     public var summary: String { "Rotational task families: complex modes converge to the §8.2 optima, angle before radius" }
 
     public func parameters(_ preset: Preset) -> [String: Any] {
-        let quick = preset == .quick
-        return ["T": 6, "learning_rate": quick ? 0.005 : 0.001, "steps": quick ? 3000 : 15000, "record_every": quick ? 2 : 10,
-                "theory_substeps": quick ? 2 : 4, "initial_io": 0.1, "initial_b": 0.1,
+        RotationalRunSettings.defaults(preset, quickSteps: 3000, fullSteps: 15000).merging([
                 "constant_delta_radius": 0.7, "constant_delta_angle": Double.pi / 6,
                 "inverse_exponential_delta": 1.0, "inverse_exponential_lambda_radius": 0.9,
                 "inverse_exponential_lambda_angle": Double.pi / 6,
                 "exponential_delta": 1.0, "exponential_lambda_radius": 1.05, "exponential_lambda_angle": Double.pi / 6,
-                "tolerance": 1e-6, "angle_fraction": 0.9]
+                "tolerance": 1e-6, "angle_fraction": 0.9]) { _, new in new }
     }
 
     public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
-        let T = try p.int("T", in: 2...200)
-        let eta = try p.double("learning_rate", in: 1e-6...1)
-        let steps = try p.int("steps", in: 10...10_000_000)
-        let every = try p.int("record_every", in: 1...1_000_000)
-        let substeps = try p.int("theory_substeps", in: 1...1000)
-        let io = try p.double("initial_io", in: -10...10)
-        let b0 = try p.double("initial_b", in: -10...10)
+        let run = try RotationalRunSettings(p)
+        let T = run.timeSteps
         let cDelta = ComplexPair(radius: try p.double("constant_delta_radius", in: 0...100),
                                  angle: try p.double("constant_delta_angle", in: -10...10))
         let iDelta = try p.double("inverse_exponential_delta", in: -100...100)
@@ -63,10 +56,7 @@ public struct ProcaFigA9: Experiment {
                              delta: ComplexPair(iDelta), lambda: iLambda),
             RotationalColumn(key: "exponential", label: "exponential", family: .exponential, delta: ComplexPair(eDelta), lambda: eLambda),
         ]
-        let initial = Proca2025.ComplexMode(a: Complex(io), b: Complex(b0), c: Complex(io))
-        let fig = try RotationalFigure(title: "Fig. A9 — rotational task families (T = \(T))", columns: columns, timeSteps: T,
-                                       initial: initial, learningRate: eta, steps: steps, recordEvery: every,
-                                       theorySubsteps: substeps, seed: seed, progress: progress)
+        let fig = try run.figure(title: "Fig. A9 — rotational task families (T = \(T))", columns: columns, seed: seed, progress: progress)
         let checks = [Self.convergenceCheck(fig, tolerance: tol), Self.angleFirstCheck(fig, fraction: fraction)]
         return ExperimentResult(dataset: fig.dataset, figure: fig.figure, checks: checks, theoryError: fig.theoryError)
     }
