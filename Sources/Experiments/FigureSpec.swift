@@ -6,6 +6,8 @@ public enum SeriesStyle: String, Sendable, Codable {
     case theory
     /// A reference (optimum, threshold, unit circle, …).
     case reference
+    /// Isolated points drawn as filled markers without a connecting line (optima, measured points).
+    case points
 }
 
 /// Axis scaling.

@@ -398,8 +398,9 @@ private func elements(_ name: String, in svg: String) throws -> [[String: String
 
 @Test func paletteIsStableByGroup() {
     #expect(Palette.color(group: 0) == "#0072b2")
-    #expect(Palette.color(group: 8) == Palette.color(group: 0))
-    #expect(Palette.color(group: -1) == Palette.okabeIto.last)
+    #expect(Set(Palette.colors).count == Palette.colors.count, "twelve distinct colours")
+    #expect(Palette.color(group: Palette.colors.count) == Palette.color(group: 0))
+    #expect(Palette.color(group: -1) == Palette.colors.last)
     #expect(Viridis.table.count == 256)
     #expect(Viridis.color(0) == "#440154" && Viridis.color(1) == "#fde725")
 }
@@ -422,4 +423,30 @@ private func elements(_ name: String, in svg: String) throws -> [[String: String
         let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
         #expect(bytes.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
     }
+}
+
+/// Nine conditions drawn as simulation + theory give one row per condition plus one style key named after the
+/// theory curves' shared label; a second simulation curve in a group keeps its own row.
+@Test func legendCompactsCompanionsIntoAStyleKey() {
+    var series: [Series] = []
+    for g in 0..<9 {
+        series.append(Series("cond \(g)", x: "x", y: "y", style: .simulation, group: g))
+        series.append(Series("Eq. 47", x: "x", y: "t", style: .theory, group: g))
+    }
+    let entries = LegendEntries.compact(series, ink: "#000")
+    #expect(entries.count == 10)
+    #expect(entries.last == LegendEntry(label: "Eq. 47", color: "#000", sample: .line(.theory)))
+    #expect(entries.prefix(9).map(\.label) == (0..<9).map { "cond \($0)" })
+
+    let mixed = [Series("b", x: "x", y: "b", style: .simulation, group: 0),
+                 Series("ac", x: "x", y: "ac", style: .simulation, group: 0),
+                 Series("Taylor", x: "x", y: "t1", style: .theory, group: 0),
+                 Series("RK4", x: "x", y: "t2", style: .theory, group: 1),
+                 Series("optimum", x: "x", y: "o", style: .reference, group: 2)]
+    let labels = LegendEntries.compact(mixed, ink: "#000").map(\.label)
+    #expect(labels == ["b", "ac", "RK4", "optimum", "Taylor"])
+
+    let suffixed = (0..<3).flatMap { g in [Series("κ = \(g)", x: "x", y: "s", style: .simulation, group: g),
+                                            Series("κ = \(g) mode ODE", x: "x", y: "t", style: .theory, group: g)] }
+    #expect(LegendEntries.compact(suffixed, ink: "#000").map(\.label) == ["κ = 0", "κ = 1", "κ = 2", "mode ODE"])
 }

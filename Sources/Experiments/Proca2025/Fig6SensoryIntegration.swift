@@ -137,15 +137,16 @@ public struct ProcaFig6: Experiment {
             for i in 0..<min(hidden, task.inputDimension) {
                 top.append(Series("W_yW_x SVs", x: stepArray, y: "sv_WyWx_\(name)", yRow: i, style: .simulation, group: 1))
             }
-            top += [Series("b* = 1", x: stepArray, y: "optimum_b_\(name)", style: .reference, group: 0),
-                    Series("ac* = \(fmt(acStar))", x: stepArray, y: "optimum_ac_\(name)", style: .reference, group: 1)]
+            let optimum = "optimum (b* = 1, ac* = \(fmt(acStar)))"
+            top += [Series(optimum, x: stepArray, y: "optimum_b_\(name)", style: .reference, group: 0),
+                    Series(optimum, x: stepArray, y: "optimum_ac_\(name)", style: .reference, group: 1)]
             panelsTop.append(Panel(title: "\(name): network singular values", xLabel: "training step", yLabel: "singular value",
                                    content: .lines(top)))
             var bottom = [Series("T = \(T) (training)", x: stepArray, y: "loss_train_\(name)", style: .simulation, group: 0)]
             for (j, Tp) in testLengths.enumerated() {
                 bottom.append(Series("T′ = \(Tp)", x: stepArray, y: "loss_test_\(name)", yRow: j, style: .simulation, group: j + 1))
                 if expected[j] > 0 {
-                    bottom.append(Series("zero-loss net, T′ = \(Tp)", x: stepArray, y: "loss_test_theory_\(name)", yRow: j,
+                    bottom.append(Series("zero-loss network", x: stepArray, y: "loss_test_theory_\(name)", yRow: j,
                                          style: .theory, group: j + 1))
                 }
             }

@@ -70,7 +70,7 @@ public struct ProcaFigA1: Experiment {
             evidence: "90 % loss drop after \(o.sim) (orange) vs \(b.sim) (blue) steps; mode flow \(o.theory) vs \(b.theory); spec ≈ 233 vs ≈ 378")
         let figure = FigureSpec(title: "Fig. A1 — ordering of learning (T = \(T))", columns: 3, panels: [
             Panel(title: "task singular values", xLabel: "t", yLabel: "s_t", content: .lines(panelsLeft)),
-            Panel(title: "modes (simulation solid, theory dashed)", xLabel: "training step", yLabel: "mode value", content: .lines(panelsRight)),
+            Panel(title: "modes b and ac", xLabel: "training step", yLabel: "mode value", content: .lines(panelsRight)),
             Panel(title: "loss", xLabel: "training step", yLabel: "loss", yScale: .log, content: .lines(panelsLoss)),
         ])
         return ExperimentResult(dataset: data, figure: figure, checks: [check], theoryError: worstGap)

@@ -84,8 +84,12 @@ public struct ProcaFigA2: Experiment {
             for (name, z, label) in [("data", dataTerm, "data term"), ("regulariser", reg, "regulariser"), ("total", total, "total energy")] {
                 data.add(DataArray("\(name)_s1_\(r)", shape: [na, nb], values: z,
                                    doc: "s_1 = \(s1s[r]): \(label) ½(…) on the grid [ac index, b index] (rows = ac, cols = b)"))
+                // The energies grow like b^(2T−2) towards the corners; colour log₁₀(1 + E − min E) so the basin shows.
+                let floor = z.min() ?? 0
+                data.add(DataArray("\(name)_s1_\(r)_log", shape: [na, nb], values: z.map { Foundation.log10(1 + $0 - floor) },
+                                   doc: "s_1 = \(s1s[r]): log₁₀(1 + E − min E) of `\(name)_s1_\(r)` (what the heatmap colours)"))
                 panels.append(Panel(title: "s_1 = \(Self.fmt(s1s[r])): \(label)", xLabel: "b", yLabel: "ac",
-                                    content: .heatmap(x: "b", y: "ac", z: "\(name)_s1_\(r)", colorLabel: label)))
+                                    content: .heatmap(x: "b", y: "ac", z: "\(name)_s1_\(r)_log", colorLabel: "log₁₀(1 + E − min E)")))
             }
         }
         progress(0.3)
@@ -133,7 +137,7 @@ public struct ProcaFigA2: Experiment {
         let inWindow = exactMin.map { m in m.interior && abs(m.b) <= max(abs(bLo), abs(bHi)) ? m.b : Double.nan }
         data.add(DataArray("minimum_marker_b", inWindow, doc: "row r: |b| of interior exact minima (NaN otherwise), for the path panel"))
         data.add(DataArray("minimum_marker_ac", zip(inWindow, exactMin).map { $0.isNaN ? .nan : $1.ac }, doc: "row r: ac of interior exact minima (NaN otherwise)"))
-        series.append(Series("exact minima", x: "minimum_marker_b", y: "minimum_marker_ac", style: .reference, group: tasks.count))
+        series.append(Series("exact minima", x: "minimum_marker_b", y: "minimum_marker_ac", style: .points, group: tasks.count))
         panels.append(Panel(title: "GD paths in (b, ac): full-matrix (solid), mode flow (dashed)", xLabel: "b", yLabel: "ac",
                             content: .lines(series)))
 

@@ -93,7 +93,7 @@ public struct ProcaFigA3: Experiment {
         for (ti, T) in lengths.enumerated() {
             let landau = Proca2025.LandauAnalysis(length: T, bMax: bMax)
             let minima = grid.map { landau.globalMinimum(beta: $0) }
-            thB.append(minima.map(\.b)); thU.append(minima.map(\.u)); thE.append(minima.map(\.energy))
+            thB.append(minima.map { T % 2 == 1 ? abs($0.b) : $0.b }); thU.append(minima.map(\.u)); thE.append(minima.map(\.energy))
             transitions[T] = landau.criticalPoint(betaRange: max(betaMin, 0.05)...betaMax)
 
             var bs: [Double] = [], us: [Double] = [], es: [Double] = []
@@ -130,7 +130,7 @@ public struct ProcaFigA3: Experiment {
             progress(Double(ti + 1) / Double(lengths.count))
         }
 
-        data.add(DataArray("theory_b", rows: thB, doc: "[T, β]: b* of the global minimum of E*(b) over |b| ≤ b_max (b_max itself where the infimum is at b → ∞)"))
+        data.add(DataArray("theory_b", rows: thB, doc: "[T, β]: b* of the global minimum of E*(b) over |b| ≤ b_max (b_max itself where the infimum is at b → ∞; odd T: E* is even in b, |b*| is stored)"))
         data.add(DataArray("theory_u", rows: thU, doc: "[T, β]: u* = u*(b*)"))
         data.add(DataArray("theory_energy", rows: thE, doc: "[T, β]: E*(b*) in the ½Σr² convention"))
         data.add(DataArray("sim_b", rows: simB, doc: "[T, sim β]: b after GD on the mode ODE from the non-trivial init"))
@@ -207,16 +207,18 @@ public struct ProcaFigA3: Experiment {
         // ---------------- Figure ----------------
         var bSeries: [Series] = [], uSeries: [Series] = [], eSeries: [Series] = []
         for (ti, T) in lengths.enumerated() {
-            bSeries += [Series("T=\(T) theory", x: "beta", y: "theory_b", yRow: ti, style: .theory, group: ti),
-                        Series("T=\(T) mode GD", x: "sim_beta", y: "sim_b", yRow: ti, style: .simulation, group: ti)]
-            uSeries += [Series("T=\(T) theory", x: "beta", y: "theory_u", yRow: ti, style: .theory, group: ti),
-                        Series("T=\(T) mode GD", x: "sim_beta", y: "sim_u", yRow: ti, style: .simulation, group: ti)]
-            eSeries += [Series("T=\(T) theory", x: "beta", y: "theory_energy", yRow: ti, style: .theory, group: ti),
-                        Series("T=\(T) mode GD", x: "sim_beta", y: "sim_energy", yRow: ti, style: .simulation, group: ti)]
-            if !fullBetas.isEmpty {
-                bSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_b", yRow: ti, style: .simulation, group: ti))
-                uSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_u", yRow: ti, style: .simulation, group: ti))
-                eSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_energy", yRow: ti, style: .simulation, group: ti))
+            // Solid: mode-ODE GD; dashed: Landau minimum; markers: full-matrix networks, drawn only when they ran the
+            // same budget as the mode GD curve (quick runs them for fewer steps, which the claim check compares).
+            bSeries += [Series("T=\(T)", x: "sim_beta", y: "sim_b", yRow: ti, style: .simulation, group: ti),
+                        Series("T=\(T) Landau theory", x: "beta", y: "theory_b", yRow: ti, style: .theory, group: ti)]
+            uSeries += [Series("T=\(T)", x: "sim_beta", y: "sim_u", yRow: ti, style: .simulation, group: ti),
+                        Series("T=\(T) Landau theory", x: "beta", y: "theory_u", yRow: ti, style: .theory, group: ti)]
+            eSeries += [Series("T=\(T)", x: "sim_beta", y: "sim_energy", yRow: ti, style: .simulation, group: ti),
+                        Series("T=\(T) Landau theory", x: "beta", y: "theory_energy", yRow: ti, style: .theory, group: ti)]
+            if !fullBetas.isEmpty && fullSteps == steps {
+                bSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_b", yRow: ti, style: .points, group: ti))
+                uSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_u", yRow: ti, style: .points, group: ti))
+                eSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_energy", yRow: ti, style: .points, group: ti))
             }
         }
         let g = lengths.count
@@ -228,7 +230,7 @@ public struct ProcaFigA3: Experiment {
              Series("β = 1", x: "vline_one_x", y: y, style: .reference, group: g + 3)]
         }
         let figure = FigureSpec(title: "Fig. A3 — Landau analysis of the Dirac task (s_1 = β, s_T = 1/β)", columns: 3, panels: [
-            Panel(title: "recurrent mode b*", xLabel: "β", yLabel: "b", content: .lines(bSeries + vlines("vline_b_y"))),
+            Panel(title: "recurrent mode b* (solid: mode-ODE GD)", xLabel: "β", yLabel: "b", content: .lines(bSeries + vlines("vline_b_y"))),
             Panel(title: "input–output mode u*", xLabel: "β", yLabel: "u = ac", content: .lines(uSeries + vlines("vline_u_y"))),
             Panel(title: "energy E* (½Σr²)", xLabel: "β", yLabel: "E", content: .lines(eSeries + vlines("vline_e_y"))),
         ])

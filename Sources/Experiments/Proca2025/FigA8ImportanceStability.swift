@@ -126,8 +126,8 @@ public struct ProcaFigA8: Experiment {
             for i in 0..<min(hidden, task.inputDimension) {
                 series.append(Series("W_yW_x SVs", x: stepArray, y: "sv_WyWx_\(name)", yRow: i, style: .simulation, group: 1))
             }
-            series += [Series("b* (whitened)", x: stepArray, y: "optimum_b_\(name)", style: .reference, group: 0),
-                       Series("(ac)* (whitened)", x: stepArray, y: "optimum_ac_\(name)", style: .reference, group: 1)]
+            series += [Series("optimum for whitened inputs", x: stepArray, y: "optimum_b_\(name)", style: .reference, group: 0),
+                       Series("optimum for whitened inputs", x: stepArray, y: "optimum_ac_\(name)", style: .reference, group: 1)]
             top.append(Panel(title: "\(name) importance: network singular values", xLabel: "training step", yLabel: "singular value",
                              content: .lines(series)))
             bottom.append(Panel(title: "\(name) importance: hidden-layer gradient", xLabel: "training step", yLabel: "‖dH_T/dt_θ‖",

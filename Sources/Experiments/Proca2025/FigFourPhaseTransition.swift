@@ -538,12 +538,12 @@ extension Fig4Layout {
             let top = max(2.5, bs.filter(\.isFinite).max() ?? 1)
             data.add(DataArray("landau_line_T\(L)", [0, top], doc: "T = \(L): y extent of the β_c line"))
             var series = [Series("b (full matrix)", x: "landau_beta_sim", y: "b_landau_T\(L)_sim", style: .simulation, group: 0),
-                          Series("b mode ODE", x: "landau_beta", y: "b_landau_T\(L)", style: .theory, group: 0),
+                          Series("mode ODE GD", x: "landau_beta", y: "b_landau_T\(L)", style: .theory, group: 0),
                           Series("ac (full matrix)", x: "landau_beta_sim", y: "ac_landau_T\(L)_sim", style: .simulation, group: 1),
-                          Series("ac mode ODE", x: "landau_beta", y: "ac_landau_T\(L)", style: .theory, group: 1),
+                          Series("mode ODE GD", x: "landau_beta", y: "ac_landau_T\(L)", style: .theory, group: 1),
                           Series("Landau u*", x: "landau_beta", y: "u_landau_theory_T\(L)", style: .theory, group: 2),
                           Series("β_c", x: "landau_beta_c_T\(L)", y: "landau_line_T\(L)", style: .reference, group: 3)]
-            if L == 3 { series.insert(Series("Landau b*", x: "landau_beta", y: "b_landau_theory_T\(L)", style: .theory, group: 2), at: 4) }
+            if L == 3 { series.insert(Series("Landau b*", x: "landau_beta", y: "b_landau_theory_T\(L)", style: .theory, group: 4), at: 4) }
             landauPanels.append(Panel(title: "Dirac, Landau parameterisation, T = \(L)", xLabel: "β (s_1 = β, s_T = 1/β)",
                                       yLabel: "b, ac", content: .lines(series)))
             checks.append(L == 3 ? Self.continuousCheck(betas: landauBetas, b: bs, speeds: o.map(\.finalSpeed), minima: minima,

@@ -98,6 +98,8 @@ public struct ProcaFig3: Experiment {
             data.add(DataArray("\(panel.name)_x", panel.grid, doc: "\(panel.name): \(panel.symbol) grid of the theory lines"))
             data.add(DataArray("\(panel.name)_b_star", optima.map(\.b), doc: "\(panel.name): zero-loss b* (§4.1) on the \(panel.symbol) grid"))
             data.add(DataArray("\(panel.name)_ac_star", optima.map(\.ac), doc: "\(panel.name): zero-loss ac* on the \(panel.symbol) grid"))
+            data.add(DataArray("\(panel.name)_b_star_stable", optima.map { $0.stability == .unstable ? .nan : $0.b },
+                               doc: "\(panel.name): b* where it is stable or marginal (b* ≤ 1), NaN elsewhere"))
             data.add(DataArray("\(panel.name)_b_star_unstable", optima.map { $0.stability == .unstable ? $0.b : .nan },
                                doc: "\(panel.name): b* where it is unstable (b* > 1), NaN elsewhere"))
 
@@ -122,9 +124,9 @@ public struct ProcaFig3: Experiment {
             data.add(DataArray("\(panel.name)_sim_loss", [run.loss.last!], doc: "\(panel.name): final total loss of the network (sum over its modes)"))
             let title = ["constant s_t = δ", "inverse-exponential δλ^(T−t)", "exponential δλ^t"][pi]
             figurePanels.append(Panel(title: title, xLabel: panel.symbol, yLabel: "solution", content: .lines([
-                Series("b* theory", x: "\(panel.name)_x", y: "\(panel.name)_b_star", style: .theory, group: 0),
+                Series("b* theory", x: "\(panel.name)_x", y: "\(panel.name)_b_star_stable", style: .theory, group: 0),
                 Series("ac* theory", x: "\(panel.name)_x", y: "\(panel.name)_ac_star", style: .theory, group: 1),
-                Series("unstable (b* > 1)", x: "\(panel.name)_x", y: "\(panel.name)_b_star_unstable", style: .reference, group: 2),
+                Series("b* unstable (b* > 1)", x: "\(panel.name)_x", y: "\(panel.name)_b_star_unstable", style: .theory, group: 2),
                 Series("b (GD)", x: "\(panel.name)_sim_x", y: "\(panel.name)_sim_b", style: .simulation, group: 0),
                 Series("ac (GD)", x: "\(panel.name)_sim_x", y: "\(panel.name)_sim_ac", style: .simulation, group: 1),
             ])))

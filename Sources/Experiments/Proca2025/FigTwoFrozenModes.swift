@@ -211,8 +211,8 @@ public struct ProcaFig2: Experiment {
                             Series("RK4", x: "step_right", y: "b_rk4_right", yRow: k, style: .reference, group: k)]
         }
         let figure = FigureSpec(title: "Fig. 2 — mode dynamics with the other mode frozen (T = \(T), λ = \(Self.fmt(lambda)))", columns: 2, panels: [
-            Panel(title: "ac, b frozen (solid sim, dashed Eq. 47)", xLabel: "training step", yLabel: "ac", content: .lines(leftSeries)),
-            Panel(title: "b, a and c frozen (solid sim, dashed Taylor, dotted RK4)", xLabel: "training step", yLabel: "b", content: .lines(rightSeries)),
+            Panel(title: "input–output mode ac, b frozen", xLabel: "training step", yLabel: "ac", content: .lines(leftSeries)),
+            Panel(title: "recurrent mode b, a and c frozen", xLabel: "training step", yLabel: "b", content: .lines(rightSeries)),
         ])
         progress(1)
         return ExperimentResult(dataset: data, figure: figure, checks: checks, theoryError: worst)

@@ -92,6 +92,12 @@ enum ComplexPlanePanel {
                     guard p.x.isFinite, p.y.isFinite, let x = xMap.position(p.x), let y = yMap.position(p.y) else { return nil }
                     return PlotPoint(x: x, y: y)
                 }
+                if s.style == .points {
+                    let points = pixels.compactMap { $0 }
+                    markers += points.map { Markers.point(at: $0, color: color) }
+                    samples += points
+                    continue
+                }
                 let runs = LinePath.runs(pixels)
                 let d = LinePath.data(runs)
                 if !d.isEmpty { lines.append(StrokeStyle.of(s.style).path(d, color: color, style: s.style)) }

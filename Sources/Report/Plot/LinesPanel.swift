@@ -12,7 +12,11 @@ enum LinesPanel {
         }
         let xDomain = AxisDomain.of(usable.map(\.x), scale: panel.xScale, margin: 0.02)
         let yDomain = AxisDomain.of(usable.map(\.y), scale: panel.yScale, margin: 0.05)
-        let drawing = PanelDrawing.withLegend(legendEntries(series), cell: ctx.cell, theme: ctx.theme) { rightExtra in
+        // Series with nothing to draw on these axes get no legend row.
+        let drawable = series.indices.filter { i in
+            data[i].contains { AxisDomain.usable($0.x, panel.xScale) && AxisDomain.usable($0.y, panel.yScale) }
+        }.map { series[$0] }
+        let drawing = PanelDrawing.withLegend(legendEntries(drawable), cell: ctx.cell, theme: ctx.theme) { rightExtra in
             layout(series, data, xDomain: xDomain, yDomain: yDomain, ctx, rightExtra: rightExtra)
         }
         document.define(drawing.clip)
@@ -50,6 +54,11 @@ enum LinesPanel {
                 guard let x = xMap.position(p.x), let y = yMap.position(p.y) else { return nil }
                 return PlotPoint(x: x, y: y)
             })
+            if s.style == .points {
+                drawn += runs.flatMap { $0 }.map { Markers.point(at: $0, color: color) }
+                samples += runs.flatMap { $0 }
+                continue
+            }
             let d = LinePath.data(runs)
             if !d.isEmpty { drawn.append(StrokeStyle.of(s.style).path(d, color: color, style: s.style)) }
             for run in runs where run.count == 1 { drawn.append(Markers.dot(at: run[0], color: color)) }
@@ -66,13 +75,6 @@ enum LinesPanel {
         return PanelDrawing(elements: out, rect: rect, clip: ctx.clipPath(rect), samples: samples)
     }
 
-    /// One legend row per labelled series (duplicates of label, style and group merged), in series order.
-    static func legendEntries(_ series: [Series]) -> [LegendEntry] {
-        var entries: [LegendEntry] = []
-        for s in series where !s.label.isEmpty {
-            let e = LegendEntry(label: s.label, color: Palette.color(group: s.group), sample: .line(s.style))
-            if !entries.contains(e) { entries.append(e) }
-        }
-        return entries
-    }
+    /// The legend rows for `series`: see `LegendEntries.compact`.
+    static func legendEntries(_ series: [Series]) -> [LegendEntry] { LegendEntries.compact(series) }
 }

@@ -9,6 +9,11 @@ enum Markers {
                                               "fill": filled ? color : "#ffffff", "stroke": color, "stroke-width": "1.5"])
     }
 
+    /// A filled marker of a `points` series.
+    static func point(at p: PlotPoint, color: String) -> SVGElement {
+        .circle(cx: p.x, cy: p.y, r: radius, ["class": "marker point", "fill": color, "stroke": "#ffffff", "stroke-width": "0.8"])
+    }
+
     /// A small dot for an isolated point that has no neighbours to draw a line to.
     static func dot(at p: PlotPoint, color: String) -> SVGElement {
         .circle(cx: p.x, cy: p.y, r: 1.6, ["class": "dot", "fill": color])

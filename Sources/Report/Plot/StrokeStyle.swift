@@ -1,7 +1,7 @@
 import Experiments
 
 /// How a series style is stroked: simulation solid (wide, slightly translucent so theory shows on top),
-/// theory dashed, reference dotted.
+/// theory dashed, reference dotted; points are markers (see `Markers.point`) and have no stroke.
 struct StrokeStyle: Equatable {
     /// Stroke width in pixels.
     var width: Double
@@ -18,6 +18,7 @@ struct StrokeStyle: Equatable {
         case .simulation: StrokeStyle(width: 2.4, dash: nil, opacity: 0.75, linecap: "butt")
         case .theory: StrokeStyle(width: 1.7, dash: "6 3.5", opacity: 1, linecap: "butt")
         case .reference: StrokeStyle(width: 1.6, dash: "0.5 3.5", opacity: 1, linecap: "round")
+        case .points: StrokeStyle(width: 0, dash: nil, opacity: 1, linecap: "butt")
         }
     }
 
@@ -27,6 +28,7 @@ struct StrokeStyle: Equatable {
         case .reference: 0
         case .simulation: 1
         case .theory: 2
+        case .points: 3
         }
     }
 
