@@ -20,7 +20,7 @@ let package = Package(
         .target(
             name: "Linalg",
             dependencies: ["COpenBLAS", "CLapacke", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Networks", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "Networks", dependencies: ["Linalg", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Tasks", dependencies: ["Linalg", "Networks", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Training", dependencies: ["Linalg", "Networks"]),
         .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),

@@ -119,7 +119,16 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     /// Trace (sum of the diagonal).
     public var trace: Double { diagonalEntries.reduce(0, +) }
     /// True when every entry is finite.
-    public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+    public var isFinite: Bool {
+        // An entry is ±inf or NaN exactly when its exponent bits are all ones; adding one unit of the exponent then
+        // carries into the sign bit. A branch-free OR over the entries vectorises (this runs once per training step).
+        let exponent: UInt64 = 0x7FF0_0000_0000_0000, exponentUnit: UInt64 = 0x0010_0000_0000_0000
+        return storage.withUnsafeBufferPointer { p in
+            var carried: UInt64 = 0
+            for x in p { carried |= (x.bitPattern & exponent) &+ exponentUnit }
+            return carried & (1 << 63) == 0
+        }
+    }
 
     public var description: String {
         (0..<rows).map { i in (0..<cols).map { String(format: "% .6g", self[i, $0]) }.joined(separator: " ") }

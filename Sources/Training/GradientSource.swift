@@ -85,17 +85,21 @@ public struct MinibatchGradient<Model: DifferentiableModel>: GradientSource {
     public var maxAbsState: Double { model.maxAbsState(in: workspace) }
 }
 
-/// Exact population gradients of a `LinearRNN` on whitened data (Proca et al. Eqs. 23–25), cost independent of P.
+/// Exact population gradients of a `LinearRNN` from task statistics (Proca et al. Eqs. 23–25, or a batch's
+/// sufficient statistics), cost independent of P.
 public struct PopulationGradient: GradientSource {
     /// The task statistics.
     public let task: PopulationCorrelations
     private var workspace: LinearRNN.PopulationWorkspace
 
-    /// A source for `task` with buffers sized from `model`.
-    public init(task: PopulationCorrelations, model: LinearRNN) {
+    /// A source for `task` with buffers sized from `model`; a nil `route` picks the fused kernel when it handles the sizes.
+    public init(task: PopulationCorrelations, model: LinearRNN, route: PopulationRoute? = nil) {
         self.task = task
-        self.workspace = model.makePopulationWorkspace(for: task)
+        self.workspace = model.makePopulationWorkspace(for: task, route: route)
     }
+
+    /// How the source evaluates the loss and gradient.
+    public var route: PopulationRoute { workspace.route }
 
     public mutating func lossAndGradient(_ model: LinearRNN, step: Int, into gradients: inout [Matrix]) -> Double {
         let loss = model.populationLossAndGradient(task, workspace: &workspace)

@@ -63,6 +63,20 @@ struct LinalgTests {
         #expect(abs(av.reduce(0) { $0 + $1 * $1 }.squareRoot() - top) <= 1e-12 * top)
     }
 
+    @Test func isFiniteFlagsExactlyInfinitiesAndNaNs() {
+        let finite: [Double] = [0, -0.0, 1, -2.5, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                                .leastNonzeroMagnitude, -.leastNormalMagnitude, 0x1.fffffffffffffp1023]
+        #expect(Matrix(rows: 3, cols: 3, columnMajor: finite).isFinite)
+        #expect(Matrix(rows: 0, cols: 3).isFinite)
+        for bad in [Double.infinity, -.infinity, .nan, -.nan, .signalingNaN] {
+            for position in [0, 4, 8] {
+                var entries = finite
+                entries[position] = bad
+                #expect(!Matrix(rows: 3, cols: 3, columnMajor: entries).isFinite, "\(bad) at \(position)")
+            }
+        }
+    }
+
     @Test func svdZeroSize() throws {
         for (m, n) in [(0, 3), (3, 0), (0, 0)] {
             let a = Matrix(rows: m, cols: n)

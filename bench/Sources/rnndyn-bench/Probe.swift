@@ -25,6 +25,27 @@ func probeTiny() {
     print("gemm 4x4x64", (now() - t0) / Double(n) * 1e6, "us")
 }
 
+/// Trains PROBE_N full-batch GD steps at the tiny size from the batch's sufficient statistics (PROBE_ROUTE =
+/// products | fused | portable), for counting instructions per step under callgrind (development aid, --probe-train).
+func probeTraining() {
+    let env = ProcessInfo.processInfo.environment
+    let n = Int(env["PROBE_N"] ?? "100000")!
+    let route: PopulationRoute = switch env["PROBE_ROUTE"] ?? "fused" {
+    case "products": .matrixProducts
+    case "portable": .portableFusedKernel
+    default: .fusedKernel
+    }
+    var rng = RandomStreams(seed: 0).stream("bench")
+    let net = Initializer.unaligned(nx: 4, nh: 4, ny: 4, scale: 0.3, rng: &rng)
+    let batch = SequenceBatch(inputs: rng.gaussianMatrix(rows: 4, cols: 6 * 64), targets: rng.gaussianMatrix(rows: 4, cols: 64), timeSteps: 6, samples: 64)
+    let stats = PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: .final)
+    var rec = Recorder<LinearRNN>(schedule: .steps([]), recordsParameters: false)
+    var src = PopulationGradient(task: stats, model: net, route: route)
+    let t0 = now()
+    let run = Trainer.train(net, source: &src, options: TrainingOptions(steps: n, optimizer: Optimizer(.gd, learningRate: 0.01)), recorder: &rec)
+    print("route \(route): \((now() - t0) / Double(n) * 1e6) us/step, final loss \(run.losses.last!)")
+}
+
 /// GEMM timings at the large benchmark shape (development aid, run with --probe-large).
 func probeLarge() {
     var rng = RandomStreams(seed: 0).stream("bench")
@@ -66,8 +87,11 @@ func probeAllocations() {
             _ = Trainer.train(net, source: &full, options: opts, recorder: &rec)
             var mini = MinibatchGradient(data: batch, batchSize: 8, model: net, rng: rng)
             _ = Trainer.train(net, source: &mini, options: opts, recorder: &rec)
-            var stats = PopulationGradient(task: PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: mode), model: net)
-            _ = Trainer.train(net, source: &stats, options: opts, recorder: &rec)
+            let task = PopulationCorrelations(sufficientStatisticsOf: batch, outputMode: mode)
+            for route in [PopulationRoute.fusedKernel, .matrixProducts] {
+                var stats = PopulationGradient(task: task, model: net, route: route)
+                _ = Trainer.train(net, source: &stats, options: opts, recorder: &rec)
+            }
         }
     }
 }

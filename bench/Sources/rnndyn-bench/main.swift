@@ -31,6 +31,7 @@ while let a = args.next() {
     case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)
     case "--probe-large": probeLarge(); exit(0)
+    case "--probe-train": probeTraining(); exit(0)
     default: FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8)); exit(2)
     }
 }
