@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import RNNDynamics
+
+/// `rnndyn reproduce`: every figure of a paper into one directory, then the report; resumes interrupted work.
+struct Reproduce: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reproduce every figure of a paper, then write the HTML report.",
+        discussion: """
+        Runs every registered experiment of PAPER in registry order, each into OUT/<experiment id>/ (the same \
+        files as `rnndyn run`), then writes OUT/report.html (self-contained: figures, claim checks with their \
+        numbers, theory-vs-simulation errors, parameters, links to the data) and OUT/metrics.csv (one row per \
+        experiment), and prints the report's path.
+
+        Resuming: complete runs with the same preset and seed are kept, so an interrupted reproduce (Ctrl-C, \
+        kill, power loss) continues where it stopped. Runs left incomplete, or written by another rnndyn \
+        version or with since-changed defaults, are recomputed. A complete run with another preset, seed or \
+        overridden parameters is refused (exit status 2) unless --force, which recomputes everything.
+
+        Examples:
+          rnndyn reproduce proca2025 --quick              # out/report.html in well under a minute
+          rnndyn reproduce proca2025 --full --out out/full
+          rnndyn reproduce proca2025 --only fig2,figA1    # a subset (ids with or without the paper prefix)
+          rnndyn reproduce proca2025 --skip fig4 --force  # recompute all but Fig. 4
+        """)
+
+    @Argument(help: "Paper whose figures to reproduce (\(Paper.all.joined(separator: ", "))).")
+    var paper: String
+
+    @OptionGroup var presetOptions: PresetOptions
+
+    @Option(name: .long, help: "Root seed of every run.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Output directory.")
+    var out: String = "out"
+
+    @Option(name: .long, help: "Only these experiments (comma-separated ids).")
+    var only: String?
+
+    @Option(name: .long, help: "Leave out these experiments (comma-separated ids).")
+    var skip: String?
+
+    @Flag(name: .long, help: "Recompute every run, replacing what is there.")
+    var force = false
+
+    func run() throws {
+        let outURL = URL(fileURLWithPath: out)
+        let plan: ReproductionPlan
+        do {
+            plan = try Reproduction.plan(paper: paper, preset: try presetOptions.preset(), seed: seed, out: outURL,
+                                         only: Self.ids(only), skip: Self.ids(skip), force: force)
+        } catch {
+            throw fail(error)
+        }
+        let kept = plan.steps.filter { if case .skip = $0.action { true } else { false } }.count
+        printLine("reproducing \(plan.paper): \(plan.steps.count) experiments, preset \(plan.preset.rawValue), seed \(plan.seed), into \(outURL.relativePath)"
+                  + (kept > 0 ? " (\(kept) complete, kept)" : ""))
+        let width = plan.steps.map(\.experiment.id.count).max() ?? 0
+        let bar = ProgressBar(total: plan.steps.count, label: plan.paper)
+        let clock = ContinuousClock(), start = clock.now
+        let result: (steps: [ReproductionStepOutcome], report: ReportBuilder.Outcome)
+        do {
+            result = try Reproduction.execute(plan, progress: { bar.update(fraction: $0, detail: $1) }) { outcome in
+                bar.finish()
+                let name = outcome.step.experiment.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                guard let r = outcome.record else {
+                    printLine("\(name)  ERROR  \(String(describing: outcome.error!).replacingOccurrences(of: "\n", with: " "))")
+                    return
+                }
+                let verdict = r.checksHolding == r.checks.count ? "holds" : "FAILS"
+                let note = outcome.note.isEmpty ? "" : "  (\(outcome.note))"
+                printLine("\(name)  \(verdict) \(r.checksHolding)/\(r.checks.count)  \(HTMLText.duration(r.wallTimeSeconds))\(note)")
+            }
+            bar.finish()
+        } catch {
+            bar.finish()
+            throw fail(error)
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let report = result.report.report.relativePath
+        printLine("done in \(HTMLText.duration(seconds)); \(result.report.runs.count) figures in the report")
+        printLine(report)
+        let failures = result.steps.filter { $0.record == nil }.count
+        let failingChecks = result.steps.compactMap(\.record).map { $0.checks.count - $0.checksHolding }.reduce(0, +)
+        if failures > 0 {
+            printError("\(failures) experiment\(failures == 1 ? "" : "s") failed; rerun to retry \(failures == 1 ? "it" : "them")")
+            throw ExitCode(ExitStatus.failed)
+        }
+        if failingChecks > 0 {
+            printError("\(failingChecks) claim check\(failingChecks == 1 ? "" : "s") fail; see \(report)")
+            throw ExitCode(ExitStatus.claimFails)
+        }
+    }
+
+    /// Comma-separated ids as a list (empty when absent).
+    static func ids(_ list: String?) -> [String] {
+        (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// `rnndyn report`: figures and report from saved data, without recomputing.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Redraw figures and rebuild report.html from saved run data, without recomputing.",
+        discussion: """
+        DIR is a run directory (from `rnndyn run`) or a directory of them (from `rnndyn reproduce`). Every \
+        figure is redrawn from figure.json and results.npz (SVG, and PNG when rsvg-convert is installed), every \
+        run's report.html is rewritten, and for a directory of runs so are DIR/report.html and DIR/metrics.csv. \
+        Use it after changing the plotting code or the report, or on results copied from another machine.
+
+        Examples:
+          rnndyn report out
+          rnndyn report out/proca2025.figA1
+        """)
+
+    @Argument(help: "A run directory or a directory of run directories.")
+    var directory: String
+
+    func run() throws {
+        let url = URL(fileURLWithPath: directory)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
+            throw fail(ConfigError(key: "DIR", "'\(directory)' is not a directory (allowed: a directory written by rnndyn run or rnndyn reproduce)"))
+        }
+        guard !SavedRun.all(in: url).isEmpty else {
+            throw fail(ConfigError(key: "DIR", "'\(directory)' holds no complete run (allowed: a directory written by rnndyn run or rnndyn reproduce)"))
+        }
+        let outcome: ReportBuilder.Outcome
+        do { outcome = try ReportBuilder.rebuild(url, builtBy: ExperimentJob.provenance) } catch { throw fail(error) }
+        let checks = outcome.runs.map(\.record.checks.count).reduce(0, +)
+        let holding = outcome.runs.map(\.record.checksHolding).reduce(0, +)
+        printLine("redrew \(outcome.runs.count) figure\(outcome.runs.count == 1 ? "" : "s"); \(holding)/\(checks) claim checks hold")
+        printLine(outcome.report.relativePath)
+    }
+}
