@@ -115,6 +115,7 @@ extension Reproduction {
         var outcomes: [ReproductionStepOutcome] = []
         let total = Double(plan.steps.count)
         for (i, step) in plan.steps.enumerated() {
+            StagedDirectory.removeStale(besides: step.directory)
             let outcome: ReproductionStepOutcome
             switch step.action {
             case .skip(let saved):
