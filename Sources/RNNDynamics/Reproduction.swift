@@ -58,6 +58,13 @@ public enum Reproduction {
         let onlyIDs = try resolve(only, "--only"), skipIDs = try resolve(skip, "--skip")
         let chosen = experiments.filter { (onlyIDs.isEmpty || onlyIDs.contains($0.id)) && !skipIDs.contains($0.id) }
         guard !chosen.isEmpty else { throw ConfigError(key: "--skip", "leaves no experiment to run (allowed: fewer ids)") }
+        switch RunDirectoryState.inspect(out) {
+        case .complete, .incomplete:
+            throw ConfigError(key: "--out", "'\(out.relativePath)' is a single run's directory (allowed: a directory for a paper's runs, e.g. out)")
+        case .notDirectory:
+            throw ConfigError(key: "--out", "'\(out.relativePath)' is a file (allowed: a directory path)")
+        case .absent, .empty, .foreign, .collection: break
+        }
         try OutputLocation.requireWritable(out)
         let steps = try chosen.map { e -> ReproductionPlan.Step in
             let dir = out.appendingPathComponent(e.id)
@@ -74,7 +81,7 @@ public enum Reproduction {
         case .absent, .empty: return .compute(reason: "new", replace: false)
         case .incomplete: return .compute(reason: "interrupted run replaced", replace: true)
         case .notDirectory: throw ConfigError(key: "--out", "'\(shown)' is a file (allowed: a directory path)")
-        case .foreign:
+        case .foreign, .collection:
             guard force else {
                 throw ConfigError(key: "--out", "'\(shown)' holds files rnndyn did not write (allowed: remove them, or --force to replace them)")
             }

@@ -124,6 +124,12 @@ import Testing
         // `report` rebuilds from the saved data alone.
         let (report, reportOut, _) = try CLIHarness.run(["report", out.path])
         #expect(report == 0 && reportOut.contains("redrew 2 figures"))
+        // A directory of runs is not mistaken for one interrupted run, nor one run for a directory of runs.
+        let (single, _, singleErr) = try CLIHarness.run(["run", "proca2025.figA1", "--out", out.path])
+        #expect(single == 2 && singleErr.contains("holds 2 runs"), "stderr: \(singleErr)")
+        let (nested, _, nestedErr) = try CLIHarness.run(["reproduce", "proca2025", "--only", "figA1", "--out", a1.path])
+        #expect(nested == 2 && nestedErr.contains("single run"), "stderr: \(nestedErr)")
+        #expect(try RunRecord.read(from: kept.appendingPathComponent("config.json")).seed == 1, "refused commands changed nothing")
     }
 
     @Test(arguments: [

@@ -2,21 +2,10 @@ import Foundation
 
 /// HTML escaping and the number formats shared by the report's pieces.
 public enum HTMLText {
-    /// `text` with `& < > " '` escaped, safe in element content and quoted attribute values.
+    /// `text` with `& < > " '` escaped (the SVG writer's escaping, which is valid HTML too), safe in element
+    /// content and quoted attribute values.
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
+        SVGText.escape(text)
     }
 
     /// A document-unique anchor for an experiment id (`proca2025.figA1` → `proca2025-figA1`).

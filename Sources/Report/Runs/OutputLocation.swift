@@ -36,6 +36,11 @@ public enum OutputLocation {
                 throw ConfigError(key: key, "'\(shown)' already holds a complete run of \(record.experiment) (allowed: another directory, or --force to replace it)")
             }
             return true
+        case .collection(let count):
+            guard force else {
+                throw ConfigError(key: key, "'\(shown)' holds \(count) runs of rnndyn reproduce (allowed: another directory, or --force to replace them all)")
+            }
+            return true
         case .foreign:
             guard force else {
                 throw ConfigError(key: key, "'\(shown)' holds files rnndyn did not write (allowed: a new or empty directory, or --force to replace it)")

@@ -43,6 +43,8 @@ public enum RunDirectoryState {
     case complete(RunRecord)
     /// rnndyn run files without the completion marker: an interrupted or damaged run, safe to replace.
     case incomplete
+    /// A directory of runs (from `rnndyn reproduce`), with the number of complete runs in it.
+    case collection(Int)
     /// A non-empty directory holding none of rnndyn's run files.
     case foreign
     /// A file, not a directory.
@@ -60,7 +62,11 @@ public enum RunDirectoryState {
            RunFiles.required.allSatisfy({ fm.fileExists(atPath: url.appendingPathComponent($0).path) }) {
             return .complete(record)
         }
-        let ours = [RunFiles.config, RunFiles.figures, RunFiles.report] + RunFiles.required
+        let runs = items.filter { item in
+            if case .complete = inspect(url.appendingPathComponent(item)) { return true } else { return false }
+        }.count
+        if runs > 0 { return .collection(runs) }
+        let ours = [RunFiles.config, RunFiles.results, RunFiles.figure, RunFiles.dataDoc]
         return items.contains(where: ours.contains) ? .incomplete : .foreign
     }
 }
