@@ -34,8 +34,8 @@ struct Run: ParsableCommand {
 
         Examples:
           rnndyn run proca2025.figA1
-          rnndyn run proca2025.figA1 --full --set learning_rate=0.005 --out out/a1-fine
-          rnndyn run proca2025.fig6 --config my-fig6.yaml --seed 3 --out out/fig6-seed3
+          rnndyn run proca2025.figA1 --full --set learning_rate=0.005 --out out/a1
+          rnndyn run proca2025.fig6 --config fig6.yaml --seed 3 --out out/fig6-s3
         """)
 
     @Argument(help: "Experiment id (see `rnndyn list`).")

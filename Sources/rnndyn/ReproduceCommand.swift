@@ -17,11 +17,13 @@ struct Reproduce: ParsableCommand {
         version or with since-changed defaults, are recomputed. A complete run with another preset, seed or \
         overridden parameters is refused (exit status 2) unless --force, which recomputes everything.
 
+        --only and --skip take ids with or without the paper prefix (fig2 or proca2025.fig2).
+
         Examples:
-          rnndyn reproduce proca2025 --quick              # out/report.html in well under a minute
+          rnndyn reproduce proca2025 --quick
           rnndyn reproduce proca2025 --full --out out/full
-          rnndyn reproduce proca2025 --only fig2,figA1    # a subset (ids with or without the paper prefix)
-          rnndyn reproduce proca2025 --skip fig4 --force  # recompute all but Fig. 4
+          rnndyn reproduce proca2025 --only fig2,figA1
+          rnndyn reproduce proca2025 --skip fig4 --force
         """)
 
     @Argument(help: "Paper whose figures to reproduce (\(Paper.all.joined(separator: ", "))).")

@@ -18,9 +18,9 @@ struct RnnDyn: ParsableCommand {
 
         Examples:
           rnndyn list
-          rnndyn reproduce proca2025 --quick          # every figure and out/report.html
+          rnndyn reproduce proca2025 --quick     (every figure, then out/report.html)
           rnndyn run proca2025.figA1 --set steps=400
-          rnndyn report out                            # redraw figures and report from saved data
+          rnndyn report out                      (redraw from saved data)
         """,
         version: RNNDynamicsVersion.string,
         subcommands: [List.self, Run.self, Reproduce.self, ReportCommand.self, Train.self])

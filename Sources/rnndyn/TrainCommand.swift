@@ -27,7 +27,8 @@ struct Train: ParsableCommand {
 
         Examples:
           rnndyn train --out out/demo
-          rnndyn train --print-default-config > my.json && rnndyn train --config my.json --out out/my --force
+          rnndyn train --print-default-config > my.json
+          rnndyn train --config my.json --out out/my --force
         """)
 
     @Option(name: .long, help: "JSON or YAML config file (.json, .yaml, .yml; default: the built-in demo).")

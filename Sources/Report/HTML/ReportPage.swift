@@ -1,5 +1,5 @@
-/// A self-contained HTML report (inline CSS and SVG, no external resources): a header with provenance and a
-/// summary table, then one section per figure.
+/// A self-contained HTML report (inline CSS and SVG, no external resources): a header with provenance, a
+/// summary table when there are several figures, then one section per figure.
 public struct ReportPage {
     /// The runs, in display order.
     public var entries: [ReportEntry]
@@ -32,7 +32,7 @@ public struct ReportPage {
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<title>\(e(title))</title>\n<style>\n\(ReportStyle.css)</style>\n</head>\n<body>\n<main>\n"
         out += "<header>\n<h1>\(e(title))</h1>\n" + metaList() + "</header>\n"
-        out += summaryTable()
+        if entries.count > 1 { out += summaryTable() }
         for entry in entries { out += ReportSection.html(entry) }
         out += "<footer class=\"muted\">Written by rnndyn \(e(builtBy.version)) (commit \(e(builtBy.gitCommit))). "
         out += "Rebuild with <code>rnndyn report DIR</code>.</footer>\n</main>\n</body>\n</html>\n"
