@@ -53,6 +53,27 @@ import Testing
         #expect(JSONValues.equal(record.parameters["learning_rate"], 0.02) && JSONValues.equal(record.parameters["steps"], 300))
     }
 
+    @Test func trainReadsNestedYAMLConfigs() throws {
+        let dir = CLIHarness.tempDir()
+        let yaml = dir.appendingPathComponent("train.yml")
+        try Data("""
+        seed: 4
+        model: {hidden: 3}
+        data:
+          type: sv_task
+          singular_values: [[0.2, 0.6, 1.0]]
+        training:
+          steps: 50
+          learning_rate: 0.05
+        """.utf8).write(to: yaml)
+        let out = dir.appendingPathComponent("out")
+        let (status, _, err) = try CLIHarness.run(["train", "--config", yaml.path, "--out", out.path])
+        #expect(status == 0, "stderr: \(err)")
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as? [String: Any]
+        #expect(config?["seed"] as? Int == 4 && (config?["model"] as? [String: Any])?["hidden"] as? Int == 3)
+        #expect(try NPZ.readDictionary(from: out.appendingPathComponent("results.npz"))["loss"]?.shape == [51])
+    }
+
     @Test func runRefusesACompleteRunAndReplacesAnInterruptedOne() throws {
         let dir = CLIHarness.tempDir().appendingPathComponent("a1")
         let args = ["run", "proca2025.figA1", "--set", "steps=400", "--out", dir.path]
