@@ -68,8 +68,9 @@ public final class ConfigReader {
         throw ConfigError(key: key(k), "expected a number, got \(Self.describe(v))")
     }
 
-    /// JSON booleans arrive as a distinct NSNumber subclass; plain numbers must not pass as booleans.
-    static func isBool(_ v: Any) -> Bool { String(describing: type(of: v)).contains("Boolean") || type(of: v) == Bool.self }
+    /// True for booleans: JSON booleans arrive as a distinct NSNumber subclass, Swift ones as `Bool`; plain
+    /// numbers must not pass as booleans.
+    public static func isBool(_ v: Any) -> Bool { String(describing: type(of: v)).contains("Boolean") || type(of: v) == Bool.self }
 
     /// `kind`, with its range unless the range is `unbounded` ("an integer in 1…100").
     static func allowed<T>(_ kind: String, _ range: ClosedRange<T>, unbounded: ClosedRange<T>) -> String {

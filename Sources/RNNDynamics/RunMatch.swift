@@ -37,7 +37,8 @@ public enum JSONValues {
     /// True when `a` and `b` are the same JSON value.
     public static func equal(_ a: Any?, _ b: Any?) -> Bool {
         guard let a, let b else { return a == nil && b == nil }
-        if isBoolean(a) || isBoolean(b) { return isBoolean(a) && isBoolean(b) && (a as? Bool) == (b as? Bool) }
+        let boolean = ConfigReader.isBool
+        if boolean(a) || boolean(b) { return boolean(a) && boolean(b) && (a as? Bool) == (b as? Bool) }
         switch (a, b) {
         case let (x as String, y as String): return x == y
         case let (x as [String: Any], y as [String: Any]):
@@ -58,9 +59,5 @@ public enum JSONValues {
         case let n as NSNumber: return n.doubleValue
         default: return nil
         }
-    }
-
-    static func isBoolean(_ v: Any) -> Bool {
-        type(of: v) == Bool.self || String(describing: type(of: v)).contains("Boolean")
     }
 }

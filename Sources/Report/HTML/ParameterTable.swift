@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 
 /// The parameters of a run as a compact HTML table of dotted keys and JSON-like values.
@@ -35,17 +36,12 @@ public enum ParameterTable {
         case let object as [String: Any]:
             return "{" + flatten(object, prefix: "").map { "\($0): \($1)" }.joined(separator: ", ") + "}"
         case is NSNull: return "null"
-        case let b as Bool where isBoolean(value): return b ? "true" : "false"
+        case let b as Bool where ConfigReader.isBool(value): return b ? "true" : "false"
         case let n as NSNumber:
             let d = n.doubleValue
             if d == d.rounded(), Swift.abs(d) < 1e15 { return String(Int64(d)) }
             return d.description
         default: return "\(value)"
         }
-    }
-
-    /// True for booleans (JSON booleans arrive as a distinct number subclass, Swift ones as `Bool`).
-    static func isBoolean(_ value: Any) -> Bool {
-        type(of: value) == Bool.self || String(describing: type(of: value)).contains("Boolean")
     }
 }
