@@ -25,9 +25,10 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product rnndyn
 
-# The main job on its built-in defaults.
+# Every figure of Proca et al. 2025 at the quick preset into out/, then out/report.html (its path is printed
+# last). Interrupted? Run it again: finished figures are kept.
 demo: build
-	.build/release/rnndyn train --out out/demo --force
+	.build/release/rnndyn reproduce proca2025 --quick --out out
 
 test: deps
 	$(SWIFT) test

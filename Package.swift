@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -26,7 +27,8 @@ let package = Package(
         .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
         .target(
             name: "Experiments",
-            dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", .product(name: "Numerics", package: "swift-numerics"),
+                           .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Report",
             dependencies: ["Linalg", "Experiments", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

@@ -68,10 +68,17 @@ public final class ConfigReader {
         throw ConfigError(key: key(k), "expected a number, got \(Self.describe(v))")
     }
 
-    /// JSON booleans arrive as a distinct NSNumber subclass; plain numbers must not pass as booleans.
-    static func isBool(_ v: Any) -> Bool { String(describing: type(of: v)).contains("Boolean") || type(of: v) == Bool.self }
+    /// True for booleans: JSON booleans arrive as a distinct NSNumber subclass, Swift ones as `Bool`; plain
+    /// numbers must not pass as booleans.
+    public static func isBool(_ v: Any) -> Bool { String(describing: type(of: v)).contains("Boolean") || type(of: v) == Bool.self }
+
+    /// `kind`, with its range unless the range is `unbounded` ("an integer in 1…100").
+    static func allowed<T>(_ kind: String, _ range: ClosedRange<T>, unbounded: ClosedRange<T>) -> String {
+        range == unbounded ? kind : "\(kind) in \(range.lowerBound)…\(range.upperBound)"
+    }
 
     static func describe(_ v: Any) -> String {
+        if isBool(v) { return (v as? Bool ?? false) ? "true" : "false" }
         if v is String { return "the string \"\(v)\"" }
         if v is [Any] { return "a list" }
         if v is [String: Any] { return "an object" }
@@ -85,7 +92,9 @@ public final class ConfigReader {
             resolved[k] = def
             return def
         }
-        let d = try number(v, k)
+        guard !Self.isBool(v), let d = (v as? NSNumber)?.doubleValue else {
+            throw ConfigError(key: key(k), "expected \(Self.allowed("a number", range, unbounded: -.greatestFiniteMagnitude ... .greatestFiniteMagnitude)), got \(Self.describe(v))")
+        }
         guard d.isFinite, range.contains(d) else {
             throw ConfigError(key: key(k), "\(d) is out of range (allowed: \(range.lowerBound)…\(range.upperBound))")
         }
@@ -100,9 +109,8 @@ public final class ConfigReader {
             resolved[k] = def
             return def
         }
-        let d = try number(v, k)
-        guard d.isFinite, d == d.rounded(), let i = Int(exactly: d) else {
-            throw ConfigError(key: key(k), "expected an integer, got \(Self.describe(v))")
+        guard !Self.isBool(v), let d = (v as? NSNumber)?.doubleValue, d.isFinite, d == d.rounded(), let i = Int(exactly: d) else {
+            throw ConfigError(key: key(k), "expected \(Self.allowed("an integer", range, unbounded: Int.min ... Int.max)), got \(Self.describe(v))")
         }
         guard range.contains(i) else {
             throw ConfigError(key: key(k), "\(i) is out of range (allowed: \(range.lowerBound)…\(range.upperBound))")

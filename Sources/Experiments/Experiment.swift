@@ -9,7 +9,7 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
 }
 
 /// A programmatic check of one of the paper's claims, with the numbers that decide it.
-public struct ClaimCheck: Sendable, Equatable {
+public struct ClaimCheck: Sendable, Equatable, Codable {
     /// The claim in words.
     public var claim: String
     /// Whether the run supports it.
@@ -59,11 +59,11 @@ public protocol Experiment: Sendable {
 }
 
 extension Experiment {
-    /// Runs with the defaults of `preset`, overridden by `overrides` (same keys), with every key checked.
+    /// Runs with the defaults of `preset`, overridden by `overrides` (a nested tree of the same keys; nested
+    /// objects merge key by key), with every key checked.
     public func run(_ preset: Preset, overrides: [String: Any] = [:], seed: UInt64 = 0,
                     progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> (ExperimentResult, [String: Any]) {
-        var merged = parameters(preset)
-        for (k, v) in overrides { merged[k] = v }
+        let merged = ParameterOverrides.deepMerge(parameters(preset), overrides)
         let reader = ConfigReader(object: merged, path: id)
         let result = try run(parameters: reader, seed: seed, progress: progress)
         return (result, reader.resolvedTree)

@@ -50,7 +50,7 @@ public enum PanelContent: Sendable, Equatable {
 }
 
 /// One panel of a figure.
-public struct Panel: Sendable, Equatable {
+public struct Panel: Sendable, Equatable, Codable {
     /// Panel title.
     public var title: String
     /// x-axis label.
@@ -73,7 +73,7 @@ public struct Panel: Sendable, Equatable {
 }
 
 /// A figure mirroring a paper figure's panel layout (rows × columns of panels, filled row by row).
-public struct FigureSpec: Sendable, Equatable {
+public struct FigureSpec: Sendable, Equatable, Codable {
     /// Figure title.
     public var title: String
     /// Grid columns.

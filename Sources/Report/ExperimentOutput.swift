@@ -1,46 +1,55 @@
 import Experiments
 import Foundation
-import Linalg
 
-/// Writes an experiment run directory: `config.json`, `results.npz`, `DATA.md`, `checks.json`, `figures/<id>.svg`
-/// (and a PNG copy when `rsvg-convert` is installed), all staged and renamed into place at once.
+/// Writes an experiment run directory — `results.npz`, `DATA.md`, `figure.json`, `figures/<id>.svg` (and a PNG
+/// copy when `rsvg-convert` is installed), `metrics.csv`, `report.html` and, last, `config.json` with the
+/// completion marker — all staged and renamed into place at once.
 public enum ExperimentOutput {
     /// The arrays of `dataset` as NumPy arrays (C order, float64), in dataset order.
     public static func arrays(_ dataset: Dataset) throws -> [(name: String, array: NumpyArray)] {
         try dataset.arrays.map { ($0.name, try NumpyArray(shape: $0.shape, cOrder: $0.values)) }
     }
 
-    /// A Markdown table of every array: key, shape and description.
-    public static func dataDocumentation(_ experiment: any Experiment, dataset: Dataset) -> String {
-        var s = "# \(experiment.paperFigure) — `\(experiment.id)`\n\n\(experiment.summary).\n\n"
-        s += "`results.npz` holds float64 arrays in C order:\n\n| key | shape | contents |\n|---|---|---|\n"
-        for a in dataset.arrays {
-            s += "| `\(a.name)` | \(a.shape.map(String.init).joined(separator: " × ")) | \(a.doc.replacingOccurrences(of: "|", with: "\\|")) |\n"
-        }
-        return s
-    }
-
-    /// The claim checks as JSON-compatible values.
-    public static func checks(_ result: ExperimentResult) -> [[String: Any]] {
-        result.checks.map { ["claim": $0.claim, "holds": $0.holds, "evidence": $0.evidence] }
-    }
-
-    /// Writes everything for one run into `directory` (refusing an existing non-empty directory unless `force`).
-    /// `config` is the resolved configuration (parameters, preset, seed, provenance).
-    public static func write(_ experiment: any Experiment, result: ExperimentResult, config: [String: Any],
-                             to directory: URL, force: Bool) throws {
+    /// Writes everything for one run into `directory`; an existing non-empty directory is an error unless
+    /// `replace`. `record` describes the run; its completion marker is set here.
+    public static func write(_ experiment: any Experiment, result: ExperimentResult, record: RunRecord,
+                             to directory: URL, replace: Bool) throws {
         let svg = try FigureRenderer.render(result.figure, dataset: result.dataset)
-        var summary = config
-        summary["checks"] = checks(result)
-        if let e = result.theoryError { summary["theory_error"] = e }
-        try StagedDirectory.withStaging(final: directory, replace: force) { stage in
-            try stage.write(try ConfigReader.jsonData(summary), to: "config.json")
-            try stage.write(try NPZ.encode(try arrays(result.dataset)), to: "results.npz")
-            try stage.write(Data(dataDocumentation(experiment, dataset: result.dataset).utf8), to: "DATA.md")
-            let name = experiment.id.replacingOccurrences(of: ".", with: "_")
-            try stage.write(Data(svg.utf8), to: "figures/\(name).svg")
-            let svgURL = stage.url(for: "figures/\(name).svg")
-            _ = try? FigureRenderer.renderPNG(svgPath: svgURL.path, pngPath: stage.url(for: "figures/\(name).png").path)
+        var record = record
+        record.complete = true
+        let config = try record.jsonData()
+        // The page is built from the record as it will be read back, so `rnndyn report` rebuilds the same page.
+        let saved = try RunRecord(json: JSONSerialization.jsonObject(with: config) as? [String: Any] ?? [:], source: RunFiles.config)
+        try StagedDirectory.withStaging(final: directory, replace: replace) { stage in
+            try stage.write(try NPZ.encode(try arrays(result.dataset)), to: RunFiles.results)
+            try stage.write(Data(RunDocumentation.markdown(experiment, dataset: result.dataset).utf8), to: RunFiles.dataDoc)
+            try stage.write(try JSONIO.encode(result.figure, source: RunFiles.figure), to: RunFiles.figure)
+            try FigureFiles.write(svg: svg, experiment: experiment.id, in: stage.url)
+            try stage.write(try RunMetrics.table(saved).data, to: RunFiles.metrics)
+            let page = ReportPage(entries: [ReportBuilder.entry(saved, svg: svg, directory: stage.url, link: "")],
+                                  generatedAt: saved.startedAt, builtBy: saved.provenance)
+            try stage.write(Data(page.html().utf8), to: RunFiles.report)
+            try stage.write(config, to: RunFiles.config)
         }
+    }
+}
+
+/// The figure files of a run: the SVG, and a PNG copy when `rsvg-convert` is installed.
+public enum FigureFiles {
+    /// Writes `svg` to `figures/<stem>.svg` under `directory` atomically, then the PNG copy (also atomically);
+    /// returns whether a PNG was written.
+    @discardableResult
+    public static func write(svg: String, experiment: String, in directory: URL) throws -> Bool {
+        let svgURL = directory.appendingPathComponent(RunFiles.svg(experiment))
+        let folder = svgURL.deletingLastPathComponent()
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw DataIOError.io(path: folder.path, operation: "create directory", detail: error.localizedDescription)
+        }
+        try AtomicFile.write(svg, to: svgURL)
+        let pngURL = directory.appendingPathComponent(RunFiles.png(experiment))
+        let temporary = folder.appendingPathComponent(".\(pngURL.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        guard try FigureRenderer.renderPNG(svgPath: svgURL.path, pngPath: temporary.path) else { return false }
+        guard rename(temporary.path, pngURL.path) == 0 else { throw AtomicFile.posixError(pngURL.path, "rename PNG into place") }
+        return true
     }
 }

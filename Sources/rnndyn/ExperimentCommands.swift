@@ -16,36 +16,37 @@ struct List: ParsableCommand {
     }
 }
 
-/// `rnndyn run`: one experiment → config.json, results.npz, DATA.md, figures.
+/// `rnndyn run`: one experiment → a run directory with data, figure, checks and report.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run one experiment and write its data, figure and claim checks.",
+        abstract: "Run one experiment and write its data, figure, claim checks and report.",
         discussion: """
-        Parameters start from the preset (--quick, the default, or --full), then the --config file (a JSON object of \
-        parameters), then each --set key=value (values are JSON: numbers, true/false, lists; anything else is a \
-        string). Unknown keys and values of the wrong type or range are rejected with one line naming the key.
+        Parameters start from the preset (--quick, the default, or --full), then the --config file (JSON or \
+        YAML: an object of parameters; nested objects merge key by key), then each --set key=value (dotted keys \
+        reach nested parameters; values are JSON: numbers, true/false, lists; anything else is a string). Unknown \
+        keys and values of the wrong type or range are rejected with one line naming the key and what is \
+        allowed, exit status 2, and nothing is written.
 
-        Outputs in --out (default out/<experiment>): config.json (resolved parameters, preset, seed, version, claim \
-        checks), results.npz (arrays documented in DATA.md), figures/<experiment>.svg (and .png with rsvg-convert).
+        Outputs in --out (default out/<experiment>): config.json, results.npz, DATA.md (every array and file), \
+        metrics.csv, figure.json, figures/<experiment>.svg (and .png with rsvg-convert) and report.html. The \
+        directory appears complete or not at all. A directory holding a complete run is refused without --force; \
+        one left by an interrupted run is replaced.
 
         Examples:
           rnndyn run proca2025.figA1
-          rnndyn run proca2025.figA1 --full --set learning_rate=0.005 --out out/a1-fine
+          rnndyn run proca2025.figA1 --full --set learning_rate=0.005 --out out/a1
+          rnndyn run proca2025.fig6 --config fig6.yaml --seed 3 --out out/fig6-s3
         """)
 
     @Argument(help: "Experiment id (see `rnndyn list`).")
     var experiment: String
 
-    @Flag(name: .long, help: "Small, fast settings (default).")
-    var quick = false
+    @OptionGroup var presetOptions: PresetOptions
 
-    @Flag(name: .long, help: "The paper's settings.")
-    var full = false
-
-    @Option(name: .long, help: "JSON file of parameter overrides.")
+    @Option(name: .long, help: "JSON or YAML file of parameter overrides (.json, .yaml, .yml).")
     var config: String?
 
-    @Option(name: .customLong("set"), help: "Override one parameter: key=value (repeatable).")
+    @Option(name: .customLong("set"), help: "Override one parameter: key=value, dotted keys for nested ones (repeatable).")
     var sets: [String] = []
 
     @Option(name: .long, help: "Root seed.")
@@ -54,55 +55,46 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Output directory (default out/<experiment>).")
     var out: String?
 
-    @Flag(name: .long, help: "Replace an existing output directory.")
+    @Flag(name: .long, help: "Replace a directory that holds a complete run or other files.")
     var force = false
 
     func run() throws {
-        let outPath = out ?? "out/\(experiment)"
-        let exp: any Experiment
-        var overrides: [String: Any] = [:]
+        let outURL = URL(fileURLWithPath: out ?? "out/\(experiment)")
+        let exp: any Experiment, preset: Preset, replace: Bool
+        var overrides = ParameterOverrides()
         do {
             guard let e = ExperimentRegistry.experiment(experiment) else {
                 throw ConfigError(key: "experiment", "'\(experiment)' is not registered (allowed: \(ExperimentRegistry.all.map(\.id).joined(separator: ", ")))")
             }
             exp = e
-            if quick && full { throw ConfigError(key: "--full", "cannot be combined with --quick (allowed: one preset)") }
-            if let config {
-                let data: Data
-                do { data = try Data(contentsOf: URL(fileURLWithPath: config)) }
-                catch { throw ConfigError(key: "--config", "cannot read '\(config)' (allowed: a readable JSON file)") }
-                guard let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                    throw ConfigError(key: "--config", "'\(config)' is not a JSON object of parameters")
-                }
-                overrides.merge(obj) { $1 }
-            }
-            for s in sets {
-                guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
-                    throw ConfigError(key: "--set", "'\(s)' is not key=value")
-                }
-                let key = String(s[..<eq]), raw = String(s[s.index(after: eq)...])
-                overrides[key] = (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed])) ?? raw
-            }
-            try OutputDirectory.check(outPath, force: force)
+            preset = try presetOptions.preset()
+            if let config { overrides.merge(try ConfigFile.load(config)) }
+            for s in sets { try overrides.assign(s) }
+            replace = try OutputLocation.admitRun(outURL, force: force)
+            try OutputLocation.requireWritable(outURL)
         } catch {
-            printError("\(error)")
-            throw ExitCode(ExitStatus.badInput)
+            throw fail(error)
         }
-        let preset: Preset = full ? .full : .quick
+        if replace, case .incomplete = RunDirectoryState.inspect(outURL) {
+            printLine("replacing the interrupted run in \(outURL.relativePath)")
+        }
         let bar = ProgressBar(total: 1, label: exp.id)
+        let record: RunRecord
         do {
-            let (result, resolved) = try exp.run(preset, overrides: overrides, seed: seed) { bar.update(fraction: $0) }
+            record = try ExperimentJob.run(exp, preset: preset, overrides: overrides, seed: seed, to: outURL, replace: replace) {
+                bar.update(fraction: $0)
+            }
             bar.finish()
-            let config: [String: Any] = ["experiment": exp.id, "paper_figure": exp.paperFigure, "preset": preset.rawValue,
-                                         "seed": seed, "parameters": resolved, "rnndyn_version": RNNDynamicsVersion.string]
-            try ExperimentOutput.write(exp, result: result, config: config, to: URL(fileURLWithPath: outPath), force: force)
-            for c in result.checks { print("\(c.holds ? "holds" : "FAILS"): \(c.claim) — \(c.evidence)") }
-            if let e = result.theoryError { print(String(format: "theory vs simulation: largest relative gap %.3g", e)) }
-            print("wrote \(outPath)")
         } catch {
             bar.finish()
-            printError("\(error)")
-            throw ExitCode(ExitStatus.badInput)
+            throw fail(error)
+        }
+        for c in record.checks { printLine("\(c.holds ? "holds" : "FAILS"): \(c.claim) — \(c.evidence)") }
+        if let e = record.theoryError { printLine("theory vs simulation: largest relative gap \(HTMLText.scientific(e))") }
+        printLine("wrote \(outURL.relativePath) in \(HTMLText.duration(record.wallTimeSeconds)); report: \(outURL.appendingPathComponent(RunFiles.report).relativePath)")
+        if record.checksHolding < record.checks.count {
+            printError("\(record.checks.count - record.checksHolding) of \(record.checks.count) claim checks fail")
+            throw ExitCode(ExitStatus.claimFails)
         }
     }
 }

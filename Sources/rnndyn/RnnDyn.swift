@@ -9,24 +9,76 @@ struct RnnDyn: ParsableCommand {
         commandName: "rnndyn",
         abstract: "A lab for how recurrent neural networks learn: training, theory and measurements side by side.",
         discussion: """
-        Every run writes a directory with config.json (fully resolved, with seed and version), results.npz \
-        (NumPy arrays with documented keys) and metrics.csv. Bad input exits with status 2 and one line naming the \
-        field and what is allowed; a diverged run keeps its last good state and exits with status 3.
+        Every run writes a directory with config.json (fully resolved, with seed, version and git commit), \
+        results.npz (NumPy arrays documented in DATA.md), metrics.csv, figures/*.svg and report.html.
+
+        Exit status: 0 success; 1 a computation failed; 2 bad input (one line naming the field and what is \
+        allowed; nothing is written); 3 training diverged (outputs hold the last good state); 4 a claim check \
+        of the paper fails (all outputs are written).
+
+        Examples:
+          rnndyn list
+          rnndyn reproduce proca2025 --quick     (every figure, then out/report.html)
+          rnndyn run proca2025.figA1 --set steps=400
+          rnndyn report out                      (redraw from saved data)
         """,
         version: RNNDynamicsVersion.string,
-        subcommands: [List.self, Run.self, Train.self])
+        subcommands: [List.self, Run.self, Reproduce.self, ReportCommand.self, Train.self])
+
+    /// Parses and runs the command; usage errors become one line and exit status 2 like other bad input.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            printError(message(for: error) + " (see rnndyn --help)")
+            Foundation.exit(ExitStatus.badInput)
+        }
+    }
 }
 
 /// Exit statuses shared by the subcommands.
 enum ExitStatus {
+    /// A computation failed for a reason other than the input.
+    static let failed: Int32 = 1
     /// Invalid configuration, arrays or paths.
     static let badInput: Int32 = 2
     /// Training diverged (outputs hold the last good state).
     static let diverged: Int32 = 3
+    /// A claim check fails (outputs are complete).
+    static let claimFails: Int32 = 4
 }
 
 /// Prints `rnndyn: error: <message>` on one line to standard error.
 func printError(_ message: String) {
     let line = "rnndyn: error: " + message.replacingOccurrences(of: "\n", with: " ") + "\n"
     FileHandle.standardError.write(Data(line.utf8))
+}
+
+/// Prints one line to standard output at once (so logs interleave correctly with standard error).
+func printLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// The one-line error for `error` and the exit status that goes with it: 2 for bad input, 1 otherwise.
+func fail(_ error: Error) -> ExitCode {
+    printError("\(error)")
+    return ExitCode(error is ConfigError ? ExitStatus.badInput : ExitStatus.failed)
+}
+
+/// `--quick` / `--full`, shared by the commands that run experiments.
+struct PresetOptions: ParsableArguments {
+    @Flag(name: .long, help: "Small, fast settings (the default).")
+    var quick = false
+
+    @Flag(name: .long, help: "The paper's settings.")
+    var full = false
+
+    /// The chosen preset; both flags together are bad input.
+    func preset() throws -> Preset {
+        if quick && full { throw ConfigError(key: "--full", "cannot be combined with --quick (allowed: one preset)") }
+        return full ? .full : .quick
+    }
 }

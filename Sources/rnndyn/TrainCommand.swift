@@ -5,7 +5,7 @@ import RNNDynamics
 /// `rnndyn train`: one ad-hoc training run from a JSON config.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a linear RNN or deep linear network from a JSON config.",
+        abstract: "Train a linear RNN or deep linear network from a JSON or YAML config.",
         discussion: """
         Without --config, trains the built-in demo: a constant-dynamics singular-value task (T = 6, three modes \
         with δ = 1, 0.5, 0.25) from small aligned modes by exact population gradient descent; the modes approach \
@@ -27,10 +27,11 @@ struct Train: ParsableCommand {
 
         Examples:
           rnndyn train --out out/demo
-          rnndyn train --print-default-config > my.json && rnndyn train --config my.json --out out/my --force
+          rnndyn train --print-default-config > my.json
+          rnndyn train --config my.json --out out/my --force
         """)
 
-    @Option(name: .long, help: "JSON config file (default: the built-in demo).")
+    @Option(name: .long, help: "JSON or YAML config file (.json, .yaml, .yml; default: the built-in demo).")
     var config: String?
 
     @Option(name: .long, help: "Output directory.")
@@ -48,16 +49,14 @@ struct Train: ParsableCommand {
         do {
             let data: Data
             if let config {
-                do { data = try Data(contentsOf: URL(fileURLWithPath: config)) }
-                catch { throw ConfigError(key: "--config", "cannot read '\(config)' (allowed: a readable JSON file)") }
+                data = try ConfigFile.jsonData(config)
             } else {
                 data = Data(TrainSpec.defaultJSON.utf8)
             }
             spec = try TrainSpec.parse(data)
             try OutputDirectory.check(out, force: force)
         } catch {
-            printError("\(error)")
-            throw ExitCode(ExitStatus.badInput)
+            throw fail(error)
         }
         let bar = ProgressBar(total: spec.steps, label: "train")
         let outcome: TrainOutcome
@@ -67,8 +66,7 @@ struct Train: ParsableCommand {
             try TrainJob.write(outcome, to: URL(fileURLWithPath: out), force: force)
         } catch {
             bar.finish()
-            printError("\(error)")
-            throw ExitCode(ExitStatus.badInput)
+            throw fail(error)
         }
         for line in outcome.summary { print(line) }
         print("wrote \(out)/config.json, results.npz, metrics.csv")
@@ -80,28 +78,18 @@ struct Train: ParsableCommand {
 
 }
 
-/// Output-directory checks shared by the commands that write run directories.
+/// Output-directory checks of `rnndyn train`.
 enum OutputDirectory {
-    /// Refuses an existing non-empty directory (unless `force`) and unwritable parents, before any work.
+    /// Refuses an existing non-empty directory (unless `force`) and unwritable locations, before any work.
     static func check(_ out: String, force: Bool) throws {
-        let url = URL(fileURLWithPath: out).standardizedFileURL
-        let fm = FileManager.default
+        let url = URL(fileURLWithPath: out)
         var isDir: ObjCBool = false
-        if fm.fileExists(atPath: url.path, isDirectory: &isDir) {
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) {
             if !isDir.boolValue { throw ConfigError(key: "--out", "'\(out)' exists and is not a directory (allowed: a new or empty directory)") }
-            if !force, let items = try? fm.contentsOfDirectory(atPath: url.path), !items.isEmpty {
+            if !force, let items = try? FileManager.default.contentsOfDirectory(atPath: url.path), !items.isEmpty {
                 throw ConfigError(key: "--out", "'\(out)' already holds results (allowed: a new or empty directory, or pass --force)")
             }
         }
-        var parent = url.deletingLastPathComponent()
-        while !fm.fileExists(atPath: parent.path) { parent = parent.deletingLastPathComponent() }
-        // Permission bits say little for root or special file systems: try creating a directory there.
-        let probe = parent.appendingPathComponent(".rnndyn-probe-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try fm.createDirectory(at: probe, withIntermediateDirectories: false)
-            try? fm.removeItem(at: probe)
-        } catch {
-            throw ConfigError(key: "--out", "cannot create '\(out)': '\(parent.path)' is not writable (allowed: a writable location)")
-        }
+        try OutputLocation.requireWritable(url)
     }
 }

@@ -1,0 +1,32 @@
+import Experiments
+import Foundation
+import Report
+
+/// Runs one registered experiment and writes its run directory; `rnndyn run` and `rnndyn reproduce` share it.
+public enum ExperimentJob {
+    /// The version and git commit of this build (read once).
+    public static let provenance = Provenance(version: RNNDynamicsVersion.string, gitCommit: GitCommit.current())
+
+    /// Runs `experiment` with the defaults of `preset`, `overrides` and `seed`, then writes `directory`
+    /// (replacing an existing one when `replace`). Bad parameters throw a `ConfigError` before anything is
+    /// written; leftovers of interrupted runs beside `directory` are removed first.
+    @discardableResult
+    public static func run(_ experiment: any Experiment, preset: Preset, overrides: ParameterOverrides = .init(),
+                           seed: UInt64, to directory: URL, replace: Bool,
+                           progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> RunRecord {
+        StagedDirectory.removeStale(besides: directory)
+        let startedAt = Timestamp.now()
+        let clock = ContinuousClock(), start = clock.now
+        let (result, parameters) = try experiment.run(preset, overrides: overrides.tree, seed: seed, progress: progress)
+        let elapsed = clock.now - start
+        let seconds = ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000).rounded() / 1000
+        let record = RunRecord(experiment: experiment.id, paperFigure: experiment.paperFigure, summary: experiment.summary,
+                               preset: preset, seed: seed, parameters: parameters, overrides: overrides.tree,
+                               provenance: provenance, startedAt: startedAt, wallTimeSeconds: seconds,
+                               checks: result.checks, theoryError: result.theoryError, complete: false)
+        try ExperimentOutput.write(experiment, result: result, record: record, to: directory, replace: replace)
+        var written = record
+        written.complete = true
+        return written
+    }
+}

@@ -1,0 +1,86 @@
+/// A self-contained HTML report (inline CSS and SVG, no external resources): a header with provenance, a
+/// summary table when there are several figures, then one section per figure.
+public struct ReportPage {
+    /// The runs, in display order.
+    public var entries: [ReportEntry]
+    /// When the page was built (ISO 8601).
+    public var generatedAt: String
+    /// The build that wrote the page.
+    public var builtBy: Provenance
+    /// Registered experiments of the same paper that the directory lacks.
+    public var missing: [String]
+    /// Extra files of the report's directory to link (e.g. the summary `metrics.csv`).
+    public var extraLinks: [String]
+
+    /// A page.
+    public init(entries: [ReportEntry], generatedAt: String, builtBy: Provenance, missing: [String] = [],
+                extraLinks: [String] = []) {
+        self.entries = entries; self.generatedAt = generatedAt; self.builtBy = builtBy
+        self.missing = missing; self.extraLinks = extraLinks
+    }
+
+    /// The page title: the common source of the figures, else a generic one.
+    public var title: String {
+        let sources = Set(entries.map(\.source))
+        return sources.count == 1 ? "\(sources.first!) — reproduced with rnndyn" : "rnndyn report"
+    }
+
+    /// The complete HTML document.
+    public func html() -> String {
+        let e = HTMLText.escape
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<title>\(e(title))</title>\n<style>\n\(ReportStyle.css)</style>\n</head>\n<body>\n<main>\n"
+        out += "<header>\n<h1>\(e(title))</h1>\n" + metaList() + "</header>\n"
+        if entries.count > 1 { out += summaryTable() }
+        for entry in entries { out += ReportSection.html(entry) }
+        out += "<footer class=\"muted\">Written by rnndyn \(e(builtBy.version)) (commit \(e(builtBy.gitCommit))). "
+        out += "Rebuild with <code>rnndyn report DIR</code>.</footer>\n</main>\n</body>\n</html>\n"
+        return out
+    }
+
+    /// The provenance and totals under the title.
+    func metaList() -> String {
+        let e = HTMLText.escape, records = entries.map(\.record)
+        func values(_ f: (RunRecord) -> String) -> String {
+            var seen: [String] = []
+            for r in records where !seen.contains(f(r)) { seen.append(f(r)) }
+            return seen.isEmpty ? "—" : seen.joined(separator: ", ")
+        }
+        let holding = records.map(\.checksHolding).reduce(0, +), total = records.map(\.checks.count).reduce(0, +)
+        let time = records.map(\.wallTimeSeconds).reduce(0, +)
+        let items: [(String, String)] = [
+            ("rnndyn", values(\.provenance.version)), ("commit", values(\.provenance.gitCommit)),
+            ("preset", values(\.preset.rawValue)), ("seed", values { String($0.seed) }),
+            ("generated", generatedAt), ("compute time", HTMLText.duration(time)),
+            ("figures", String(records.count)), ("claim checks", "\(holding)/\(total) hold"),
+        ]
+        var out = "<dl class=\"provenance\">\n"
+        for (k, v) in items { out += "<div><dt>\(e(k))</dt><dd>\(e(v))</dd></div>\n" }
+        out += "</dl>\n"
+        if !missing.isEmpty {
+            out += "<p class=\"notice\">Not in this directory: \(missing.map { "<code>\(e($0))</code>" }.joined(separator: ", "))</p>\n"
+        }
+        if !extraLinks.isEmpty {
+            out += "<p class=\"links\">Summary data: \(extraLinks.map { "<a href=\"\(e($0))\">\(e($0))</a>" }.joined(separator: " · "))</p>\n"
+        }
+        return out
+    }
+
+    /// One row per figure: label (linking to its section), experiment, checks, theory error, time.
+    func summaryTable() -> String {
+        let e = HTMLText.escape
+        var out = "<table class=\"summary\">\n<thead><tr><th>Figure</th><th>Claim</th><th>Experiment</th><th>Checks</th>"
+        out += "<th>Theory error</th><th>Time</th></tr></thead>\n<tbody>\n"
+        for entry in entries {
+            let r = entry.record
+            let verdict = r.checksHolding == r.checks.count ? "holds" : "fails"
+            out += "<tr><td><a href=\"#\(entry.anchor)\">\(e(entry.figureLabel))</a></td><td>\(e(r.summary))</td>"
+            out += "<td><code>\(e(r.experiment))</code></td>"
+            out += "<td><span class=\"badge \(verdict)\">\(r.checksHolding)/\(r.checks.count)</span></td>"
+            out += "<td class=\"number\">\(r.theoryError.map { e(HTMLText.scientific($0)) } ?? "—")</td>"
+            out += "<td class=\"number\">\(e(HTMLText.duration(r.wallTimeSeconds)))</td></tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+}
