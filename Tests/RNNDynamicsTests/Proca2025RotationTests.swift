@@ -140,7 +140,7 @@ import Testing
     /// Spec §8.3: with b(0) = −0.2 the speed order of the angles reverses (±π/8, now farthest from b(0), is slowest),
     /// and the ac excursion flips sign (b → −b maps the run onto λ → −λ).
     @Test func figA10NegativeInitialRecurrentModeReversesTheOrder() throws {
-        let (result, _) = try ProcaFigA10().run(.quick, overrides: ["initial_b": -0.2, "steps": 2000, "record_every": 4])
+        let (result, _) = try ProcaFigA10().run(.quick, overrides: ["initial_b": -0.2, "steps": 4000, "record_every": 8])
         for c in result.checks { #expect(c.holds, "\(c.claim): \(c.evidence)") }
         let speed = try Self.values(result, "steps_to_loss_drop")
         #expect(speed[0] > speed[2] && speed[2] > speed[3], "π/8, π/4, −3π/4: \(speed)")

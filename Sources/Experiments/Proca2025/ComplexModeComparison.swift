@@ -286,11 +286,12 @@ struct RotationalRunSettings {
     /// Starting mode: a = c = `initial_io`, b = `initial_b`.
     let initial: Proca2025.ComplexMode
 
-    /// Defaults for `preset`, with `steps` quick/full step counts (both presets cover the same flow time).
+    /// Defaults for `preset`, with `steps` quick/full step counts (both presets cover the same flow time). The
+    /// quick preset takes 2.5× larger GD steps: the GD-vs-flow gap (first order in η) is then about 5 % instead of 2 %.
     static func defaults(_ preset: Preset, quickSteps: Int, fullSteps: Int) -> [String: Any] {
         let quick = preset == .quick
-        return ["T": 6, "learning_rate": quick ? 0.005 : 0.001, "steps": quick ? quickSteps : fullSteps,
-                "record_every": quick ? 2 : 10, "theory_substeps": quick ? 2 : 4, "initial_io": 0.1, "initial_b": 0.1]
+        return ["T": 6, "learning_rate": quick ? 0.0025 : 0.001, "steps": quick ? quickSteps : fullSteps,
+                "record_every": quick ? 4 : 10, "theory_substeps": quick ? 2 : 4, "initial_io": 0.1, "initial_b": 0.1]
     }
 
     /// Reads the shared keys from `p`.

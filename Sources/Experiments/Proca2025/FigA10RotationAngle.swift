@@ -8,7 +8,7 @@ import Theory
 /// `d_t = δ λ^{T−t}` with `λ = R e^{iφ}`, R = 1, δ = 1 and one column per φ ∈ {π/8, −π/8, π/4, −3π/4} (the
 /// paper's values; its caption also writes 5π/4 ≡ −3π/4), all modes starting at 0.1 (the paper states b(0) = 0.1).
 /// Rows as in Fig. A9: d_t in the complex plane, then b and ac in polar form (simulation solid, complex mode
-/// flow dashed). Unstated choices: T = 6, a(0) = c(0) = 0.1, and the step size — quick 0.005 for 3000 steps,
+/// flow dashed). Unstated choices: T = 6, a(0) = c(0) = 0.1, and the step size — quick 0.0025 for 6000 steps,
 /// full 0.001 for 15000 steps (flow time 15 in both).
 ///
 /// Checks: (1) the sense of rotation follows sign(Im λ): the task's d_t turn clockwise along t when Im λ > 0
@@ -24,7 +24,7 @@ public struct ProcaFigA10: Experiment {
     public var summary: String { "Rotation angle: the sense of rotation follows Im λ; the farthest angle is learned slowest" }
 
     public func parameters(_ preset: Preset) -> [String: Any] {
-        RotationalRunSettings.defaults(preset, quickSteps: 3000, fullSteps: 15000).merging([
+        RotationalRunSettings.defaults(preset, quickSteps: 6000, fullSteps: 15000).merging([
                 "delta": 1.0, "lambda_radius": 1.0,
                 "lambda_angles": [Double.pi / 8, -Double.pi / 8, Double.pi / 4, -3 * Double.pi / 4],
                 "tolerance": 1e-6, "loss_drop": 0.9]) { _, new in new }

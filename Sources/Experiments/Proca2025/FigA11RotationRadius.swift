@@ -8,7 +8,7 @@ import Theory
 /// `d_t = δ λ^{T−t}` with `λ = R e^{iπ/6}`, δ = 1 and one column per R ∈ {0.4, 0.9, 1, 1.05} (the paper's
 /// values). Rows as in Fig. A9: d_t in the complex plane (with the unit circle), then b and ac in polar form
 /// (simulation solid, complex mode flow dashed). Unstated choices: T = 6, all modes starting at 0.1, and the step
-/// size — quick 0.005 for 4000 steps, full 0.001 for 20000 steps (flow time 20: R = 0.4 converges most slowly).
+/// size — quick 0.0025 for 8000 steps, full 0.001 for 20000 steps (flow time 20: R = 0.4 converges most slowly).
 ///
 /// Checks: (1) stability follows R: R < 1 is late importance (|d_t| grows along t, a spiral source) with a
 /// stable |b*| < 1; R = 1 keeps |d_t| = 1 (a limit cycle) with a marginal |b*| = 1; R > 1 is early importance
@@ -22,7 +22,7 @@ public struct ProcaFigA11: Experiment {
     public var summary: String { "Rotation radius: R sets stability (source / limit cycle / sink) and larger R is learned faster" }
 
     public func parameters(_ preset: Preset) -> [String: Any] {
-        RotationalRunSettings.defaults(preset, quickSteps: 4000, fullSteps: 20000).merging([
+        RotationalRunSettings.defaults(preset, quickSteps: 8000, fullSteps: 20000).merging([
                 "delta": 1.0, "lambda_angle": Double.pi / 6, "lambda_radii": [0.4, 0.9, 1.0, 1.05],
                 "tolerance": 1e-6, "loss_drop": 0.9]) { _, new in new }
     }

@@ -11,9 +11,9 @@ import Theory
 /// angle blue; simulation solid, complex mode flow dashed). The simulation is a 2×2 eigen-aligned LRNN per column
 /// trained by exact population GD (`ComplexModeComparison`). The paper does not state T, the step size or the
 /// initial modes: defaults are T = 6 (the spec's §8.2 check length) and a = b = c = 0.1 (its mode-level
-/// initialisation); the quick preset uses step 0.005 for 3000 steps, the full preset step 0.001 for 15000 steps
+/// initialisation); the quick preset uses step 0.0025 for 6000 steps, the full preset step 0.001 for 15000 steps
 /// (the same flow time 15). GD is the Euler discretisation of the flow, so the theory–simulation gap is O(η); it is
-/// largest where ac passes close to 0 in the exponential column (≈ 10 % at step 0.005, ≈ 2 % at 0.001).
+/// largest where ac passes close to 0 in the exponential column (≈ 5 % at step 0.0025, ≈ 2 % at 0.001).
 ///
 /// Checks: every column converges to its §8.2 optimum (constant b* = 1, ac* = δ; inverse-exponential b* = λ,
 /// ac* = δ; exponential b* = 1/λ, ac* = δλ^T), and the angle moves first: for every mode that has to rotate
@@ -27,7 +27,7 @@ public struct ProcaFigA9: Experiment {
     public var summary: String { "Rotational task families: complex modes converge to the §8.2 optima, angle before radius" }
 
     public func parameters(_ preset: Preset) -> [String: Any] {
-        RotationalRunSettings.defaults(preset, quickSteps: 3000, fullSteps: 15000).merging([
+        RotationalRunSettings.defaults(preset, quickSteps: 6000, fullSteps: 15000).merging([
                 "constant_delta_radius": 0.7, "constant_delta_angle": Double.pi / 6,
                 "inverse_exponential_delta": 1.0, "inverse_exponential_lambda_radius": 0.9,
                 "inverse_exponential_lambda_angle": Double.pi / 6,
