@@ -25,14 +25,16 @@ let package = Package(
         .target(name: "Tasks", dependencies: ["Linalg", "Networks", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Training", dependencies: ["Linalg", "Networks"]),
         .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "Analysis", dependencies: ["Linalg", "Networks", "Training"]),
         .target(
             name: "Experiments",
-            dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", .product(name: "Numerics", package: "swift-numerics"),
-                           .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis",
+                           .product(name: "Numerics", package: "swift-numerics"), .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Report",
             dependencies: ["Linalg", "Experiments", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "RNNDynamics", dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Experiments", "Report"]),
+        .target(name: "RNNDynamics",
+                dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "Experiments", "Report"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

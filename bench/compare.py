@@ -3,12 +3,15 @@ import json
 import sys
 
 TARGETS = {"tiny": 20.0, "other": 1.3}  # required speed-up over fused JAX (issue 2)
+NTK_TARGET = 5.0  # required speed-up of the NTK over JAX (issue 4)
 
 
 def main(path):
     records = [json.loads(line) for line in open(path) if line.startswith("{")]
-    rows = [r for r in records if "peer" in r]
-    checks = [r for r in records if "check" in r]
+    rows = [r for r in records if "peer" in r and r.get("bench") != "ntk"]
+    checks = [r for r in records if "check" in r and r.get("bench") != "ntk"]
+    ntk_rows = [r for r in records if r.get("bench") == "ntk" and "peer" in r]
+    ntk_checks = [r for r in records if r.get("bench") == "ntk" and "check" in r]
     sizes = []
     for r in rows:
         key = (r["Nh"], r["Nx"], r["Ny"], r["T"], r["P"])
@@ -44,6 +47,43 @@ def main(path):
     for c in checks:
         print(f"rnndyn vs PyTorch autograd at {(c['Nh'], c['Nx'], c['Ny'], c['T'], c['P'])}: loss and gradients differ by "
               f"{c['max_relative_difference']:.2e} (relative) — {'agree' if c['agrees'] else 'DISAGREE'}")
+
+    if ntk_rows:
+        ntk_table(ntk_rows, ntk_checks)
+
+
+def ntk_table(rows, checks):
+    """The NTK table: seconds per evaluation of each route and the speed-ups over the JAX peers."""
+    print("\n| (N_h, N_x, N_y, T, P) | rnndyn closed form | rnndyn Jacobian | JAX closed form (jit) | JAX jacrev + einsum (jit) |"
+          " NumPy closed form | JAX closed ÷ ours | JAX jacrev ÷ ours | rnndyn GFLOP/s | target ≥5× |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    sizes = []
+    for r in rows:
+        key = (r["Nh"], r["Nx"], r["Ny"], r["T"], r["P"])
+        if key not in sizes:
+            sizes.append(key)
+    for key in sizes:
+        by = {r["peer"]: r for r in rows if (r["Nh"], r["Nx"], r["Ny"], r["T"], r["P"]) == key}
+        def t(peer):
+            return by[peer]["seconds_per_eval"] if peer in by else None
+        def fmt(x, unit=""):
+            return "—" if x is None else f"{x:.3g}{unit}"
+        ours = t("rnndyn-closed-form")
+        closed, jac = t("jax-closed-form"), t("jax-jacrev-einsum")
+        r_closed = None if ours is None or closed is None else closed / ours
+        r_jac = None if ours is None or jac is None else jac / ours
+        verdict = "—" if r_jac is None else (f"vs jacrev: {'met' if r_jac >= NTK_TARGET else 'missed'}; "
+                                             f"vs closed form: {'met' if (r_closed or 0) >= NTK_TARGET else 'missed'}")
+        print(f"| {key} | {fmt(ours, ' s')} | {fmt(t('rnndyn-jacobian'), ' s')} | {fmt(closed, ' s')} | {fmt(jac, ' s')} | "
+              f"{fmt(t('numpy-closed-form'), ' s')} | {fmt(r_closed)}× | {fmt(r_jac)}× | "
+              f"{fmt(by.get('rnndyn-closed-form', {}).get('gflops'))} | {verdict} |")
+    norms = {r["peer"]: r.get("ntk_frobenius") for r in rows if r.get("ntk_frobenius") is not None}
+    if norms:
+        print("\n‖Θ‖_F by route (same network only within the Python peers; rnndyn draws its own):",
+              ", ".join(f"{p} {v:.12g}" for p, v in norms.items()))
+    for c in checks:
+        print(f"rnndyn NTK vs JAX jacrev at {(c['Nh'], c['Nx'], c['Ny'], c['T'], c['P'])}: max |Δ| / max |Θ| = "
+              f"{c['max_relative_difference']:.2e} — {'agree' if c['agrees'] else 'DISAGREE'}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# make bench: rnndyn vs PyTorch eager, JAX (whole loop jitted) and NumPy, one BLAS thread each, in one run.
+# make bench: rnndyn vs PyTorch eager, JAX (whole loop jitted) and NumPy, one BLAS thread each, in one run:
+# seconds per full-batch GD step (issue 2) and seconds per empirical NTK evaluation (issue 4).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 SIZES=${SIZES:-"4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"}
 REPEATS=${REPEATS:-5}
+NTK_SIZES=${NTK_SIZES:-"64,8,8,20,64"}
 mkdir -p bench/results
 out="bench/results/lrnn_gd-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 
@@ -25,6 +27,21 @@ if bash bench/setup_venv.sh >&2; then
   rm -rf "$tmp"
 else
   echo "bench: the Python peers could not be installed (see above); showing rnndyn alone" >&2
+fi
+
+echo "== NTK at $NTK_SIZES: rnndyn closed form and Jacobian route =="
+.build/release/rnndyn-bench --ntk --sizes "$NTK_SIZES" --repeats "$REPEATS" | tee -a "$out"
+if [ -x bench/.venv/bin/python ]; then
+  echo "== NTK: JAX (jacrev + einsum, closed form; jit) and NumPy =="
+  bench/.venv/bin/python bench/peers/ntk_peer.py --sizes "$NTK_SIZES" --repeats "$REPEATS" \
+    --jacrev-variants vmap-scan,vmap-unroll --json | tee -a "$out"
+  echo "== correctness: rnndyn NTK vs JAX jacrev on identical inputs =="
+  tmp=$(mktemp -d)
+  for size in "4,3,2,5,3" "16,4,4,8,12"; do
+    bench/.venv/bin/python bench/peers/ntk_peer.py --dump "$tmp/ntk.npz" --sizes "$size" >/dev/null
+    .build/release/rnndyn-bench --check-ntk "$tmp/ntk.npz" | tee -a "$out"
+  done
+  rm -rf "$tmp"
 fi
 
 echo "== comparison ($out) =="

@@ -3,5 +3,6 @@
 @_exported import Tasks
 @_exported import Training
 @_exported import Theory
+@_exported import Analysis
 @_exported import Experiments
 @_exported import Report

@@ -17,6 +17,7 @@ func parseSizes(_ s: String) -> [Size] {
 
 var sizesArg = "4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"
 var repeats = 5
+var ntkRequested = false
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
@@ -25,6 +26,11 @@ while let a = args.next() {
     case "--check-against":
         let (i, g) = (args.next()!, args.next()!)
         do { try checkAgainstPeer(inputs: i, grads: g) } catch { print("check failed: \(error)"); exit(1) }
+        exit(0)
+    case "--ntk": ntkRequested = true
+    case "--check-ntk":
+        let path = args.next()!
+        do { try checkNTKAgainstPeer(path) } catch { print("NTK check failed: \(error)"); exit(1) }
         exit(0)
     case "--fig4": runFig4Bench(arguments: Array(CommandLine.arguments.drop { $0 != "--fig4" }.dropFirst())); exit(0)
     case "--probe": probeTiny(); exit(0)
@@ -65,6 +71,11 @@ func timeIt(repeats: Int, _ body: (Int) -> Void) -> (Double, Int) {
         let t0 = now(); body(n); best = min(best, (now() - t0) / Double(n))
     }
     return (best, n)
+}
+
+if ntkRequested {
+    runNTKBench(sizes: parseSizes(sizesArg), repeats: repeats)
+    exit(0)
 }
 
 for s in parseSizes(sizesArg) {

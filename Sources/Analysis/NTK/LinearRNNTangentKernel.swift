@@ -1,0 +1,229 @@
+import Linalg
+import Networks
+
+/// The exact empirical NTK of a `LinearRNN` by the closed form of Proca et al. (spec §7.1, the corrected formula),
+/// evaluated with GEMMs into preallocated buffers: build once per shape, then call `compute` repeatedly.
+///
+/// With `h_{p,k}` the state before input k (`h_{p,1} = 0`) and the lag readouts `L_u = W_y W_h^u`, the
+/// final-readout kernel block of samples p, q is
+/// `Θ_pq = (h_{p,T+1}·h_{q,T+1}) I + Σ_{k,l=1}^{T} [(h_{p,k}·h_{q,l}) + (x_{p,k}·x_{q,l})] L_{T−k} L_{T−l}ᵀ`
+/// (W_y, W_h and W_x terms, selectable by `blocks`). The double sum is `Σ_{k,l} G_kl ⊗ C_kl` with the feature
+/// Grams `G_kl = Φ_kᵀ Φ_l` (`Φ_k = [h_k; x_k]` over the samples) and the readout Grams `C_kl = L_{T−k} L_{T−l}ᵀ`.
+/// Because `G_lk = G_klᵀ` and `C_lk = C_klᵀ`, only the pairs k ≤ l are formed, k-major: `Φ_kᵀ [Φ_k … Φ_{T−1}]` is one
+/// GEMM whose `P × P` blocks land straight in consecutive columns of a `P² × pairs` matrix, and one GEMM against the
+/// `pairs × N_y²` readout matrix
+/// (diagonal pairs weighted ½) yields `A[(p,q),(i,j)]`, from which `Θ[(p,i),(q,j)] = A[(p,q),(i,j)] + A[(q,p),(j,i)]`.
+/// Cost `O(T²P²(N_h + N_x + N_y²)/2)`, no scalar loops over k, l. The pair Grams are processed in chunks that fit
+/// `byteBudget`. Autoregressive readouts: see `computeAutoregressive`.
+///
+/// Layout: `OutputJacobianModel` (row `i + N_y·(p + P·t)`). With `LossConvention` (`L = (1/2P) Σ ‖ŷ − y‖²`) one
+/// gradient step of size η changes the outputs by `Δ vec(Ŷ) = −(η/P) Θ vec(Ŷ − Y) + O(η²)`.
+public struct LinearRNNTangentKernel: Sendable {
+    /// N_x.
+    public let inputDimension: Int
+    /// N_h.
+    public let hiddenDimension: Int
+    /// N_y.
+    public let outputDimension: Int
+    /// T.
+    public let timeSteps: Int
+    /// P.
+    public let samples: Int
+    /// Final or autoregressive readout.
+    public let outputMode: OutputMode
+    /// The parameter blocks the kernel is taken over (`.wx`, `.wh`, `.wy`).
+    public let blocks: ParameterBlocks
+    /// The last computed kernel (`N_y·R·P` square).
+    public internal(set) var kernel: Matrix
+    /// Feature-Gram pairs formed per chunk (final readout).
+    public let pairsPerChunk: Int
+
+    /// `[h_1 … h_{T+1}]`, `N_h × (T+1)·P` (block 0 is `h_1 = 0`).
+    var states: Matrix
+    /// `Φ`: `m × T·P`, column `k·P + p` holds the selected rows of `[h_{p,k+1}; x_{p,k+1}]`.
+    var features: Matrix
+    /// `[L_0; …; L_{T−1}]` stacked, `T·N_y × N_h`.
+    var lagReadouts: Matrix
+    /// `L Lᵀ`, `T·N_y × T·N_y`.
+    var readoutGram: Matrix
+    /// Feature Grams, `P² × pairs` (final: one chunk of pairs k ≤ l; autoregressive: all T² pairs).
+    var pairGram: Matrix
+    /// Final: readout Grams per pair (`pairs × N_y²`); autoregressive: `D_uv` lag-reversed per v (`T × N_y² × T`).
+    var pairReadout: Matrix
+    /// `A`, `P² × N_y²`.
+    var contracted: Matrix
+    /// Gram of the readout states (final: `P × P`; autoregressive: `T·P × T·P`).
+    var stateGram: Matrix
+
+    /// Buffers for `net`'s shape on batches shaped like `batch`; feature-Gram chunks stay within `byteBudget` bytes.
+    public init(for net: LinearRNN, batch: SequenceBatch, blocks: ParameterBlocks = .linearRNN, byteBudget: Int = 256 << 20) {
+        precondition(blocks.rawValue >> 3 == 0, "LinearRNN has blocks wx, wh, wy only")
+        let nx = net.inputDimension, nh = net.hiddenDimension, ny = net.outputDimension
+        let T = batch.timeSteps, p = batch.samples
+        inputDimension = nx; hiddenDimension = nh; outputDimension = ny; timeSteps = T; samples = p
+        outputMode = net.outputMode
+        self.blocks = blocks
+        let readouts = net.outputMode == .final ? 1 : T
+        let m = (blocks.contains(.wh) ? nh : 0) + (blocks.contains(.wx) ? nx : 0)
+        let pairs = net.outputMode == .final ? T * (T + 1) / 2 : T * T
+        let columnBytes = max(1, p * p * MemoryLayout<Double>.stride)
+        pairsPerChunk = m == 0 ? 0 : (net.outputMode == .final ? max(1, min(pairs, byteBudget / columnBytes)) : pairs)
+        kernel = Matrix(rows: ny * readouts * p, cols: ny * readouts * p)
+        states = Matrix(rows: nh, cols: (T + 1) * p)
+        features = Matrix(rows: m, cols: m == 0 ? 0 : T * p)
+        lagReadouts = Matrix(rows: m == 0 ? 0 : T * ny, cols: nh)
+        readoutGram = Matrix(rows: m == 0 ? 0 : T * ny, cols: m == 0 ? 0 : T * ny)
+        pairGram = Matrix(rows: m == 0 ? 0 : p * p, cols: pairsPerChunk)
+        pairReadout = net.outputMode == .final
+            ? Matrix(rows: pairsPerChunk == 0 ? 0 : pairs, cols: m == 0 ? 0 : ny * ny)
+            : Matrix(rows: m == 0 ? 0 : T, cols: ny * ny * T)
+        contracted = Matrix(rows: m == 0 ? 0 : p * p, cols: ny * ny)
+        stateGram = Matrix(rows: blocks.contains(.wy) ? readouts * p : 0, cols: blocks.contains(.wy) ? readouts * p : 0)
+    }
+
+    /// The kernel of `net` on `batch` over `blocks` (allocating convenience).
+    public static func kernel(_ net: LinearRNN, on batch: SequenceBatch, blocks: ParameterBlocks = .linearRNN) -> Matrix {
+        var k = LinearRNNTangentKernel(for: net, batch: batch, blocks: blocks)
+        k.compute(net, batch)
+        return k.kernel
+    }
+
+    /// Computes the kernel of `net` on `batch` into `kernel` (no allocation).
+    public mutating func compute(_ net: LinearRNN, _ batch: SequenceBatch) {
+        precondition(net.inputDimension == inputDimension && net.hiddenDimension == hiddenDimension
+                     && net.outputDimension == outputDimension && net.outputMode == outputMode,
+                     "network shape or readout differs from the workspace's")
+        precondition(batch.timeSteps == timeSteps && batch.samples == samples && batch.inputDimension == inputDimension,
+                     "batch shape differs from the workspace's (T = \(timeSteps), P = \(samples), N_x = \(inputDimension))")
+        forward(net, batch)
+        if features.rows > 0 { buildFeatures(batch); buildLagReadouts(net) }
+        if outputMode == .final { computeFinal() } else { computeAutoregressive() }
+    }
+
+    /// States `h_1 = 0`, `h_{t+1} = W_h h_t + W_x x_t` into `states`: one GEMM for all input projections, one per step.
+    mutating func forward(_ net: LinearRNN, _ batch: SequenceBatch) {
+        let nh = hiddenDimension, p = samples, T = timeSteps
+        net.wx.storage.withUnsafeBufferPointer { wx in
+        net.wh.storage.withUnsafeBufferPointer { wh in
+        batch.inputs.storage.withUnsafeBufferPointer { x in
+        states.storage.withUnsafeMutableBufferPointer { h in
+            let base = h.baseAddress!
+            BLAS.gemm(.none, .none, m: nh, n: T * p, k: inputDimension, alpha: 1, a: wx.baseAddress!, lda: nh,
+                      b: x.baseAddress!, ldb: inputDimension, beta: 0, c: base + p * nh, ldc: nh)
+            for t in 1..<max(T, 1) {
+                BLAS.gemm(.none, .none, m: nh, n: p, k: nh, alpha: 1, a: wh.baseAddress!, lda: nh,
+                          b: base + t * p * nh, ldb: nh, beta: 1, c: base + (t + 1) * p * nh, ldc: nh)
+            }
+        }}}}
+    }
+
+    /// `Φ`: the selected rows of `[h_{k}; x_{k}]` for every (k, p).
+    mutating func buildFeatures(_ batch: SequenceBatch) {
+        let nh = hiddenDimension, nx = inputDimension, m = features.rows, cols = timeSteps * samples
+        let useH = blocks.contains(.wh), xRow = useH ? nh : 0
+        features.storage.withUnsafeMutableBufferPointer { f in
+            if useH {
+                states.storage.withUnsafeBufferPointer { h in
+                    for c in 0..<cols { (f.baseAddress! + c * m).update(from: h.baseAddress! + c * nh, count: nh) }
+                }
+            }
+            if blocks.contains(.wx) {
+                batch.inputs.storage.withUnsafeBufferPointer { x in
+                    for c in 0..<cols { (f.baseAddress! + c * m + xRow).update(from: x.baseAddress! + c * nx, count: nx) }
+                }
+            }
+        }
+    }
+
+    /// `L_0 = W_y`, `L_u = L_{u−1} W_h` stacked, then `readoutGram = L Lᵀ`.
+    mutating func buildLagReadouts(_ net: LinearRNN) {
+        let ny = outputDimension, nh = hiddenDimension, T = timeSteps, ld = T * ny
+        net.wy.storage.withUnsafeBufferPointer { wy in
+        net.wh.storage.withUnsafeBufferPointer { wh in
+        lagReadouts.storage.withUnsafeMutableBufferPointer { lp in
+            let l = lp.baseAddress!
+            for j in 0..<nh { (l + j * ld).update(from: wy.baseAddress! + j * ny, count: ny) }
+            for u in 1..<max(T, 1) {
+                BLAS.gemm(.none, .none, m: ny, n: nh, k: nh, alpha: 1, a: l + (u - 1) * ny, lda: ld,
+                          b: wh.baseAddress!, ldb: nh, beta: 0, c: l + u * ny, ldc: ld)
+            }
+        }}}
+        BLAS.gemm(lagReadouts, lagReadouts, into: &readoutGram, transB: .transpose)
+    }
+
+    /// `G_kl = Φ_kᵀ Φ_l` (`P × P`) for every l in `ls` into consecutive columns of `pairGram` from `column` on: one GEMM
+    /// `Φ_kᵀ [Φ_l …]`, whose `P × |ls|·P` result is exactly those columns side by side.
+    mutating func formPairGrams(_ k: Int, _ ls: Range<Int>, column: Int) {
+        let p = samples, m = features.rows
+        features.storage.withUnsafeBufferPointer { f in
+            pairGram.storage.withUnsafeMutableBufferPointer { g in
+                BLAS.gemm(.transpose, .none, m: p, n: ls.count * p, k: m, alpha: 1, a: f.baseAddress! + k * p * m, lda: m,
+                          b: f.baseAddress! + ls.lowerBound * p * m, ldb: m, beta: 0, c: g.baseAddress! + column * p * p, ldc: p)
+            }
+        }
+    }
+
+    /// Final readout: pair chunks `G · C` accumulated into `A`, then `Θ = A + swap(A)` and the W_y term.
+    mutating func computeFinal() {
+        let p = samples, ny = outputDimension, T = timeSteps, n = p * ny
+        if features.rows > 0 {
+            // Readout Grams per pair k ≤ l in k-major order (pair index kT − k(k−1)/2 + l − k), diagonal pairs halved.
+            let ld = T * ny, pairs = T * (T + 1) / 2
+            var pair = 0
+            for k in 0..<T {
+                for l in k..<T {
+                    let scale = k == l ? 0.5 : 1, r0 = (T - 1 - k) * ny, c0 = (T - 1 - l) * ny
+                    for j in 0..<ny {
+                        for i in 0..<ny { pairReadout.storage[pair + (i + j * ny) * pairs] = scale * readoutGram.storage[r0 + i + (c0 + j) * ld] }
+                    }
+                    pair += 1
+                }
+            }
+            // Chunks of consecutive pairs: each k-row inside a chunk is one GEMM, then `A += G_chunk C_chunk`.
+            var start = 0, k = 0, l = 0
+            while start < pairs {
+                let count = min(pairsPerChunk, pairs - start)
+                var column = 0
+                while column < count {
+                    let run = min(count - column, T - l)
+                    formPairGrams(k, l..<(l + run), column: column)
+                    column += run
+                    l += run
+                    if l == T { k += 1; l = k }
+                }
+                pairGram.storage.withUnsafeBufferPointer { g in
+                    pairReadout.storage.withUnsafeBufferPointer { r in
+                        contracted.storage.withUnsafeMutableBufferPointer { a in
+                            BLAS.gemm(.none, .none, m: p * p, n: ny * ny, k: count, alpha: 1, a: g.baseAddress!, lda: p * p,
+                                      b: r.baseAddress! + start, ldb: pairs, beta: start == 0 ? 0 : 1, c: a.baseAddress!, ldc: p * p)
+                        }
+                    }
+                }
+                start += count
+            }
+            // Â[(p,i),(q,j)] = A[(p,q),(i,j)], one kernel column (q, j) at a time (contiguous reads, L1-resident
+            // writes), then Θ = Â + Âᵀ.
+            let pp = p * p
+            contracted.storage.withUnsafeBufferPointer { a in
+                kernel.storage.withUnsafeMutableBufferPointer { th in
+                    for q in 0..<p {
+                        for j in 0..<ny {
+                            let dst = (j + ny * q) * n
+                            for i in 0..<ny {
+                                let src = q * p + (i + j * ny) * pp
+                                for pi in 0..<p { th[dst + i + ny * pi] = a[src + pi] }
+                            }
+                        }
+                    }
+                }
+            }
+            Self.addTranspose(&kernel)
+        } else {
+            kernel.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        if blocks.contains(.wy) {
+            formStateGram(firstBlock: T, blockCount: 1)
+            addReadoutStateTerm()
+        }
+    }
+}

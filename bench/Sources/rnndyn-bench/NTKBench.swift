@@ -1,0 +1,63 @@
+// rnndyn-bench --ntk: seconds per evaluation of the empirical NTK of a final-readout linear RNN (float64, one BLAS
+// thread), by the closed form (`LinearRNNTangentKernel`) and by Jacobians (`JacobianTangentKernel`), in the JSON
+// format of bench/peers/ntk_peer.py. `--check-ntk in.npz` compares the closed form with the peer's jacrev kernel.
+import Foundation
+import RNNDynamics
+
+/// FLOPs of one closed-form evaluation: the feature Grams of the T(T+1)/2 pairs k ≤ l, their contraction with the
+/// readout Grams, the readout-state Gram and the forward pass.
+func ntkFlops(_ s: Size) -> Double {
+    let (h, x, y, T, P) = (Double(s.nh), Double(s.nx), Double(s.ny), Double(s.T), Double(s.P))
+    let pairs = T * (T + 1) / 2
+    return 2 * (pairs * P * P * (h + x) + P * P * pairs * y * y + P * P * h + h * x * T * P + h * h * T * P
+                + T * y * h * h + (T * y) * (T * y) * h)
+}
+
+/// The benchmark network and inputs of `s`: scales 0.3/√fan-in as in the Python peer, seed-0 stream "ntk".
+func ntkProblem(_ s: Size) -> (LinearRNN, SequenceBatch) {
+    var rng = RandomStreams(seed: 0).stream("ntk")
+    let net = LinearRNN(wx: rng.gaussianMatrix(rows: s.nh, cols: s.nx, std: 0.3 / Double(s.nx).squareRoot()),
+                        wh: rng.gaussianMatrix(rows: s.nh, cols: s.nh, std: 0.3 / Double(s.nh).squareRoot()),
+                        wy: rng.gaussianMatrix(rows: s.ny, cols: s.nh, std: 0.3 / Double(s.nh).squareRoot()))
+    let batch = SequenceBatch(inputs: rng.gaussianMatrix(rows: s.nx, cols: s.T * s.P),
+                              targets: Matrix(rows: s.ny, cols: s.P), timeSteps: s.T, samples: s.P)
+    return (net, batch)
+}
+
+/// Times both NTK routes at every size and prints one JSON line per route.
+func runNTKBench(sizes: [Size], repeats: Int) {
+    for s in sizes {
+        let (net, batch) = ntkProblem(s)
+        var closed = LinearRNNTangentKernel(for: net, batch: batch)
+        let (perEval, evals) = timeIt(repeats: repeats) { n in for _ in 0..<n { closed.compute(net, batch) } }
+        emit(["bench": "ntk", "peer": "rnndyn-closed-form", "Nh": s.nh, "Nx": s.nx, "Ny": s.ny, "T": s.T, "P": s.P,
+              "seconds_per_eval": perEval, "evals_per_repeat": evals, "repeats": repeats,
+              "gflops": ntkFlops(s) / perEval / 1e9, "ntk_frobenius": closed.kernel.frobeniusNorm])
+        let (perJac, evalsJac) = timeIt(repeats: max(1, repeats / 2)) { n in
+            for _ in 0..<n { _ = JacobianTangentKernel.kernel(net, on: batch) }
+        }
+        emit(["bench": "ntk", "peer": "rnndyn-jacobian", "Nh": s.nh, "Nx": s.nx, "Ny": s.ny, "T": s.T, "P": s.P,
+              "seconds_per_eval": perJac, "evals_per_repeat": evalsJac, "repeats": max(1, repeats / 2)])
+    }
+}
+
+/// Closed-form and Jacobian kernels on the peer's dumped inputs against its jacrev kernel (`ntk`), relative to the
+/// largest entry; exits 1 when they differ by more than 1e-10.
+func checkNTKAgainstPeer(_ path: String) throws {
+    let d = try NPZ.readDictionary(from: URL(fileURLWithPath: path))
+    let net = LinearRNN(wx: try d["Wx"]!.toMatrix(), wh: try d["Wh"]!.toMatrix(), wy: try d["Wy"]!.toMatrix())
+    let xs = d["X"]!.shape, (T, nx, p) = (xs[0], xs[1], xs[2])
+    let xv = try d["X"]!.doubles(order: .c)
+    var inputs = Matrix(rows: nx, cols: T * p)
+    for t in 0..<T { for i in 0..<nx { for j in 0..<p { inputs[i, t * p + j] = xv[(t * nx + i) * p + j] } } }
+    let batch = SequenceBatch(inputs: inputs, targets: Matrix(rows: net.outputDimension, cols: p), timeSteps: T, samples: p)
+    let want = try d["ntk"]!.toMatrix()
+    let scale = want.storage.map(abs).max() ?? 1
+    var worst = 0.0
+    for got in [LinearRNNTangentKernel.kernel(net, on: batch), JacobianTangentKernel.kernel(net, on: batch)] {
+        for (a, b) in zip(got.storage, want.storage) { worst = max(worst, abs(a - b) / scale) }
+    }
+    emit(["bench": "ntk", "check": "jax-jacrev", "Nh": net.hiddenDimension, "Nx": nx, "Ny": net.outputDimension, "T": T,
+          "P": p, "max_relative_difference": worst, "agrees": worst <= 1e-10])
+    if worst > 1e-10 { exit(1) }
+}
