@@ -396,6 +396,19 @@ private func elements(_ name: String, in svg: String) throws -> [[String: String
     #expect(edges.position(1.5) == 1.5 && edges.position(4) == nil)
 }
 
+/// Few or unevenly spaced cell centres are labelled with their own values (T ∈ {1, 2, 4, 8}); many evenly spaced
+/// ones get interpolated nice ticks.
+@Test func heatmapLabelsFewOrUnevenCellsWithTheirValues() {
+    let theme = PlotTheme.standard
+    let uneven = HeatmapPanel.pick(([1, 2, 4, 8], false), cells: 4, scale: .linear, cellPixels: 40, horizontal: false, theme: theme)
+    #expect(uneven.map(\.1.label) == ["1", "2", "4", "8"] && uneven.map(\.0) == [0.5, 1.5, 2.5, 3.5])
+    let few = HeatmapPanel.pick(([0.01, 0.255, 0.5], false), cells: 3, scale: .linear, cellPixels: 80, horizontal: true, theme: theme)
+    #expect(few.map(\.1.label) == ["0.01", "0.255", "0.5"])
+    let many = (0..<41).map { -2.5 + 0.125 * Double($0) }
+    let nice = HeatmapPanel.pick((many, false), cells: 41, scale: .linear, cellPixels: 8, horizontal: true, theme: theme)
+    #expect(nice.filter(\.1.isMajor).map(\.1.label).contains("0") && !nice.map(\.1.label).contains("-2.375"))
+}
+
 @Test func paletteIsStableByGroup() {
     #expect(Palette.color(group: 0) == "#0072b2")
     #expect(Set(Palette.colors).count == Palette.colors.count, "twelve distinct colours")

@@ -92,11 +92,14 @@ enum HeatmapPanel {
         return (a.values, a.values.count == count + 1)
     }
 
-    /// Ticks with positions in cell units: nice values interpolated along a monotonic tick array, otherwise the
-    /// array's own values at every n-th centre (or edge), n chosen so labels do not overlap.
+    /// Ticks with positions in cell units. Cell centres that are few (≤ `categoricalCells`) or unevenly spaced
+    /// (T ∈ {1, 2, 4, 8}) are labelled with their own values, as the paper labels its heatmaps; otherwise nice
+    /// values are interpolated along a monotonic tick array. Own values go at every n-th centre (or edge), n chosen
+    /// so labels do not overlap.
     static func pick(_ axis: (values: [Double], edges: Bool), cells: Int, scale: AxisScale, cellPixels: Double,
                      horizontal: Bool, theme: PlotTheme) -> [(Double, Tick)] {
-        if let interpolated = HeatmapAxis(values: axis.values, cells: cells, scale: scale) {
+        let categorical = !axis.edges && (cells <= categoricalCells || !evenlySpaced(axis.values, scale: scale))
+        if !categorical, let interpolated = HeatmapAxis(values: axis.values, cells: cells, scale: scale) {
             let ticks = interpolated.ticks(cellPixels: cellPixels, horizontal: horizontal, fontSize: theme.tickLabelSize)
             if ticks.filter({ $0.1.isMajor }).count >= 2 { return ticks }
         }
@@ -108,6 +111,18 @@ enum HeatmapPanel {
         return stride(from: 0, to: axis.values.count, by: every).map { k in
             (Double(k) + (axis.edges ? 0 : 0.5), Tick(value: axis.values[k], label: labels[k]))
         }
+    }
+
+    /// Largest number of cell centres labelled with their own values even when evenly spaced.
+    static let categoricalCells = 10
+
+    /// Whether `values` are evenly spaced in `scale` (log: in log10), to 1e-6 of the mean step.
+    static func evenlySpaced(_ values: [Double], scale: AxisScale) -> Bool {
+        guard values.count >= 3 else { return true }
+        let t = values.map { scale == .log && $0 > 0 ? log10($0) : $0 }
+        let steps = zip(t, t.dropFirst()).map { $1 - $0 }
+        let mean = steps.reduce(0, +) / Double(steps.count)
+        return steps.allSatisfy { abs($0 - mean) <= 1e-6 * abs(mean) }
     }
 
     /// The grey background with diagonal hatching used for missing cells.
