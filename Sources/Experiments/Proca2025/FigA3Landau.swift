@@ -19,7 +19,10 @@ import Theory
 /// small b scales like b^{T−2}, so the observed threshold depends on T, the init (`initial_b`, `initial_ac_factor`)
 /// and the budget (`learning_rate` × `steps`). For T ≥ 4 (and T = 3 at β ≳ 1.4) the recurrent branch has no finite
 /// minimum — E* → 1/(2β²) as b → ∞ with u → 0 — so the theory's b* sits at the search bound `b_max` and GD drifts to
-/// large b until its step-size stability edge; there the simulated b and E are set by η and the budget.
+/// large b until its step-size stability edge; there the simulated b and E are set by η and the budget, and where
+/// exactly GD stops is set by round-off: two exact implementations (the mode ODE and a full-matrix network) can end
+/// O(1) apart in u. The full-matrix check therefore compares only runs whose mode-GD endpoint is below the edge
+/// (η λ_max < 1, λ_max the largest Hessian eigenvalue of the mode loss) and lists the others in its evidence.
 ///
 /// Defaults (not in the paper): T ∈ {3, 4, 6}; β ∈ [0.3, 2]; init b = 1 and a = c = √(u₀) with u₀ = 0.5/β (half the
 /// trivial u = 1/β, `initial_ac_factor`); b_max = 3 (the spec's check); full: η = 0.002, 100,000 steps (flow time 200),
@@ -90,6 +93,10 @@ public struct ProcaFigA3: Experiment {
         var fmB: [[Double]] = [], fmU: [[Double]] = [], fmE: [[Double]] = []
         var transitions: [Int: Proca2025.PhaseTransition] = [:]
         var fullVsMode = 0.0, worst = 0.0, misalignment = 0.0
+        // Full-matrix runs compared with mode GD, and those left out because mode GD ends at its stability edge
+        // (η λ_max ≥ 1, the runaway branch of T ≥ 4): there GD stops wherever round-off lets the edge catch it, so
+        // two exact implementations can end O(1) apart in u (e.g. T = 6, β = 1.1: u = 0.0017 vs 0.0025).
+        var fullCompared = 0, fullAtEdge: [String] = []
         for (ti, T) in lengths.enumerated() {
             let landau = Proca2025.LandauAnalysis(length: T, bMax: bMax)
             let minima = grid.map { landau.globalMinimum(beta: $0) }
@@ -123,7 +130,13 @@ public struct ProcaFigA3: Experiment {
                 let m = run.finalMode(0), ref = modeGD(T: T, beta: beta, steps: fullSteps)
                 fb.append(m.b); fu.append(m.u)
                 fe.append(Proca2025.ModeFlow(singularValues: landau.singularValues(beta: beta)).energy(m))
-                fullVsMode = max(fullVsMode, abs(m.b - ref.b) / max(abs(ref.b), 1e-3), abs(m.u - ref.u) / max(abs(ref.u), 1e-3))
+                let edge = eta * ModeDescentGrid.maxCurvature(ref, singularValues: landau.singularValues(beta: beta))
+                if edge < 1 {
+                    fullCompared += 1
+                    fullVsMode = max(fullVsMode, abs(m.b - ref.b) / max(abs(ref.b), 1e-3), abs(m.u - ref.u) / max(abs(ref.u), 1e-3))
+                } else {
+                    fullAtEdge.append("T = \(T), β = \(Self.fmt(beta)) (η λ_max = \(Self.fmt(edge)))")
+                }
                 misalignment = max(misalignment, run.misalignment)
             }
             fmB.append(fb); fmU.append(fu); fmE.append(fe)
@@ -199,8 +212,9 @@ public struct ProcaFigA3: Experiment {
         }
         checks.append(ClaimCheck(
             claim: "Full-matrix LRNNs reproduce the mode-ODE gradient descent at every length (observed thresholds depend on T, init and budget)",
-            holds: fullBetas.isEmpty || fullVsMode < 1e-6,
-            evidence: "largest relative gap full-matrix vs mode GD (same η and \(fullSteps) steps) over (b, ac): \(Self.sci(fullVsMode)), "
+            holds: fullBetas.isEmpty || (fullCompared > 0 && fullVsMode < 1e-6),
+            evidence: "largest relative gap full-matrix vs mode GD (same η and \(fullSteps) steps) over (b, ac) at \(fullCompared) runs below GD's stability edge: \(Self.sci(fullVsMode)); "
+                + (fullAtEdge.isEmpty ? "" : "left out at the edge (round-off sets where GD stops): " + fullAtEdge.joined(separator: ", ") + "; ")
                 + "final misalignment \(Self.sci(misalignment)); "
                 + switchText.joined(separator: "; ") + "; init b₀ = \(Self.fmt(b0)), u₀ = \(Self.fmt(acFactor))/β, η = \(eta), \(steps) steps"))
 
