@@ -33,19 +33,11 @@ Sizes are N_h,N_x,N_y,T,P separated by ';'.
 """
 import os
 
-# One thread everywhere; must happen before numpy / torch / jax are imported.
-for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-           "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_v] = "1"
-os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
-                           " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
-os.environ["JAX_PLATFORMS"] = "cpu"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# peer_common sets one thread everywhere on import, so it comes before numpy / torch / jax.
+from peer_common import get_jax, get_torch, make_data, parse_sizes, pin_cpu, versions
 
 import argparse
 import json
-import math
-import platform
 import sys
 import time
 
@@ -65,75 +57,7 @@ DEFAULT_STEPS = {
 }
 TARGET_SECONDS = 1.5
 
-_torch = None
-_jax = None
-
-
-def get_torch():
-    global _torch
-    if _torch is None:
-        import torch
-        torch.set_num_threads(1)
-        torch.set_num_interop_threads(1)
-        _torch = torch
-    return _torch
-
-
-def get_jax():
-    global _jax
-    if _jax is None:
-        import jax
-        jax.config.update("jax_enable_x64", True)
-        jax.config.update("jax_platforms", "cpu")
-        _jax = jax
-    return _jax
-
-
-def versions():
-    v = {"python": platform.python_version(), "numpy": np.__version__}
-    try:
-        cfg = np.show_config(mode="dicts")
-        v["numpy_blas"] = cfg["Build Dependencies"]["blas"]["name"]
-    except Exception:
-        pass
-    try:
-        v["torch"] = get_torch().__version__
-    except Exception:
-        pass
-    try:
-        jax = get_jax()
-        import jaxlib
-        v["jax"] = jax.__version__
-        v["jaxlib"] = jaxlib.__version__
-    except Exception:
-        pass
-    return v
-
-
 # ---------------------------------------------------------------- data
-
-def parse_sizes(s):
-    out = []
-    for part in s.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        vals = tuple(int(x) for x in part.split(","))
-        if len(vals) != 5 or min(vals) < 1:
-            raise SystemExit(f"bad size {part!r}: want N_h,N_x,N_y,T,P (all >= 1)")
-        out.append(vals)
-    return out
-
-
-def make_data(Nh, Nx, Ny, T, P, seed=0):
-    rng = np.random.default_rng(seed)
-    Wx = rng.standard_normal((Nh, Nx)) * (0.3 / math.sqrt(Nx))
-    Wh = rng.standard_normal((Nh, Nh)) * (0.3 / math.sqrt(Nh))
-    Wy = rng.standard_normal((Ny, Nh)) * (0.3 / math.sqrt(Nh))
-    X = rng.standard_normal((T, Nx, P))
-    Y = rng.standard_normal((Ny, P))
-    return {"Wx": Wx, "Wh": Wh, "Wy": Wy, "X": X, "Y": Y}
-
 
 # ---------------------------------------------------------------- numpy (hand-written BPTT)
 
@@ -461,32 +385,6 @@ def check(args):
         np.savez(args.grads_out, dWx=grads[0], dWh=grads[1], dWy=grads[2], loss=np.float64(loss))
         rec["grads_out"] = args.grads_out
     print(json.dumps(rec), flush=True)
-
-
-def pin_cpu(spec, need_torch, need_jax):
-    """One core per run, beyond the 1-thread settings at the top of this file.
-
-    XLA's CPU runtime runs independent ops concurrently on thread pools sized by the
-    CPUs the process may use when the backend starts (seen here: cpu/wall up to 1.65
-    with the XLA flags alone). So the process is pinned to one CPU while torch and
-    JAX start their runtimes: their pools get one thread. spec 'init' (default) then
-    restores the affinity, leaving the kernel free to pick the core; an integer keeps
-    the whole run pinned to that CPU; 'none' does neither (JAX may then use 2 cores)."""
-    if spec == "none" or not hasattr(os, "sched_setaffinity"):
-        return
-    allowed = sorted(os.sched_getaffinity(0))
-    cpu = allowed[-1] if spec == "init" else int(spec)
-    if cpu not in allowed:
-        raise SystemExit(f"--cpu {cpu}: not among the allowed CPUs {allowed}")
-    os.sched_setaffinity(0, {cpu})
-    if need_torch:
-        get_torch().zeros(3).sum()
-    if need_jax:
-        jax = get_jax()
-        jax.devices()
-        jax.block_until_ready(jax.numpy.zeros(3) + 1)
-    if spec == "init":
-        os.sched_setaffinity(0, set(allowed))
 
 
 def main():

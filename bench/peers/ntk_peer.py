@@ -63,19 +63,14 @@ Sizes are N_h,N_x,N_y,T,P separated by ';'.
 """
 import os
 
-# One thread everywhere; must happen before numpy / jax are imported (as in lrnn_gd.py).
-for _v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-           "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ[_v] = "1"
-os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
-                           " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
-os.environ["JAX_PLATFORMS"] = "cpu"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# peer_common sets one thread everywhere on import, so it comes before numpy / torch / jax.
+from peer_common import get_jax, parse_sizes, versions
+from peer_common import make_data as _make_data
+from peer_common import pin_cpu as _pin_cpu
 
 import argparse
 import json
 import math
-import platform
 import statistics
 import sys
 import time
@@ -91,58 +86,11 @@ REPEAT_SECONDS = 0.25      # each timed repeat runs enough evaluations to last t
 TOLERANCE = 1e-9           # --check: max allowed relative difference
 FD_STEP = 1e-3             # --check: finite-difference step (4th-order central stencil)
 
-_jax = None
-
-
-def get_jax():
-    global _jax
-    if _jax is None:
-        import jax
-        jax.config.update("jax_enable_x64", True)
-        jax.config.update("jax_platforms", "cpu")
-        _jax = jax
-    return _jax
-
-
-def versions():
-    v = {"python": platform.python_version(), "numpy": np.__version__}
-    try:
-        cfg = np.show_config(mode="dicts")
-        v["numpy_blas"] = cfg["Build Dependencies"]["blas"]["name"]
-    except Exception:
-        pass
-    try:
-        jax = get_jax()
-        import jaxlib
-        v["jax"] = jax.__version__
-        v["jaxlib"] = jaxlib.__version__
-    except Exception:
-        pass
-    return v
-
-
 # ---------------------------------------------------------------- data
 
-def parse_sizes(s):
-    out = []
-    for part in s.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        vals = tuple(int(x) for x in part.split(","))
-        if len(vals) != 5 or min(vals) < 1:
-            raise SystemExit(f"bad size {part!r}: want N_h,N_x,N_y,T,P (all >= 1)")
-        out.append(vals)
-    return out
-
-
 def make_data(Nh, Nx, Ny, T, P, seed=0):
-    rng = np.random.default_rng(seed)
-    Wx = rng.standard_normal((Nh, Nx)) * (0.3 / math.sqrt(Nx))
-    Wh = rng.standard_normal((Nh, Nh)) * (0.3 / math.sqrt(Nh))
-    Wy = rng.standard_normal((Ny, Nh)) * (0.3 / math.sqrt(Nh))
-    X = rng.standard_normal((T, Nx, P))
-    return {"Wx": Wx, "Wh": Wh, "Wy": Wy, "X": X}
+    """The shared seed-0 weights and inputs (no targets: the NTK does not use them)."""
+    return _make_data(Nh, Nx, Ny, T, P, seed, targets=False)
 
 
 def rel_diff(a, b):
@@ -375,7 +323,7 @@ def emit(rec, args):
 
 def bench(args):
     sizes = parse_sizes(args.sizes)
-    vers = versions()
+    vers = versions(with_torch=False)
     failed = False
     for size in sizes:
         Nh, Nx, Ny, T, P = size
@@ -440,7 +388,7 @@ def reference_ntk(d):
 
 def check(args):
     jax = get_jax()
-    vers = versions()
+    vers = versions(with_torch=False)
     ok = True
     fd_sizes = parse_sizes(args.fd_sizes) if args.fd_sizes else []
     for size in parse_sizes(args.sizes) + [s for s in fd_sizes if s not in parse_sizes(args.sizes)]:
@@ -486,22 +434,8 @@ def dump(args):
 
 
 def pin_cpu(spec, need_jax):
-    """As in lrnn_gd.py: pin the process to one CPU while JAX starts its runtime (so
-    XLA's thread pools get one thread), then unpin ('init', default); an integer keeps
-    the whole run pinned to that CPU; 'none' does neither."""
-    if spec == "none" or not hasattr(os, "sched_setaffinity"):
-        return
-    allowed = sorted(os.sched_getaffinity(0))
-    cpu = allowed[-1] if spec == "init" else int(spec)
-    if cpu not in allowed:
-        raise SystemExit(f"--cpu {cpu}: not among the allowed CPUs {allowed}")
-    os.sched_setaffinity(0, {cpu})
-    if need_jax:
-        jax = get_jax()
-        jax.devices()
-        jax.block_until_ready(jax.numpy.zeros(3) + 1)
-    if spec == "init":
-        os.sched_setaffinity(0, set(allowed))
+    """`peer_common.pin_cpu` without torch."""
+    _pin_cpu(spec, need_torch=False, need_jax=need_jax)
 
 
 def main():
