@@ -11,7 +11,16 @@ def main(path):
     rows = [r for r in records if "peer" in r and r.get("bench") != "ntk"]
     checks = [r for r in records if "check" in r and r.get("bench") != "ntk"]
     ntk_rows = [r for r in records if r.get("bench") == "ntk" and "peer" in r]
+    ntk_peak = next((r["dgemm_peak_gflops"] for r in records if "dgemm_peak_gflops" in r), None)
     ntk_checks = [r for r in records if r.get("bench") == "ntk" and "check" in r]
+    if rows:
+        gd_table(rows, checks)
+    if ntk_rows:
+        ntk_table(ntk_rows, ntk_checks, ntk_peak)
+
+
+def gd_table(rows, checks):
+    """The GD table: seconds per full-batch step of each peer and the speed-ups over fused JAX (issue 2)."""
     sizes = []
     for r in rows:
         key = (r["Nh"], r["Nx"], r["Ny"], r["T"], r["P"])
@@ -48,12 +57,10 @@ def main(path):
         print(f"rnndyn vs PyTorch autograd at {(c['Nh'], c['Nx'], c['Ny'], c['T'], c['P'])}: loss and gradients differ by "
               f"{c['max_relative_difference']:.2e} (relative) — {'agree' if c['agrees'] else 'DISAGREE'}")
 
-    if ntk_rows:
-        ntk_table(ntk_rows, ntk_checks)
 
-
-def ntk_table(rows, checks):
-    """The NTK table: seconds per evaluation of each route and the speed-ups over the JAX peers."""
+def ntk_table(rows, checks, peak=None):
+    """The NTK table: seconds per evaluation of each route and the speed-ups over the JAX peers, then the ceiling:
+    rnndyn's closed-form FLOPs at the single-thread dgemm peak measured in the same run, against JAX's closed form."""
     print("\n| (N_h, N_x, N_y, T, P) | rnndyn closed form | rnndyn Jacobian | JAX closed form (jit) | JAX jacrev + einsum (jit) |"
           " NumPy closed form | JAX closed ÷ ours | JAX jacrev ÷ ours | rnndyn GFLOP/s | target ≥5× |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -77,6 +84,17 @@ def ntk_table(rows, checks):
         print(f"| {key} | {fmt(ours, ' s')} | {fmt(t('rnndyn-jacobian'), ' s')} | {fmt(closed, ' s')} | {fmt(jac, ' s')} | "
               f"{fmt(t('numpy-closed-form'), ' s')} | {fmt(r_closed)}× | {fmt(r_jac)}× | "
               f"{fmt(by.get('rnndyn-closed-form', {}).get('gflops'))} | {verdict} |")
+    if peak:
+        print(f"\nSingle-thread dgemm peak (n = 1024, same run): {peak:.1f} GFLOP/s.")
+        for key in sizes:
+            by = {r["peer"]: r for r in rows if (r["Nh"], r["Nx"], r["Ny"], r["T"], r["P"]) == key}
+            ours, closed = by.get("rnndyn-closed-form"), by.get("jax-closed-form")
+            if ours and ours.get("flops") and closed:
+                floor = ours["flops"] / (peak * 1e9)
+                print(f"{key}: rnndyn's closed form is {ours['flops'] / 1e6:.0f} MFLOP; at that peak it would take "
+                      f"{floor * 1e3:.2f} ms, so at most {closed['seconds_per_eval'] / floor:.2f}× faster than the JAX "
+                      f"closed form ({closed['seconds_per_eval'] * 1e3:.2f} ms); ≥{NTK_TARGET:g}× would need "
+                      f"{NTK_TARGET * ours['flops'] / closed['seconds_per_eval'] / 1e9:.0f} GFLOP/s.")
     norms = {r["peer"]: r.get("ntk_frobenius") for r in rows if r.get("ntk_frobenius") is not None}
     if norms:
         print("\n‖Θ‖_F by route (same network only within the Python peers; rnndyn draws its own):",

@@ -201,23 +201,7 @@ public struct LinearRNNTangentKernel: Sendable {
                 }
                 start += count
             }
-            // Â[(p,i),(q,j)] = A[(p,q),(i,j)], one kernel column (q, j) at a time (contiguous reads, L1-resident
-            // writes), then Θ = Â + Âᵀ.
-            let pp = p * p
-            contracted.storage.withUnsafeBufferPointer { a in
-                kernel.storage.withUnsafeMutableBufferPointer { th in
-                    for q in 0..<p {
-                        for j in 0..<ny {
-                            let dst = (j + ny * q) * n
-                            for i in 0..<ny {
-                                let src = q * p + (i + j * ny) * pp
-                                for pi in 0..<p { th[dst + i + ny * pi] = a[src + pi] }
-                            }
-                        }
-                    }
-                }
-            }
-            Self.addTranspose(&kernel)
+            assembleSymmetric()
         } else {
             kernel.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }

@@ -24,15 +24,28 @@ func ntkProblem(_ s: Size) -> (LinearRNN, SequenceBatch) {
     return (net, batch)
 }
 
-/// Times both NTK routes at every size and prints one JSON line per route.
+/// Single-thread dgemm throughput at n = 1024 (C = A B, best of `repeats`): the ceiling for any GEMM-bound route.
+func dgemmPeakGflops(repeats: Int) -> Double {
+    let n = 1024
+    var rng = RandomStreams(seed: 0).stream("dgemm-peak")
+    let a = rng.gaussianMatrix(rows: n, cols: n, std: 1), b = rng.gaussianMatrix(rows: n, cols: n, std: 1)
+    var c = Matrix(rows: n, cols: n)
+    let (perCall, _) = timeIt(repeats: repeats) { k in for _ in 0..<k { BLAS.gemm(a, b, into: &c) } }
+    return 2 * Double(n * n * n) / perCall / 1e9
+}
+
+/// Times both NTK routes at every size and prints one JSON line per route, after the dgemm ceiling; the closed-form
+/// line carries its FLOP count, so `compare.py` can state what the route would take at that ceiling.
 func runNTKBench(sizes: [Size], repeats: Int) {
+    let peak = dgemmPeakGflops(repeats: repeats)
+    emit(["bench": "ntk", "dgemm_peak_gflops": peak, "dgemm_n": 1024])
     for s in sizes {
         let (net, batch) = ntkProblem(s)
         var closed = LinearRNNTangentKernel(for: net, batch: batch)
         let (perEval, evals) = timeIt(repeats: repeats) { n in for _ in 0..<n { closed.compute(net, batch) } }
         emit(["bench": "ntk", "peer": "rnndyn-closed-form", "Nh": s.nh, "Nx": s.nx, "Ny": s.ny, "T": s.T, "P": s.P,
               "seconds_per_eval": perEval, "evals_per_repeat": evals, "repeats": repeats,
-              "gflops": ntkFlops(s) / perEval / 1e9, "ntk_frobenius": closed.kernel.frobeniusNorm])
+              "gflops": ntkFlops(s) / perEval / 1e9, "flops": ntkFlops(s), "ntk_frobenius": closed.kernel.frobeniusNorm])
         let (perJac, evalsJac) = timeIt(repeats: max(1, repeats / 2)) { n in
             for _ in 0..<n { _ = JacobianTangentKernel.kernel(net, on: batch) }
         }
