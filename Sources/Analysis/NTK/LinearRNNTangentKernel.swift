@@ -10,11 +10,12 @@ import Networks
 /// (W_y, W_h and W_x terms, selectable by `blocks`). The double sum is `Σ_{k,l} G_kl ⊗ C_kl` with the feature
 /// Grams `G_kl = Φ_kᵀ Φ_l` (`Φ_k = [h_k; x_k]` over the samples) and the readout Grams `C_kl = L_{T−k} L_{T−l}ᵀ`.
 /// Because `G_lk = G_klᵀ` and `C_lk = C_klᵀ`, only the pairs k ≤ l are formed, k-major: `Φ_kᵀ [Φ_k … Φ_{T−1}]` is one
-/// GEMM whose `P × P` blocks land straight in consecutive columns of a `P² × pairs` matrix, and one GEMM against the
-/// `pairs × N_y²` readout matrix
-/// (diagonal pairs weighted ½) yields `A[(p,q),(i,j)]`, from which `Θ[(p,i),(q,j)] = A[(p,q),(i,j)] + A[(q,p),(j,i)]`.
-/// Cost `O(T²P²(N_h + N_x + N_y²)/2)`, no scalar loops over k, l. The pair Grams are processed in chunks that fit
-/// `byteBudget`. Autoregressive readouts: see `computeAutoregressive`.
+/// GEMM per k. Their symmetric and antisymmetric parts are contracted with those of the readout Grams over Θ's
+/// unique entries only, two GEMMs (`SymmetricPairContraction`). In the Krylov state basis (`StateBasis`,
+/// `KrylovStateBasis`) the Gram of pair (k ≤ l) needs only `N_x + min(N_x(k−1), N_h)` feature rows. Cost at most
+/// `T²P²(N_h + N_x)/2 + T²P²N_y²/4` multiply-adds (`multiplyAdds` counts the route taken), no scalar loops over
+/// k, l in the products. The pair Grams are processed in chunks that fit `byteBudget`. Autoregressive readouts: see
+/// `computeAutoregressive`.
 ///
 /// Layout: `OutputJacobianModel` (row `i + N_y·(p + P·t)`). With `LossConvention` (`L = (1/2P) Σ ‖ŷ − y‖²`) one
 /// gradient step of size η changes the outputs by `Δ vec(Ŷ) = −(η/P) Θ vec(Ŷ − Y) + O(η²)`.
@@ -37,11 +38,16 @@ public struct LinearRNNTangentKernel: Sendable {
     public internal(set) var kernel: Matrix
     /// Feature-Gram pairs formed per chunk (final readout).
     public let pairsPerChunk: Int
+    /// Whether the hidden features are in the Krylov basis (`StateBasis`).
+    public let usesKrylovBasis: Bool
 
     /// `[h_1 … h_{T+1}]`, `N_h × (T+1)·P` (block 0 is `h_1 = 0`).
     var states: Matrix
-    /// `Φ`: `m × T·P`, column `k·P + p` holds the selected rows of `[h_{p,k+1}; x_{p,k+1}]`.
+    /// `Φ`: `m × T·P`, column `k·P + p` holds the selected rows of `[h_{p,k+1}; x_{p,k+1}]` (Krylov basis:
+    /// `[x_{p,k+1}; Qᵀ h_{p,k+1}]`).
     var features: Matrix
+    /// The Krylov basis, when used.
+    var krylovBasis: KrylovStateBasis?
     /// `[L_0; …; L_{T−1}]` stacked, `T·N_y × N_h`.
     var lagReadouts: Matrix
     /// `L Lᵀ`, `T·N_y × T·N_y`.
@@ -54,9 +60,12 @@ public struct LinearRNNTangentKernel: Sendable {
     var contracted: Matrix
     /// Gram of the readout states (final: `P × P`; autoregressive: `T·P × T·P`).
     var stateGram: Matrix
+    /// Final readout: the contraction over Θ's unique entries.
+    var symmetric: SymmetricPairContraction?
 
     /// Buffers for `net`'s shape on batches shaped like `batch`; feature-Gram chunks stay within `byteBudget` bytes.
-    public init(for net: LinearRNN, batch: SequenceBatch, blocks: ParameterBlocks = .linearRNN, byteBudget: Int = 256 << 20) {
+    public init(for net: LinearRNN, batch: SequenceBatch, blocks: ParameterBlocks = .linearRNN, byteBudget: Int = 256 << 20,
+                stateBasis: StateBasis = .automatic) {
         precondition(blocks.rawValue >> 3 == 0, "LinearRNN has blocks wx, wh, wy only")
         let nx = net.inputDimension, nh = net.hiddenDimension, ny = net.outputDimension
         let T = batch.timeSteps, p = batch.samples
@@ -68,16 +77,28 @@ public struct LinearRNNTangentKernel: Sendable {
         let pairs = net.outputMode == .final ? T * (T + 1) / 2 : T * T
         let columnBytes = max(1, p * p * MemoryLayout<Double>.stride)
         pairsPerChunk = m == 0 ? 0 : (net.outputMode == .final ? max(1, min(pairs, byteBudget / columnBytes)) : pairs)
+        let krylovApplies = net.outputMode == .final && blocks.contains(.wh) && T > 1
+        switch stateBasis {
+        case .states: usesKrylovBasis = false
+        case .krylov: usesKrylovBasis = krylovApplies
+        case .automatic: usesKrylovBasis = krylovApplies && KrylovStateBasis.saves(hidden: nh, inputs: nx, timeSteps: T, samples: p)
+        }
+        krylovBasis = usesKrylovBasis ? KrylovStateBasis(hidden: nh, inputs: nx) : nil
+        let xRows = blocks.contains(.wx) ? nx : 0
+        let krylovRows = usesKrylovBasis
+        let innerRows = (0..<T).map { krylovRows ? xRows + Swift.min(nx * $0, nh) : m }
         kernel = Matrix(rows: ny * readouts * p, cols: ny * readouts * p)
         states = Matrix(rows: nh, cols: (T + 1) * p)
         features = Matrix(rows: m, cols: m == 0 ? 0 : T * p)
         lagReadouts = Matrix(rows: m == 0 ? 0 : T * ny, cols: nh)
         readoutGram = Matrix(rows: m == 0 ? 0 : T * ny, cols: m == 0 ? 0 : T * ny)
-        pairGram = Matrix(rows: m == 0 ? 0 : p * p, cols: pairsPerChunk)
-        pairReadout = net.outputMode == .final
-            ? Matrix(rows: pairsPerChunk == 0 ? 0 : pairs, cols: m == 0 ? 0 : ny * ny)
-            : Matrix(rows: m == 0 ? 0 : T, cols: ny * ny * T)
-        contracted = Matrix(rows: m == 0 ? 0 : p * p, cols: ny * ny)
+        let autoregressive = net.outputMode == .autoregressive && m > 0
+        pairGram = Matrix(rows: autoregressive ? p * p : 0, cols: autoregressive ? pairs : 0)
+        pairReadout = Matrix(rows: autoregressive ? T : 0, cols: autoregressive ? ny * ny * T : 0)
+        contracted = Matrix(rows: autoregressive ? p * p : 0, cols: autoregressive ? ny * ny : 0)
+        symmetric = net.outputMode == .final && m > 0
+            ? SymmetricPairContraction(samples: p, outputs: ny, timeSteps: T, pairsPerChunk: pairsPerChunk, innerRows: innerRows)
+            : nil
         stateGram = Matrix(rows: blocks.contains(.wy) ? readouts * p : 0, cols: blocks.contains(.wy) ? readouts * p : 0)
     }
 
@@ -96,6 +117,7 @@ public struct LinearRNNTangentKernel: Sendable {
         precondition(batch.timeSteps == timeSteps && batch.samples == samples && batch.inputDimension == inputDimension,
                      "batch shape differs from the workspace's (T = \(timeSteps), P = \(samples), N_x = \(inputDimension))")
         forward(net, batch)
+        if krylovBasis != nil { krylovBasis!.update(wx: net.wx, wh: net.wh) }
         if features.rows > 0 { buildFeatures(batch); buildLagReadouts(net) }
         if outputMode == .final { computeFinal() } else { computeAutoregressive() }
     }
@@ -117,17 +139,26 @@ public struct LinearRNNTangentKernel: Sendable {
         }}}}
     }
 
-    /// `Φ`: the selected rows of `[h_{k}; x_{k}]` for every (k, p).
+    /// `Φ`: the selected rows of `[h_{k}; x_{k}]` for every (k, p); in the Krylov basis `[x_k; Qᵀ h_k]`, with `Qᵀ H`
+    /// one GEMM straight into the feature rows.
     mutating func buildFeatures(_ batch: SequenceBatch) {
         let nh = hiddenDimension, nx = inputDimension, m = features.rows, cols = timeSteps * samples
-        let useH = blocks.contains(.wh), xRow = useH ? nh : 0
+        let useH = blocks.contains(.wh), useX = blocks.contains(.wx), krylov = usesKrylovBasis
+        let hRow = krylov && useX ? nx : 0, xRow = useH && !krylov ? nh : 0
         features.storage.withUnsafeMutableBufferPointer { f in
             if useH {
                 states.storage.withUnsafeBufferPointer { h in
-                    for c in 0..<cols { (f.baseAddress! + c * m).update(from: h.baseAddress! + c * nh, count: nh) }
+                    if let basis = krylovBasis {
+                        basis.qr.q.storage.withUnsafeBufferPointer { q in
+                            BLAS.gemm(.transpose, .none, m: nh, n: cols, k: nh, alpha: 1, a: q.baseAddress!, lda: nh,
+                                      b: h.baseAddress!, ldb: nh, beta: 0, c: f.baseAddress! + hRow, ldc: m)
+                        }
+                    } else {
+                        for c in 0..<cols { (f.baseAddress! + c * m + hRow).update(from: h.baseAddress! + c * nh, count: nh) }
+                    }
                 }
             }
-            if blocks.contains(.wx) {
+            if useX {
                 batch.inputs.storage.withUnsafeBufferPointer { x in
                     for c in 0..<cols { (f.baseAddress! + c * m + xRow).update(from: x.baseAddress! + c * nx, count: nx) }
                 }
@@ -163,45 +194,13 @@ public struct LinearRNNTangentKernel: Sendable {
         }
     }
 
-    /// Final readout: pair chunks `G · C` accumulated into `A`, then `Θ = A + swap(A)` and the W_y term.
+    /// Final readout: `Σ_{k,l} G_kl ⊗ C_kl` over Θ's unique entries (`SymmetricPairContraction`), then the W_y term.
     mutating func computeFinal() {
-        let p = samples, ny = outputDimension, T = timeSteps, n = p * ny
-        if features.rows > 0 {
-            // Readout Grams per pair k ≤ l in k-major order (pair index kT − k(k−1)/2 + l − k), diagonal pairs halved.
-            let ld = T * ny, pairs = T * (T + 1) / 2
-            var pair = 0
-            for k in 0..<T {
-                for l in k..<T {
-                    let scale = k == l ? 0.5 : 1, r0 = (T - 1 - k) * ny, c0 = (T - 1 - l) * ny
-                    for j in 0..<ny {
-                        for i in 0..<ny { pairReadout.storage[pair + (i + j * ny) * pairs] = scale * readoutGram.storage[r0 + i + (c0 + j) * ld] }
-                    }
-                    pair += 1
-                }
-            }
-            // Chunks of consecutive pairs: each k-row inside a chunk is one GEMM, then `A += G_chunk C_chunk`.
-            var start = 0, k = 0, l = 0
-            while start < pairs {
-                let count = min(pairsPerChunk, pairs - start)
-                var column = 0
-                while column < count {
-                    let run = min(count - column, T - l)
-                    formPairGrams(k, l..<(l + run), column: column)
-                    column += run
-                    l += run
-                    if l == T { k += 1; l = k }
-                }
-                pairGram.storage.withUnsafeBufferPointer { g in
-                    pairReadout.storage.withUnsafeBufferPointer { r in
-                        contracted.storage.withUnsafeMutableBufferPointer { a in
-                            BLAS.gemm(.none, .none, m: p * p, n: ny * ny, k: count, alpha: 1, a: g.baseAddress!, lda: p * p,
-                                      b: r.baseAddress! + start, ldb: pairs, beta: start == 0 ? 0 : 1, c: a.baseAddress!, ldc: p * p)
-                        }
-                    }
-                }
-                start += count
-            }
-            assembleSymmetric()
+        let T = timeSteps
+        if symmetric != nil {
+            symmetric!.setReadouts(readoutGram)
+            symmetric!.contract(features: features)
+            symmetric!.assemble(into: &kernel)
         } else {
             kernel.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         }
@@ -209,5 +208,29 @@ public struct LinearRNNTangentKernel: Sendable {
             formStateGram(firstBlock: T, blockCount: 1)
             addReadoutStateTerm()
         }
+    }
+}
+
+extension LinearRNNTangentKernel {
+    /// Multiply-adds of one `compute` (final readout: the route taken, Krylov basis included; autoregressive: its
+    /// products), for reporting throughput.
+    public var multiplyAdds: Int {
+        let nx = inputDimension, nh = hiddenDimension, ny = outputDimension, T = timeSteps, p = samples
+        var total = nh * nx * T * p + nh * nh * max(T - 1, 0) * p                      // forward
+        if features.rows > 0 { total += max(T - 1, 0) * ny * nh * nh + (T * ny) * (T * ny) * nh }   // lag readouts, L Lᵀ
+        if let basis = krylovBasis {
+            let c = basis.krylov.cols
+            total += nh * nh * (c - nx) + 2 * nh * nh * c + nh * nh * T * p               // K, QR (≈), Qᵀ H
+        }
+        if let contraction = symmetric {
+            for k in 0..<T { total += p * (T - k) * p * contraction.innerRows[k] }
+            total += contraction.symGram.rows * contraction.pairs * contraction.symReadout.cols
+                + contraction.antiGram.rows * contraction.offDiagonalPairs * contraction.antiReadout.cols
+        } else if outputMode == .autoregressive && features.rows > 0 {
+            total += T * T * p * p * features.rows
+            for s in 0..<T { for t in 0...s { total += (s + 1) * (t + 1) * p * p * ny * ny } }
+        }
+        if blocks.contains(.wy) { total += stateGram.rows * stateGram.rows * nh }
+        return total
     }
 }

@@ -4,15 +4,6 @@
 import Foundation
 import RNNDynamics
 
-/// FLOPs of one closed-form evaluation: the feature Grams of the T(T+1)/2 pairs k ≤ l, their contraction with the
-/// readout Grams, the readout-state Gram and the forward pass.
-func ntkFlops(_ s: Size) -> Double {
-    let (h, x, y, T, P) = (Double(s.nh), Double(s.nx), Double(s.ny), Double(s.T), Double(s.P))
-    let pairs = T * (T + 1) / 2
-    return 2 * (pairs * P * P * (h + x) + P * P * pairs * y * y + P * P * h + h * x * T * P + h * h * T * P
-                + T * y * h * h + (T * y) * (T * y) * h)
-}
-
 /// The benchmark network and inputs of `s`: scales 0.3/√fan-in as in the Python peer, seed-0 stream "ntk".
 func ntkProblem(_ s: Size) -> (LinearRNN, SequenceBatch) {
     var rng = RandomStreams(seed: 0).stream("ntk")
@@ -43,9 +34,11 @@ func runNTKBench(sizes: [Size], repeats: Int) {
         let (net, batch) = ntkProblem(s)
         var closed = LinearRNNTangentKernel(for: net, batch: batch)
         let (perEval, evals) = timeIt(repeats: repeats) { n in for _ in 0..<n { closed.compute(net, batch) } }
+        let flops = 2 * Double(closed.multiplyAdds)
         emit(["bench": "ntk", "peer": "rnndyn-closed-form", "Nh": s.nh, "Nx": s.nx, "Ny": s.ny, "T": s.T, "P": s.P,
               "seconds_per_eval": perEval, "evals_per_repeat": evals, "repeats": repeats,
-              "gflops": ntkFlops(s) / perEval / 1e9, "flops": ntkFlops(s), "ntk_frobenius": closed.kernel.frobeniusNorm])
+              "gflops": flops / perEval / 1e9, "flops": flops, "krylov_basis": closed.usesKrylovBasis,
+              "ntk_frobenius": closed.kernel.frobeniusNorm])
         let (perJac, evalsJac) = timeIt(repeats: max(1, repeats / 2)) { n in
             for _ in 0..<n { _ = JacobianTangentKernel.kernel(net, on: batch) }
         }
