@@ -1,4 +1,4 @@
-"""A cheaper exact NTK for the final-readout linear RNN: NumPy reference, not yet in rnndyn (issue 4 notes).
+"""A cheaper exact NTK for the final-readout linear RNN: the NumPy reference of rnndyn's route (issue 4 notes).
 
 rnndyn's `LinearRNNTangentKernel` forms the feature Grams G_kl (k <= l) and contracts them with the readout Grams
 C_kl: ~222 MFLOP at (N_h, N_x, N_y, T, P) = (64, 8, 8, 20, 64). This script computes the same kernel exactly
@@ -13,9 +13,9 @@ C_kl: ~222 MFLOP at (N_h, N_x, N_y, T, P) = (64, 8, 8, 20, 64). This script comp
    8(k−1) nonzero coordinates (W_h becomes block upper Hessenberg), so the Gram of pair (k ≤ l) needs d_k =
    N_x·min(k, 9) multiply-adds per entry instead of 72: 39 M instead of 59 M. Grams are invariant under Q.
 
-Even at the 42.9 GFLOP/s single-thread dgemm peak, 143 MFLOP takes 3.3 ms: 4.5× the jitted JAX closed form's
-15.0 ms, short of the issue's 5×. NumPy's fancy-index gathers make this script slower than rnndyn; a real
-implementation needs the sym/antisym packing fused with the Gram GEMMs.
+rnndyn implements both (`SymmetricPairContraction`, `KrylovStateBasis` in Sources/Analysis/NTK). Even at the
+~43 GFLOP/s single-thread dgemm peak, 143 MFLOP takes 3.3 ms: 4.6× the jitted JAX closed form's ~15 ms, short of
+the issue's 5×. NumPy's fancy-index gathers make this script itself slower than rnndyn.
 
 Run: bench/.venv/bin/python bench/research/ntk_symmetric_krylov.py  (prints errors against the closed form and an
 explicit Jacobian Gram, and the multiply-add count per stage).
