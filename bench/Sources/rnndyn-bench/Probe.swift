@@ -71,8 +71,8 @@ func probeLarge() {
     t("lossAndGradient", 0) { _ = net.lossAndGradient(batch, workspace: &ws) }
 }
 
-/// Trains PROBE_N steps with each gradient source, for counting heap allocations under valgrind
-/// (development aid, run with --probe-alloc; the count must not grow with PROBE_N).
+/// Trains PROBE_N steps with each gradient source and computes the NTK PROBE_N / 100 times, for counting heap
+/// allocations under valgrind (development aid, run with --probe-alloc; the count must not grow with PROBE_N).
 func probeAllocations() {
     let n = Int(ProcessInfo.processInfo.environment["PROBE_N"] ?? "1000")!
     var rng = RandomStreams(seed: 0).stream("bench")
@@ -92,6 +92,11 @@ func probeAllocations() {
                 var stats = PopulationGradient(task: task, model: net, route: route)
                 _ = Trainer.train(net, source: &stats, options: opts, recorder: &rec)
             }
+        }
+        // The NTK workspace: one `compute` per 100 steps, in both state bases.
+        for basis in [StateBasis.krylov, .states] {
+            var ntk = LinearRNNTangentKernel(for: net, batch: batch, stateBasis: basis)
+            for _ in 0..<(n / 100) { ntk.compute(net, batch) }
         }
     }
 }
