@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Linalg
 import Report
 
 /// Runs one registered experiment and writes its run directory; `rnndyn run` and `rnndyn reproduce` share it.
@@ -9,11 +10,13 @@ public enum ExperimentJob {
 
     /// Runs `experiment` with the defaults of `preset`, `overrides` and `seed`, then writes `directory`
     /// (replacing an existing one when `replace`). Bad parameters throw a `ConfigError` before anything is
-    /// written; leftovers of interrupted runs beside `directory` are removed first.
+    /// written; leftovers of interrupted runs beside `directory` are removed first. OpenBLAS is fixed to one thread
+    /// (the experiments parallelise across runs; more BLAS threads would oversubscribe the cores).
     @discardableResult
     public static func run(_ experiment: any Experiment, preset: Preset, overrides: ParameterOverrides = .init(),
                            seed: UInt64, to directory: URL, replace: Bool,
                            progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> RunRecord {
+        BLAS.setThreads(1)
         StagedDirectory.removeStale(besides: directory)
         let startedAt = Timestamp.now()
         let clock = ContinuousClock(), start = clock.now

@@ -77,7 +77,9 @@ import Testing
         let run = dir.appendingPathComponent("run")
         if case .absent = RunDirectoryState.inspect(run) {} else { Issue.record("missing directory is not absent") }
         let e = try #require(ExperimentRegistry.experiment("proca2025.figA1"))
+        BLAS.setThreads(2)   // as when OPENBLAS_NUM_THREADS is unset on a 2-core machine
         try ExperimentJob.run(e, preset: .quick, overrides: ParameterOverrides(["steps": 100]), seed: 0, to: run, replace: false)
+        #expect(BLAS.threads == 1, "experiments parallelise across runs, so OpenBLAS must run one thread")
         guard case .complete(let record) = RunDirectoryState.inspect(run) else { Issue.record("run is not complete"); return }
         #expect(record.experiment == e.id && record.checks.count == 1)
         #expect(try OutputLocation.admitRun(run, force: true))
