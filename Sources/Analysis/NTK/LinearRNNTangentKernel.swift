@@ -83,10 +83,10 @@ public struct LinearRNNTangentKernel: Sendable {
         case .krylov: usesKrylovBasis = krylovApplies
         case .automatic: usesKrylovBasis = krylovApplies && KrylovStateBasis.saves(hidden: nh, inputs: nx, timeSteps: T, samples: p)
         }
-        krylovBasis = usesKrylovBasis ? KrylovStateBasis(hidden: nh, inputs: nx) : nil
+        let basis = usesKrylovBasis ? KrylovStateBasis(hidden: nh, inputs: nx) : nil
+        krylovBasis = basis
         let xRows = blocks.contains(.wx) ? nx : 0
-        let krylovRows = usesKrylovBasis
-        let innerRows = (0..<T).map { krylovRows ? xRows + Swift.min(nx * $0, nh) : m }
+        let innerRows = (0..<T).map { k in basis.map { xRows + $0.support(k) } ?? m }
         kernel = Matrix(rows: ny * readouts * p, cols: ny * readouts * p)
         states = Matrix(rows: nh, cols: (T + 1) * p)
         features = Matrix(rows: m, cols: m == 0 ? 0 : T * p)
