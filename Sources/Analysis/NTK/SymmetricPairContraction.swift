@@ -25,9 +25,9 @@ struct SymmetricPairContraction: Sendable {
     var symReadout: Matrix
     /// `½ (C − Cᵀ)[i < j]`, `T(T−1)/2 × N_y(N_y−1)/2` (row: off-diagonal pair index k-major).
     var antiReadout: Matrix
-    /// `S`, transposed: `N_y(N_y+1)/2 × P(P+1)/2`.
+    /// `S`: `P(P+1)/2 × N_y(N_y+1)/2`.
     var symContracted: Matrix
-    /// `A`, transposed: `N_y(N_y−1)/2 × P(P−1)/2`.
+    /// `A`: `P(P−1)/2 × N_y(N_y−1)/2`.
     var antiContracted: Matrix
 
     var pairs: Int { timeSteps * (timeSteps + 1) / 2 }
@@ -45,8 +45,8 @@ struct SymmetricPairContraction: Sendable {
         antiGram = Matrix(rows: anti, cols: pairsPerChunk)
         symReadout = Matrix(rows: T * (T + 1) / 2, cols: ySym)
         antiReadout = Matrix(rows: T * (T - 1) / 2, cols: yAnti)
-        symContracted = Matrix(rows: ySym, cols: sym)
-        antiContracted = Matrix(rows: yAnti, cols: anti)
+        symContracted = Matrix(rows: sym, cols: ySym)
+        antiContracted = Matrix(rows: anti, cols: yAnti)
     }
 
     /// Fills the packed readout matrices from `readoutGram = L Lᵀ` (`T·N_y` square, block `(u, v)` = `L_u L_vᵀ`).
@@ -102,12 +102,12 @@ struct SymmetricPairContraction: Sendable {
                     l += run
                     if l == T { k += 1; l = k }
                 }
-                BLAS.gemm(.transpose, .transpose, m: ySym, n: sym, k: count, alpha: 1, a: srp.baseAddress! + start,
-                          lda: pairs, b: sp.baseAddress!, ldb: sym, beta: start == 0 ? 0 : 1, c: scp.baseAddress!, ldc: ySym)
+                BLAS.gemm(.none, .none, m: sym, n: ySym, k: count, alpha: 1, a: sp.baseAddress!, lda: sym,
+                          b: srp.baseAddress! + start, ldb: pairs, beta: start == 0 ? 0 : 1, c: scp.baseAddress!, ldc: sym)
                 if hasAnti && antiColumn > 0 {
-                    BLAS.gemm(.transpose, .transpose, m: yAnti, n: anti, k: antiColumn, alpha: 1,
-                              a: arp.baseAddress! + antiStart, lda: offDiagonalPairs, b: ap.baseAddress!, ldb: anti,
-                              beta: antiWritten ? 1 : 0, c: acp.baseAddress!, ldc: yAnti)
+                    BLAS.gemm(.none, .none, m: anti, n: yAnti, k: antiColumn, alpha: 1, a: ap.baseAddress!, lda: anti,
+                              b: arp.baseAddress! + antiStart, ldb: offDiagonalPairs,
+                              beta: antiWritten ? 1 : 0, c: acp.baseAddress!, ldc: anti)
                     antiWritten = true
                 }
                 start += count
@@ -138,19 +138,22 @@ struct SymmetricPairContraction: Sendable {
 
     /// Writes Θ (`P·N_y` square, row `i + N_y·p`) from `S` and `A`, every entry and its mirror.
     func assemble(into kernel: inout Matrix) {
-        let p = samples, ny = outputs, n = p * ny, ySym = symContracted.rows, yAnti = antiContracted.rows
+        let p = samples, ny = outputs, n = p * ny, sym = symContracted.rows, anti = antiContracted.rows
         symContracted.storage.withUnsafeBufferPointer { scp in
         antiContracted.storage.withUnsafeBufferPointer { acp in
         kernel.storage.withUnsafeMutableBufferPointer { kp in
             let th = kp.baseAddress!
             for q in 0..<p {
                 for pr in 0...q {
-                    let s = scp.baseAddress! + ySym * (pr + q * (q + 1) / 2)
-                    let a = pr < q && yAnti > 0 ? acp.baseAddress! + yAnti * (pr + q * (q - 1) / 2) : nil
+                    // S[{p,q}, y] at s[sym·y], A[{p,q}, y] at a[anti·y].
+                    let s = scp.baseAddress! + (pr + q * (q + 1) / 2)
+                    let a = pr < q && ny > 1 ? acp.baseAddress! + (pr + q * (q - 1) / 2) : nil
                     for j in 0..<ny {
                         for i in 0..<ny {
-                            var v = i <= j ? s[i + j * (j + 1) / 2] : s[j + i * (i + 1) / 2]
-                            if let a, i != j { v += i < j ? a[i + j * (j - 1) / 2] : -a[j + i * (i - 1) / 2] }
+                            var v = i <= j ? s[sym * (i + j * (j + 1) / 2)] : s[sym * (j + i * (i + 1) / 2)]
+                            if let a, i != j {
+                                v += i < j ? a[anti * (i + j * (j - 1) / 2)] : -a[anti * (j + i * (i - 1) / 2)]
+                            }
                             th[i + ny * pr + n * (j + ny * q)] = v
                             th[j + ny * q + n * (i + ny * pr)] = v
                         }
