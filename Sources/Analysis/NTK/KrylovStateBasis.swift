@@ -24,6 +24,12 @@ struct KrylovStateBasis: Sendable {
     var krylov: Matrix
     /// QR of `K`; its first `N_h` columns are Q after `update`.
     var qr: QRWorkspace
+    /// `Qᵀ W_h Q` (block upper Hessenberg up to rounding), `N_h × N_h`.
+    var rotatedRecurrence: Matrix
+    /// `Qᵀ W_x` (zero below row N_x up to rounding), `N_h × N_x`.
+    var rotatedInput: Matrix
+    /// `Qᵀ W_h`, `N_h × N_h`.
+    var scratch: Matrix
 
     init(hidden nh: Int, inputs nx: Int) {
         precondition(nh > 0 && nx > 0, "KrylovStateBasis needs N_h, N_x ≥ 1")
@@ -31,6 +37,9 @@ struct KrylovStateBasis: Sendable {
         let columns = nx * ((nh + nx - 1) / nx)
         krylov = Matrix(rows: nh, cols: columns)
         qr = QRWorkspace(rows: nh, cols: columns)
+        rotatedRecurrence = Matrix(rows: nh, cols: nh)
+        rotatedInput = Matrix(rows: nh, cols: nx)
+        scratch = Matrix(rows: nh, cols: nh)
     }
 
     /// Nonzero leading coordinates of `h̃_{k+1}` (k = 0-based input index).
@@ -45,7 +54,7 @@ struct KrylovStateBasis: Sendable {
         return saved > 2 * (h * h * Double(T * p) + 4 * h * h * columns)
     }
 
-    /// Builds K from the weights (`W_x`: `N_h × N_x`, `W_h`: `N_h × N_h`) and factors it.
+    /// Builds K from the weights (`W_x`: `N_h × N_x`, `W_h`: `N_h × N_h`), factors it and rotates the weights.
     mutating func update(wx: Matrix, wh: Matrix) {
         let nh = hidden, nx = inputs, columns = krylov.cols
         wx.storage.withUnsafeBufferPointer { x in
@@ -63,5 +72,19 @@ struct KrylovStateBasis: Sendable {
             }
         }}}
         krylov.storage.withUnsafeBufferPointer { qr.factor($0.baseAddress!) }
+        qr.q.storage.withUnsafeBufferPointer { qp in
+        wx.storage.withUnsafeBufferPointer { x in
+        wh.storage.withUnsafeBufferPointer { h in
+        scratch.storage.withUnsafeMutableBufferPointer { sp in
+        rotatedRecurrence.storage.withUnsafeMutableBufferPointer { rp in
+        rotatedInput.storage.withUnsafeMutableBufferPointer { ip in
+            let q = qp.baseAddress!
+            BLAS.gemm(.transpose, .none, m: nh, n: nh, k: nh, alpha: 1, a: q, lda: nh, b: h.baseAddress!, ldb: nh,
+                      beta: 0, c: sp.baseAddress!, ldc: nh)
+            BLAS.gemm(.none, .none, m: nh, n: nh, k: nh, alpha: 1, a: sp.baseAddress!, lda: nh, b: q, ldb: nh,
+                      beta: 0, c: rp.baseAddress!, ldc: nh)
+            BLAS.gemm(.transpose, .none, m: nh, n: nx, k: nh, alpha: 1, a: q, lda: nh, b: x.baseAddress!, ldb: nh,
+                      beta: 0, c: ip.baseAddress!, ldc: nh)
+        }}}}}}
     }
 }

@@ -41,7 +41,7 @@ public struct LinearRNNTangentKernel: Sendable {
     /// Whether the hidden features are in the Krylov basis (`StateBasis`).
     public let usesKrylovBasis: Bool
 
-    /// `[h_1 … h_{T+1}]`, `N_h × (T+1)·P` (block 0 is `h_1 = 0`).
+    /// `[h_1 … h_{T+1}]`, `N_h × (T+1)·P` (block 0 is `h_1 = 0`); in the Krylov basis `h̃ = Qᵀ h`.
     var states: Matrix
     /// `Φ`: `m × T·P`, column `k·P + p` holds the selected rows of `[h_{p,k+1}; x_{p,k+1}]` (Krylov basis:
     /// `[x_{p,k+1}; Qᵀ h_{p,k+1}]`).
@@ -116,17 +116,22 @@ public struct LinearRNNTangentKernel: Sendable {
                      "network shape or readout differs from the workspace's")
         precondition(batch.timeSteps == timeSteps && batch.samples == samples && batch.inputDimension == inputDimension,
                      "batch shape differs from the workspace's (T = \(timeSteps), P = \(samples), N_x = \(inputDimension))")
-        forward(net, batch)
-        if krylovBasis != nil { krylovBasis!.update(wx: net.wx, wh: net.wh) }
+        if krylovBasis != nil {
+            krylovBasis!.update(wx: net.wx, wh: net.wh)
+            forward(wx: krylovBasis!.rotatedInput, wh: krylovBasis!.rotatedRecurrence, batch)
+        } else {
+            forward(wx: net.wx, wh: net.wh, batch)
+        }
         if features.rows > 0 { buildFeatures(batch); buildLagReadouts(net) }
         if outputMode == .final { computeFinal() } else { computeAutoregressive() }
     }
 
-    /// States `h_1 = 0`, `h_{t+1} = W_h h_t + W_x x_t` into `states`: one GEMM for all input projections, one per step.
-    mutating func forward(_ net: LinearRNN, _ batch: SequenceBatch) {
+    /// States `h_1 = 0`, `h_{t+1} = W_h h_t + W_x x_t` into `states`: one GEMM for all input projections, one per step
+    /// (in the Krylov basis with `Qᵀ W_h Q` and `Qᵀ W_x`, which gives `h̃ = Qᵀ h` directly).
+    mutating func forward(wx inputWeights: Matrix, wh recurrentWeights: Matrix, _ batch: SequenceBatch) {
         let nh = hiddenDimension, p = samples, T = timeSteps
-        net.wx.storage.withUnsafeBufferPointer { wx in
-        net.wh.storage.withUnsafeBufferPointer { wh in
+        inputWeights.storage.withUnsafeBufferPointer { wx in
+        recurrentWeights.storage.withUnsafeBufferPointer { wh in
         batch.inputs.storage.withUnsafeBufferPointer { x in
         states.storage.withUnsafeMutableBufferPointer { h in
             let base = h.baseAddress!
@@ -139,8 +144,7 @@ public struct LinearRNNTangentKernel: Sendable {
         }}}}
     }
 
-    /// `Φ`: the selected rows of `[h_{k}; x_{k}]` for every (k, p); in the Krylov basis `[x_k; Qᵀ h_k]`, with `Qᵀ H`
-    /// one GEMM straight into the feature rows.
+    /// `Φ`: the selected rows of `[h_{k}; x_{k}]` for every (k, p); in the Krylov basis `[x_k; h̃_k]`.
     mutating func buildFeatures(_ batch: SequenceBatch) {
         let nh = hiddenDimension, nx = inputDimension, m = features.rows, cols = timeSteps * samples
         let useH = blocks.contains(.wh), useX = blocks.contains(.wx), krylov = usesKrylovBasis
@@ -148,14 +152,7 @@ public struct LinearRNNTangentKernel: Sendable {
         features.storage.withUnsafeMutableBufferPointer { f in
             if useH {
                 states.storage.withUnsafeBufferPointer { h in
-                    if let basis = krylovBasis {
-                        basis.qr.q.storage.withUnsafeBufferPointer { q in
-                            BLAS.gemm(.transpose, .none, m: nh, n: cols, k: nh, alpha: 1, a: q.baseAddress!, lda: nh,
-                                      b: h.baseAddress!, ldb: nh, beta: 0, c: f.baseAddress! + hRow, ldc: m)
-                        }
-                    } else {
-                        for c in 0..<cols { (f.baseAddress! + c * m + hRow).update(from: h.baseAddress! + c * nh, count: nh) }
-                    }
+                    for c in 0..<cols { (f.baseAddress! + c * m + hRow).update(from: h.baseAddress! + c * nh, count: nh) }
                 }
             }
             if useX {
@@ -220,7 +217,7 @@ extension LinearRNNTangentKernel {
         if features.rows > 0 { total += max(T - 1, 0) * ny * nh * nh + (T * ny) * (T * ny) * nh }   // lag readouts, L Lᵀ
         if let basis = krylovBasis {
             let c = basis.krylov.cols
-            total += nh * nh * (c - nx) + 2 * nh * nh * c + nh * nh * T * p               // K, QR (≈), Qᵀ H
+            total += nh * nh * (c - nx) + 2 * nh * nh * c + 2 * nh * nh * nh + nh * nh * nx   // K, QR (≈), Qᵀ W_h Q, Qᵀ W_x
         }
         if let contraction = symmetric {
             for k in 0..<T { total += p * (T - k) * p * contraction.innerRows[k] }
