@@ -14,7 +14,7 @@ C_kl: ~222 MFLOP at (N_h, N_x, N_y, T, P) = (64, 8, 8, 20, 64). This script comp
    N_x·min(k, 9) multiply-adds per entry instead of 72: 39 M instead of 59 M. Grams are invariant under Q.
 
 rnndyn implements both (`SymmetricPairContraction`, `KrylovStateBasis` in Sources/Analysis/NTK). Even at the
-~43 GFLOP/s single-thread dgemm peak, 143 MFLOP takes 3.3 ms: 4.6× the jitted JAX closed form's ~15 ms, short of
+~43 GFLOP/s single-thread dgemm peak, 143 MFLOP takes 3.3 ms: 4.0–4.6× the jitted JAX closed form (13–15 ms), short of
 the issue's 5×. NumPy's fancy-index gathers make this script itself slower than rnndyn.
 
 Run: bench/.venv/bin/python bench/research/ntk_symmetric_krylov.py  (prints errors against the closed form and an
