@@ -77,7 +77,7 @@ public struct LinearRNNTangentKernel: Sendable {
         let pairs = net.outputMode == .final ? T * (T + 1) / 2 : T * T
         let columnBytes = max(1, p * p * MemoryLayout<Double>.stride)
         pairsPerChunk = m == 0 ? 0 : (net.outputMode == .final ? max(1, min(pairs, byteBudget / columnBytes)) : pairs)
-        let krylovApplies = net.outputMode == .final && blocks.contains(.wh) && T > 1
+        let krylovApplies = net.outputMode == .final && blocks.contains(.wh) && T > 1 && nx > 0
         switch stateBasis {
         case .states: usesKrylovBasis = false
         case .krylov: usesKrylovBasis = krylovApplies
