@@ -6,8 +6,8 @@ public enum StateBasis: Sendable {
     case automatic
     /// The states `h` as computed.
     case states
-    /// `Qᵀ h` in an orthonormal basis of the block Krylov spaces of (W_h, W_x) (`KrylovStateBasis`; final readout with
-    /// the W_h block only, otherwise `.states`).
+    /// `Qᵀ h` in an orthonormal basis of the block Krylov spaces of (W_h, W_x) (`KrylovStateBasis`; only for a final
+    /// readout with the W_h block, T ≥ 2 and N_x ≥ 1, otherwise `.states`).
     case krylov
 }
 
