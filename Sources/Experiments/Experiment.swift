@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// How much compute an experiment spends: `quick` for tests and the demo, `full` for the paper's settings.
 public enum Preset: String, Sendable, Codable, CaseIterable {
@@ -54,18 +55,20 @@ public protocol Experiment: Sendable {
     var summary: String { get }
     /// Default parameters for `preset` (every parameter, JSON-compatible values).
     func parameters(_ preset: Preset) -> [String: Any]
-    /// Runs with `parameters` (defaults merged with overrides) and root `seed`; `progress` gets a fraction in [0, 1].
-    func run(parameters: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult
+    /// Runs with `parameters` (defaults merged with overrides), drawing every random number from `streams` (the
+    /// experiment's node of the seed tree, `root → paper → experiment`); `progress` gets a fraction in [0, 1].
+    func run(parameters: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult
 }
 
 extension Experiment {
     /// Runs with the defaults of `preset`, overridden by `overrides` (a nested tree of the same keys; nested
-    /// objects merge key by key), with every key checked.
-    public func run(_ preset: Preset, overrides: [String: Any] = [:], seed: UInt64 = 0,
+    /// objects merge key by key), with every key checked. Random numbers come from the node `id` (`proca2025.fig3`
+    /// → path proca2025/fig3) of the seed tree of root `seed`; `ledger` notes every stream drawn, for audits.
+    public func run(_ preset: Preset, overrides: [String: Any] = [:], seed: UInt64 = 0, ledger: StreamLedger? = nil,
                     progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> (ExperimentResult, [String: Any]) {
         let merged = ParameterOverrides.deepMerge(parameters(preset), overrides)
         let reader = ConfigReader(object: merged, path: id)
-        let result = try run(parameters: reader, seed: seed, progress: progress)
+        let result = try run(parameters: reader, streams: RandomStreams(seed: seed, ledger: ledger).node(id), progress: progress)
         return (result, reader.resolvedTree)
     }
 }

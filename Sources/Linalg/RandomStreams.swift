@@ -70,24 +70,85 @@ public struct SplitMix64: Sendable {
     }
 }
 
-/// One root seed fanned out into named, statistically independent streams (`init`, `data`, `noise`, …).
+/// A tree of seeded random streams: a root seed, nodes named by a path under it (`root → paper → experiment →
+/// cell → role`, in the spirit of JAX key splitting), and at each node named, statistically independent
+/// generators (`init`, `data`, `noise`, …).
 ///
-/// A stream depends only on the root seed and its name, never on which other streams were used or in
-/// what order, so adding a new consumer never perturbs existing results.
+/// A node's key depends only on the root seed and its path, and a stream only on its node and its name: never on
+/// which other streams were used or in what order, so adding a consumer never perturbs existing results, and two
+/// root seeds never share a stream (no `seed + k` arithmetic anywhere). The root node's streams are those of
+/// earlier rnndyn releases, so `rnndyn train` results are unchanged.
 public struct RandomStreams: Sendable {
-    /// The root seed.
+    /// The root seed of the tree.
     public let seed: UInt64
+    /// The node's names from the root (empty at the root).
+    public let path: [String]
+    /// The node's 64-bit key (the root seed at the root).
+    public let key: UInt64
+    /// Where derived streams are noted, when a caller audits them (tests); inherited by children.
+    public let ledger: StreamLedger?
 
-    /// Streams derived from `seed`.
-    public init(seed: UInt64) { self.seed = seed }
+    /// The root of the tree for `seed`.
+    public init(seed: UInt64, ledger: StreamLedger? = nil) {
+        self.init(seed: seed, path: [], key: seed, ledger: ledger)
+    }
 
-    /// The generator for `name` (a fresh copy each call, starting at the stream's beginning).
+    private init(seed: UInt64, path: [String], key: UInt64, ledger: StreamLedger?) {
+        self.seed = seed; self.path = path; self.key = key; self.ledger = ledger
+    }
+
+    /// The child node `name` (`child("a").child("b")` is the node at path a/b).
+    public func child(_ name: String) -> RandomStreams {
+        // The child's key is the first word of a reserved stream of this node, so children and streams never collide.
+        var g = Self.generator(key: key, name: "\u{1}node/" + name)
+        return RandomStreams(seed: seed, path: path + [name], key: g.next(), ledger: ledger)
+    }
+
+    /// The child node at a dotted or slashed path, e.g. `node("proca2025.fig3")` (empty components are skipped).
+    public func node(_ dottedPath: String) -> RandomStreams {
+        dottedPath.split(whereSeparator: { $0 == "." || $0 == "/" }).reduce(self) { $0.child(String($1)) }
+    }
+
+    /// The generator for `name` at this node (a fresh copy each call, starting at the stream's beginning).
     public func stream(_ name: String) -> Xoshiro256 {
-        // FNV-1a over the UTF-8 name, mixed with the seed through SplitMix64.
+        let g = Self.generator(key: key, name: name)
+        ledger?.note(seed: seed, path: (path + [name]).joined(separator: "/"), state: g.state)
+        return g
+    }
+
+    /// FNV-1a of the UTF-8 name mixed with the key through SplitMix64.
+    static func generator(key: UInt64, name: String) -> Xoshiro256 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in name.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        var sm = SplitMix64(state: seed ^ h)
+        var sm = SplitMix64(state: key ^ h)
         _ = sm.next()
         return Xoshiro256(seed: sm.next() ^ h.byteSwapped)
     }
+}
+
+/// A thread-safe record of every stream a `RandomStreams` tree handed out (root seed, path, starting state), so
+/// a test can show that two root seeds share no stream.
+public final class StreamLedger: @unchecked Sendable {
+    /// One derived stream.
+    public struct Entry: Hashable, Sendable {
+        /// Root seed of the tree it came from.
+        public let seed: UInt64
+        /// Its path from the root, `proca2025/fig3/cell-2/init`.
+        public let path: String
+        /// Its starting state words.
+        public let state: [UInt64]
+    }
+    private let lock = NSLock()
+    private var items: [Entry] = []
+
+    /// An empty ledger.
+    public init() {}
+
+    func note(seed: UInt64, path: String, state: (UInt64, UInt64, UInt64, UInt64)) {
+        lock.lock(); defer { lock.unlock() }
+        items.append(Entry(seed: seed, path: path, state: [state.0, state.1, state.2, state.3]))
+    }
+
+    /// Every stream handed out so far, in the order requested.
+    public var entries: [Entry] { lock.lock(); defer { lock.unlock() }; return items }
 }

@@ -12,7 +12,7 @@ import Testing
         let task = try SingularValueTask(singularValues: [[1, 1, 1, 1, 1], [0.5, 0.5, 0.5, 0.5, 0.5]], nx: 2, ny: 2, rng: &rng)
         let sim = ModeSimulation(task: task, hidden: 6, initialModes: nil, unalignedScale: 0.1, learningRate: 0.05,
                                  steps: 8000, recordEvery: 1000)
-        let run = try sim.run(seed: 1)
+        let run = try sim.run(streams: RandomStreams(seed: 1))
         #expect(run.stop == .completed)
         let last = run.modes.last!
         #expect(abs(last.ac[0] - 1) < 1e-3 && abs(last.ac[1] - 0.5) < 1e-3)
@@ -26,7 +26,7 @@ import Testing
         let task = try SingularValueTask(singularValues: [[0.49, 0.7, 1.0]], nx: 2, ny: 2, rng: &rng)
         let sim = ModeSimulation(task: task, hidden: 3, initialModes: (a: [0.1], b: [0.1], c: [0.1]), learningRate: 0.05,
                                  steps: 4000, recordEvery: 500)
-        let run = try sim.run(seed: 2)
+        let run = try sim.run(streams: RandomStreams(seed: 2))
         for (eff, al) in zip(run.modes, run.alignedModes) {
             #expect(abs(eff.ac[0] - al.a[0] * al.c[0]) < 1e-12)
             #expect(abs(eff.b[0] - al.b[0]) < 1e-10)

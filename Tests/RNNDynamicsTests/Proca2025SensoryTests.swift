@@ -24,7 +24,7 @@ import Testing
             }
         }
         let mean = try ExtrapolationStudy(target: .mean, modes: 3, trainLength: T, testLengths: lengths, initial: 0.1,
-                                          learningRate: 0.05, steps: 3000).run(seed: 7)
+                                          learningRate: 0.05, steps: 3000).run(streams: RandomStreams(seed: 7))
         #expect(mean.stop == .completed)
         let meanHand = handEnergy({ [Double](repeating: 1 / Double($0), count: $0) }, b: 1, ac: 1 / Double(T), modes: 3)
         for (sim, hand) in zip(mean.simulated, meanHand) { #expect(abs(sim - hand) <= 1e-6 * max(hand, 1e-3), "mean: \(sim) vs \(hand)") }
@@ -33,7 +33,7 @@ import Testing
 
         let (delta, lambda) = (1.0, 1.2)
         let exp = try ExtrapolationStudy(target: .family(.exponential(delta: delta, lambda: lambda)), modes: 2, trainLength: T,
-                                         testLengths: lengths, initial: 0.1, learningRate: 0.01, steps: 6000).run(seed: 8)
+                                         testLengths: lengths, initial: 0.1, learningRate: 0.01, steps: 6000).run(streams: RandomStreams(seed: 8))
         let expHand = handEnergy({ Tp in (1...Tp).map { delta * pow(lambda, Double($0)) } }, b: 1 / lambda,
                                  ac: delta * pow(lambda, Double(T)), modes: 2)
         for (sim, hand) in zip(exp.simulated, expHand) { #expect(abs(sim - hand) <= 1e-6 * max(hand, 1e-3), "exponential: \(sim) vs \(hand)") }

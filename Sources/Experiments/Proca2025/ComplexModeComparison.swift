@@ -66,8 +66,8 @@ public struct ComplexModeComparison: Sendable {
 
     /// Trains and integrates one column at length `T` from `initial` (complex a, b, c).
     public init(column: RotationalColumn, timeSteps T: Int, initial: Proca2025.ComplexMode, learningRate eta: Double,
-                steps: Int, recordEvery: Int, theorySubsteps: Int, seed: UInt64) throws {
-        var rng = RandomStreams(seed: seed).stream("data-\(column.key)")
+                steps: Int, recordEvery: Int, theorySubsteps: Int, streams: RandomStreams) throws {
+        var rng = streams.stream("data-\(column.key)")
         let task = try RotationalTask(profiles: [.family(column.family, delta: column.delta, lambda: column.lambda)],
                                       isPair: [true], timeSteps: T, rng: &rng)
         let basis = task.basis
@@ -224,12 +224,12 @@ struct RotationalFigure {
 
     /// Runs every column and lays out the dataset and figure.
     init(title: String, columns: [RotationalColumn], timeSteps T: Int, initial: Proca2025.ComplexMode, learningRate eta: Double,
-         steps: Int, recordEvery: Int, theorySubsteps: Int, seed: UInt64, progress: @Sendable (Double) -> Void) throws {
+         steps: Int, recordEvery: Int, theorySubsteps: Int, streams: RandomStreams, progress: @Sendable (Double) -> Void) throws {
         self.columns = columns
         var runs = [ComplexModeComparison]()
         for (k, col) in columns.enumerated() {
             runs.append(try ComplexModeComparison(column: col, timeSteps: T, initial: initial, learningRate: eta, steps: steps,
-                                                  recordEvery: recordEvery, theorySubsteps: theorySubsteps, seed: seed))
+                                                  recordEvery: recordEvery, theorySubsteps: theorySubsteps, streams: streams))
             progress(Double(k + 1) / Double(columns.count))
         }
         self.runs = runs
@@ -306,10 +306,10 @@ struct RotationalRunSettings {
     }
 
     /// Trains and integrates every column and lays out the figure.
-    func figure(title: String, columns: [RotationalColumn], seed: UInt64,
+    func figure(title: String, columns: [RotationalColumn], streams: RandomStreams,
                 progress: @escaping @Sendable (Double) -> Void) throws -> RotationalFigure {
         try RotationalFigure(title: title, columns: columns, timeSteps: timeSteps, initial: initial, learningRate: learningRate,
-                             steps: steps, recordEvery: recordEvery, theorySubsteps: theorySubsteps, seed: seed, progress: progress)
+                             steps: steps, recordEvery: recordEvery, theorySubsteps: theorySubsteps, streams: streams, progress: progress)
     }
 
     /// Per column: GD steps of the network (interpolated) and of the mode flow to a `drop` loss reduction; the

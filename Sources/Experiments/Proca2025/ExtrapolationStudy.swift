@@ -94,8 +94,8 @@ public struct ExtrapolationStudy: Sendable {
     }
 
     /// Trains (task singular vectors and hidden rotation from `seed`) and evaluates.
-    public func run(seed: UInt64) throws -> Result {
-        var rng = RandomStreams(seed: seed).stream("extrapolation")
+    public func run(streams: RandomStreams) throws -> Result {
+        var rng = streams.stream("extrapolation")
         let uy = try Matrix.haarOrthogonal(modes, using: &rng), vx = try Matrix.haarOrthogonal(modes, using: &rng)
         func task(length T: Int) -> SingularValueTask {
             SingularValueTask(singularValues: [[Double]](repeating: target.singularValues(length: T), count: modes), uy: uy, vx: vx)

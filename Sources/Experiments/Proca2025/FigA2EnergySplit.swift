@@ -39,7 +39,7 @@ public struct ProcaFigA2: Experiment {
                 "learning_rate": quick ? 0.01 : 0.002, "steps": quick ? 8000 : 200_000, "record_every": quick ? 20 : 500, "minimum_search_b_max": 1000.0]
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...30)
         let s1s = try p.doubles("s1_values")
         let sT = try p.double("s_T", in: 1e-3...10)
@@ -102,7 +102,7 @@ public struct ProcaFigA2: Experiment {
         var recordSteps: [Int] = []
         for r in tasks.indices {
             let run = try MultiModeTraining(singularValues: [tasks[r]], initial: [.uniform(initial)], learningRate: eta,
-                                            steps: steps, schedule: .every(every), width: 2, hidden: 1, seed: seed &+ UInt64(r))
+                                            steps: steps, schedule: .every(every), width: 2, hidden: 1, streams: streams.child("task-\(r)"))
             guard !run.stop.isDivergence else { throw ConfigError(key: "\(p.path).learning_rate", "GD diverged: \(run.stop)") }
             recordSteps = run.steps
             misalignment = max(misalignment, run.misalignment)

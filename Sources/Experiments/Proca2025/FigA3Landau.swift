@@ -48,7 +48,7 @@ public struct ProcaFigA3: Experiment {
                 "learning_rate": quick ? 0.005 : 0.002, "steps": quick ? 20_000 : 100_000, "trivial_b": 0.05]
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let rawLengths = try p.doubles("lengths")
         guard !rawLengths.isEmpty, rawLengths.allSatisfy({ $0 == $0.rounded() && $0 >= 2 && $0 <= 30 }) else {
             throw ConfigError(key: "\(p.path).lengths", "needs at least one length, each an integer in 2…30")
@@ -123,7 +123,7 @@ public struct ProcaFigA3: Experiment {
                 let run = try MultiModeTraining(
                     singularValues: [landau.singularValues(beta: beta)], initial: [Proca2025.Mode(a: a0, b: b0, c: a0)],
                     learningRate: eta, steps: fullSteps, schedule: .steps([]), width: 2, hidden: 1,
-                    seed: seed &+ UInt64(100 * ti + k))
+                    streams: streams.child("T\(T)").child("beta-\(k)"))
                 guard !run.stop.isDivergence else {
                     throw ConfigError(key: "\(p.path).learning_rate", "full-matrix GD diverged at T = \(T), β = \(beta): \(run.stop)")
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// Proca et al. 2025, Fig. A4: kernel movement on a rotational task — qualitatively as Fig. 5.
 ///
@@ -19,14 +20,14 @@ public struct ProcaFigA4: Experiment {
             .merging(["delta": 1.0, "lambda_radius": 1.0, "lambda_angle": Double.pi / 12]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let radius = try p.double("lambda_radius", in: 1e-3...10)
         let angle = try p.double("lambda_angle", in: -Double.pi...Double.pi)
         let settings = try KernelMovementSettings(p, task: .rotational(delta: delta, radius: radius, angle: angle))
         let grid = try KernelScaleGrid(p, settings: settings, kinds: [true, false])
         try p.finish()
-        return try grid.result(seed: seed, title: "Fig. A4 — kernel distance, rotational task (φ_λ = \(KernelScaleGrid.f(angle)), R_λ = \(KernelScaleGrid.f(radius)))",
+        return try grid.result(streams: streams, title: "Fig. A4 — kernel distance, rotational task (φ_λ = \(KernelScaleGrid.f(angle)), R_λ = \(KernelScaleGrid.f(radius)))",
                                progress: progress)
     }
 }

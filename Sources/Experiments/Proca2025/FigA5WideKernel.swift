@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// Proca et al. 2025, Fig. A5: a wide network (N_h = 300) moves its kernel less — width makes learning lazier.
 ///
@@ -22,7 +23,7 @@ public struct ProcaFigA5: Experiment {
              "T_values": q ? [1, 2, 4] : Array(1...8), "init_scales": q ? [0.01, 0.25, 0.5] : Fig4Layout.linspace(0.01, 0.5, 10)]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let referenceHidden = try p.int("reference_hidden", in: 1...4096)
         let referenceDraws = try p.int("reference_draws", in: 1...1000)
@@ -32,9 +33,9 @@ public struct ProcaFigA5: Experiment {
         var narrow = grid
         narrow.settings.hidden = referenceHidden
         narrow.settings.draws = referenceDraws
-        let wide = try grid.run(seed: seed)
+        let wide = try grid.run(streams: streams)
         progress(0.8)
-        let reference = try narrow.run(seed: seed)
+        let reference = try narrow.run(streams: streams)
         progress(0.95)
         var data = Dataset()
         let panels = grid.assemble(wide, into: &data) + narrow.assemble(reference, into: &data, suffix: "_narrow")

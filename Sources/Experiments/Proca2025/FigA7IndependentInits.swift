@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// Proca et al. 2025, Fig. A7: the recurrent initialisation, not the input–output one, sets how far the kernel moves.
 ///
@@ -25,7 +26,7 @@ public struct ProcaFigA7: Experiment {
             .merging(["T_values": [2, 6], "io_scales": scales, "recurrent_scales": scales]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
         let lengths = try p.doubles("T_values")
@@ -40,7 +41,7 @@ public struct ProcaFigA7: Experiment {
         for aligned in [true, false] {
             for T in Ts { for r in rec { for s in io { cells.append(KernelMovementCell(T: T, io: s, rec: r, aligned: aligned)) } } }
         }
-        let flat = try settings.run(cells, seed: seed)
+        let flat = try settings.run(cells, streams: streams)
         progress(0.95)
 
         var data = Dataset()

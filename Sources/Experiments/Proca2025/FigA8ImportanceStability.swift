@@ -51,7 +51,7 @@ public struct ProcaFigA8: Experiment {
                 "gradient_threshold": 1e-3, "spread_tolerance": 0.05, "gradient_ratio": 10.0]
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...1000)
         let hidden = try p.int("hidden", in: 1...1000)
         let scale = try p.double("init_scale", in: 1e-8...10)
@@ -79,11 +79,11 @@ public struct ProcaFigA8: Experiment {
             let name = target == .lateWeighted ? "late" : "early"
             let task = SensoryIntegrationTask(target: target, timeSteps: T, stimulus: stimulus)
             let run = try SensoryTraining(task: task, trainingTrials: trials, hidden: hidden, initScale: scale,
-                                          learningRate: eta, steps: steps, recordEvery: every).run(seed: seed, pairedSteps: true)
+                                          learningRate: eta, steps: steps, recordEvery: every).run(streams: streams, pairedSteps: true)
             if case let .diverged(step, why) = run.stop {
                 throw ConfigError(key: "\(p.path).learning_rate", "\(name) training diverged at step \(step) (\(why)); use a smaller step")
             }
-            var probeRNG = RandomStreams(seed: seed).stream("probe")
+            var probeRNG = streams.stream("probe")
             let probe = task.sample(count: probeTrials, rng: &probeRNG)
             func finalStates(_ net: LinearRNN) -> Matrix {
                 net.hiddenStates(probe).columns(((T - 1) * probeTrials)..<(T * probeTrials))

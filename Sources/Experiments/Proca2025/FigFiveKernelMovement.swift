@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// Proca et al. 2025, Fig. 5: recurrence drives kernel movement (rich learning).
 ///
@@ -36,12 +37,12 @@ public struct ProcaFig5: Experiment {
             .merging(["delta": 1.0]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
         let grid = try KernelScaleGrid(p, settings: settings, kinds: [true, false])
         try p.finish()
-        return try grid.result(seed: seed, title: "Fig. 5 — kernel distance, constant task (δ = \(KernelScaleGrid.f(delta)), N_h = \(settings.hidden))",
+        return try grid.result(streams: streams, title: "Fig. 5 — kernel distance, constant task (δ = \(KernelScaleGrid.f(delta)), N_h = \(settings.hidden))",
                                progress: progress)
     }
 }

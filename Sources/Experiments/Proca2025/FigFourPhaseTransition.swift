@@ -58,11 +58,11 @@ public struct ProcaFig4: Experiment {
         ]
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let layout = try Fig4Layout(parameters: p)
         let outcomes = layout.grid.run(threads: layout.threads)
         progress(0.3)
-        let sims = try layout.simulate(seed: seed, outcomes: outcomes)
+        let sims = try layout.simulate(streams: streams, outcomes: outcomes)
         progress(0.9)
         return layout.assemble(outcomes: outcomes, simulations: sims)
     }
@@ -281,12 +281,12 @@ struct Fig4Layout: Sendable {
     /// Trains every full-matrix network (aligned init with a Haar-random hidden rotation, exact population GD, η and
     /// steps as the grid; width `width(_:)`) in parallel, and measures the conditioning of each simulated mode's
     /// mode-ODE endpoint against the grid's `outcomes`. Results follow `simulatedPoints`.
-    func simulate(seed: UInt64, outcomes: [ModeDescentGrid.Outcome]) throws -> [SimulatedMode] {
+    func simulate(streams: RandomStreams, outcomes: [ModeDescentGrid.Outcome]) throws -> [SimulatedMode] {
         let nets = networks, pts = simulatedPoints
         let prepared: [(SingularValueTask, TaskBasis)] = try nets.enumerated().map { k, net in
-            var rng = RandomStreams(seed: seed).stream("fig4-data-\(k)")
+            var rng = streams.stream("fig4-data-\(k)")
             let task = try SingularValueTask(singularValues: net.singularValues, nx: Self.width(net), ny: Self.width(net), rng: &rng)
-            var rotation = RandomStreams(seed: seed).stream("fig4-init-\(k)")
+            var rotation = streams.stream("fig4-init-\(k)")
             return (task, task.basis(r: try Matrix.haarOrthogonal(Self.width(net), using: &rotation)))
         }
         var flat = [Double](repeating: .nan, count: 3 * pts.count)

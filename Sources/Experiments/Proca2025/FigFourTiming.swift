@@ -35,7 +35,7 @@ extension ProcaFig4 {
         let layout = try layout(preset, overrides: ["threads": threads])
         let outcomes = layout.grid.run(threads: layout.threads)
         let gridDone = clock.now
-        let sims = try layout.simulate(seed: seed, outcomes: outcomes)
+        let sims = try layout.simulate(streams: RandomStreams(seed: seed).node(id), outcomes: outcomes)
         let simDone = clock.now
         let result = layout.assemble(outcomes: outcomes, simulations: sims)
         let end = clock.now

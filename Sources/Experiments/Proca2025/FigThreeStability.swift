@@ -42,7 +42,7 @@ public struct ProcaFig3: Experiment {
                 "max_test_length": 15]
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...30)
         let delta = try p.double("delta", in: 0.01...5)
         let nTheory = try p.int("theory_points", in: 3...10_000)
@@ -106,7 +106,7 @@ public struct ProcaFig3: Experiment {
             let sims = panel.sim.map { panel.family($0) }
             let run = try MultiModeTraining(singularValues: sims.map { $0.singularValues(length: T) },
                                             initial: sims.map { _ in .uniform(initial) }, learningRate: eta, steps: steps,
-                                            schedule: .every(every), seed: seed &+ UInt64(pi))
+                                            schedule: .every(every), streams: streams.child("panel-\(panel.name)"))
             guard !run.stop.isDivergence else { throw ConfigError(key: "\(p.path).learning_rate", "GD diverged on \(panel.name): \(run.stop)") }
             misalignment = max(misalignment, run.misalignment)
             let finals = sims.indices.map { run.finalMode($0) }
@@ -147,10 +147,10 @@ public struct ProcaFig3: Experiment {
             ("constant", .constant(delta: delta)), ("inverse_exponential", .inverseExponential(delta: delta, lambda: lambdaX)),
             ("exponential", .exponential(delta: delta, lambda: lambdaX))]
         var trained: [Int: [Proca2025.Mode]] = [:]
-        for (j, L) in runLengths.enumerated() {
+        for L in runLengths {
             let run = try MultiModeTraining(singularValues: refFamilies.map { $0.family.singularValues(length: L) },
                                             initial: refFamilies.map { _ in .uniform(initial) }, learningRate: eta, steps: steps,
-                                            schedule: .every(every), seed: seed &+ 10 &+ UInt64(j))
+                                            schedule: .every(every), streams: streams.child("reference-T\(L)"))
             guard !run.stop.isDivergence else { throw ConfigError(key: "\(p.path).learning_rate", "GD diverged at T = \(L): \(run.stop)") }
             trained[L] = refFamilies.indices.map { run.finalMode($0) }
         }

@@ -44,7 +44,7 @@ public struct ProcaFig2: Experiment {
          ("exponential", .exponential(delta: delta, lambda: lambda))]
     }
 
-    public func run(parameters p: ConfigReader, seed: UInt64, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...50)
         let lambda = try p.double("lambda", in: 0.05...0.99)
         let leftDeltas = try p.doubles("left_deltas")
@@ -82,7 +82,7 @@ public struct ProcaFig2: Experiment {
         let left = try MultiModeTraining(
             singularValues: leftCurves.map(\.s),
             initial: leftCurves.map { Proca2025.Mode(a: initial, b: $0.bFrozen, c: initial) }, frozen: .recurrent,
-            learningRate: etaL, steps: stepsL, schedule: .every(every), seed: seed)
+            learningRate: etaL, steps: stepsL, schedule: .every(every), streams: streams.child("left"))
         progress(0.4)
         guard !left.stop.isDivergence else { throw ConfigError(key: "\(p.path).left_learning_rate", "GD diverged: \(left.stop)") }
         var acSim: [[Double]] = [], acTheory: [[Double]] = [], uStar: [Double] = [], halfSim: [Double] = [],
@@ -140,7 +140,7 @@ public struct ProcaFig2: Experiment {
         let right = try MultiModeTraining(
             singularValues: rightCurves.map(\.s),
             initial: rightCurves.map { let r = $0.opt.ac.squareRoot(); return Proca2025.Mode(a: r, b: b0, c: r) },
-            frozen: .inputOutput, learningRate: etaR, steps: stepsR, schedule: .every(every), seed: seed &+ 1)
+            frozen: .inputOutput, learningRate: etaR, steps: stepsR, schedule: .every(every), streams: streams.child("right"))
         progress(0.8)
         guard !right.stop.isDivergence else { throw ConfigError(key: "\(p.path).right_learning_rate", "GD diverged: \(right.stop)") }
         var bSim: [[Double]] = [], bTaylor: [[Double]] = [], bRK4: [[Double]] = [], taylorVsRK4 = 0.0, acDrift = 0.0

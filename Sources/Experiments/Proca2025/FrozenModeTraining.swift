@@ -85,12 +85,12 @@ public struct MultiModeTraining: Sendable {
     ///   - seed: root seed; the task's `U_y`, `V_x` come from its `data` stream and the hidden rotation from `init`.
     public init(singularValues: [[Double]], initial: [Proca2025.Mode], frozen: Proca2025.FrozenParameters = .none,
                 learningRate eta: Double, steps total: Int, schedule: RecordSchedule, width: Int? = nil,
-                hidden: Int? = nil, seed: UInt64) throws {
+                hidden: Int? = nil, streams: RandomStreams) throws {
         precondition(initial.count == singularValues.count, "one initial mode per task mode")
         let n = max(width ?? singularValues.count, singularValues.count)
-        var dataRNG = RandomStreams(seed: seed).stream("data")
+        var dataRNG = streams.stream("data")
         let task = try SingularValueTask(singularValues: singularValues, nx: n, ny: n, rng: &dataRNG)
-        var initRNG = RandomStreams(seed: seed).stream("init")
+        var initRNG = streams.stream("init")
         let nh = max(hidden ?? n, singularValues.count)
         let basis = task.basis(r: try Matrix.haarOrthogonal(nh, using: &initRNG))
         let net = Initializer.aligned(a: initial.map(\.a), b: initial.map(\.b), c: initial.map(\.c), basis: basis)

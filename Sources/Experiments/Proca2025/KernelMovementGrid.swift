@@ -136,8 +136,8 @@ struct KernelMovementSettings: Sendable {
 
     /// Runs every cell's `draws` draws on up to `threads` workers and averages them; results in cell order,
     /// bit-identical for any thread count.
-    func run(_ cells: [KernelMovementCell], seed: UInt64) throws -> [KernelMovementOutcome] {
-        let runs = try runDraws(cells, seed: seed)
+    func run(_ cells: [KernelMovementCell], streams: RandomStreams) throws -> [KernelMovementOutcome] {
+        let runs = try runDraws(cells, streams: streams)
         return cells.indices.map { c in
             let d = runs[(c * draws)..<((c + 1) * draws)]
             let good = d.filter { $0.distance.isFinite && $0.unfinished == 0 }, n = Double(good.count)
@@ -152,7 +152,7 @@ struct KernelMovementSettings: Sendable {
     }
 
     /// One outcome per (cell, draw), cell-major.
-    func runDraws(_ cells: [KernelMovementCell], seed: UInt64) throws -> [KernelMovementOutcome] {
+    func runDraws(_ cells: [KernelMovementCell], streams: RandomStreams) throws -> [KernelMovementOutcome] {
         let n = cells.count * draws, draws = self.draws
         var out = [KernelMovementOutcome?](repeating: nil, count: n)
         var failures = [(any Error)?](repeating: nil, count: n)
@@ -162,7 +162,7 @@ struct KernelMovementSettings: Sendable {
                 nonisolated(unsafe) let slots = ob.baseAddress!, errors = fb.baseAddress!
                 let work: @Sendable (Int) -> Void = { w in
                     for i in stride(from: w, to: n, by: workers) {
-                        do { slots[i] = try settings.runCell(cells[i / draws], draw: i % draws, seed: seed) } catch { errors[i] = error }
+                        do { slots[i] = try settings.runCell(cells[i / draws], draw: i % draws, streams: streams) } catch { errors[i] = error }
                     }
                 }
                 if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
@@ -184,8 +184,7 @@ struct KernelMovementSettings: Sendable {
     }
 
     /// Builds, trains and measures one draw of a cell.
-    func runCell(_ cell: KernelMovementCell, draw: Int, seed: UInt64) throws -> KernelMovementOutcome {
-        let streams = RandomStreams(seed: seed)
+    func runCell(_ cell: KernelMovementCell, draw: Int, streams: RandomStreams) throws -> KernelMovementOutcome {
         var data = streams.stream(cell.dataStream), rng = streams.stream(cell.weightStream(draw: draw))
         let made = try task.make(T: cell.T, dimension: dimension, hidden: hidden, samples: samples, io: cell.io, rec: cell.rec,
                                  data: &data, weights: &rng)

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// A Fig. 5-style sweep: kernel distance over trajectory length T (heatmap rows) × initialisation scale (columns),
 /// for aligned and/or unaligned networks; the scale sets every mode (aligned: a = b = c = scale) or the std of every
@@ -32,10 +33,10 @@ struct KernelScaleGrid: Sendable {
     static func name(_ aligned: Bool) -> String { aligned ? "aligned" : "unaligned" }
 
     /// Outcomes per kind, `[kind][T][scale]`.
-    func run(seed: UInt64) throws -> [[[KernelMovementOutcome]]] {
+    func run(streams: RandomStreams) throws -> [[[KernelMovementOutcome]]] {
         var cells: [KernelMovementCell] = []
         for a in kinds { for T in lengths { for s in scales { cells.append(KernelMovementCell(T: T, io: s, rec: s, aligned: a)) } } }
-        let flat = try settings.run(cells, seed: seed)
+        let flat = try settings.run(cells, streams: streams)
         let nT = lengths.count, nS = scales.count
         return kinds.indices.map { k in (0..<nT).map { i in Array(flat[(k * nT + i) * nS ..< (k * nT + i + 1) * nS]) } }
     }
@@ -75,9 +76,9 @@ struct KernelScaleGrid: Sendable {
 
     /// Runs the grid and packs its dataset, a heatmap figure titled `title` (one panel per kind, side by side) and the
     /// checks `checks` makes from the outcomes (`standardChecks` by default).
-    func result(seed: UInt64, title: String, progress: @Sendable (Double) -> Void,
+    func result(streams: RandomStreams, title: String, progress: @Sendable (Double) -> Void,
                 checks: (([[[KernelMovementOutcome]]]) -> [ClaimCheck])? = nil) throws -> ExperimentResult {
-        let outcomes = try run(seed: seed)
+        let outcomes = try run(streams: streams)
         progress(0.95)
         var data = Dataset()
         let panels = assemble(outcomes, into: &data)

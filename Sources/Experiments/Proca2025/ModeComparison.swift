@@ -15,11 +15,11 @@ public struct ModeComparison: Sendable {
     /// Trains an aligned LRNN (hidden width `hidden`, every mode starting at `initial`) on the single-mode task
     /// `s` by population GD, and integrates the mode flow from the same start.
     public init(singularValues s: [Double], hidden: Int = 2, initial: Double, learningRate eta: Double, steps: Int,
-                recordEvery: Int, seed: UInt64) throws {
-        var rng = RandomStreams(seed: seed).stream("data")
+                recordEvery: Int, streams: RandomStreams) throws {
+        var rng = streams.stream("data")
         let task = try SingularValueTask(singularValues: [s], nx: 2, ny: 2, rng: &rng)
         let sim = try ModeSimulation(task: task, hidden: hidden, initialModes: (a: [initial], b: [initial], c: [initial]),
-                                     learningRate: eta, steps: steps, recordEvery: recordEvery).run(seed: seed)
+                                     learningRate: eta, steps: steps, recordEvery: recordEvery).run(streams: streams)
         self.steps = sim.steps.map(Double.init)
         simulated = (sim.alignedModes.map { $0.b[0] }, sim.alignedModes.map { $0.a[0] * $0.c[0] }, sim.loss)
         let flow = Proca2025.ModeFlow(singularValues: s)

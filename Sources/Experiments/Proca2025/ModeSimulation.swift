@@ -76,8 +76,8 @@ public struct ModeSimulation: Sendable {
     }
 
     /// Runs the simulation; the hidden rotation (aligned) or the weights (unaligned) come from `seed`'s `init` stream.
-    public func run(seed: UInt64) throws -> Trajectory {
-        var rng = RandomStreams(seed: seed).stream("init")
+    public func run(streams: RandomStreams) throws -> Trajectory {
+        var rng = streams.stream("init")
         let net: LinearRNN
         var basis: TaskBasis?
         if let m = initialModes {

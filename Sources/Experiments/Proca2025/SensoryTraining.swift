@@ -52,8 +52,8 @@ public struct SensoryTraining: Sendable {
     }
 
     /// Trains from the `seed`'s `init` stream on trials from its `data` stream.
-    public func run(seed: UInt64, pairedSteps: Bool = false) throws -> Trajectory {
-        let streams = RandomStreams(seed: seed)
+    public func run(streams: RandomStreams, pairedSteps: Bool = false) throws -> Trajectory {
+        let streams = streams
         var dataRNG = streams.stream("data"), initRNG = streams.stream("init")
         let batch = task.sample(count: trainingTrials, rng: &dataRNG)
         let net = Initializer.unaligned(nx: task.inputDimension, nh: hidden, ny: task.inputDimension, scale: initScale,
