@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLapacke", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
         .target(name: "CKernels"),
+        .target(name: "CSystem"),
         .target(
             name: "Linalg",
             dependencies: ["COpenBLAS", "CLapacke", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
@@ -34,7 +35,7 @@ let package = Package(
             name: "Report",
             dependencies: ["Linalg", "Experiments", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "RNNDynamics",
-                dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "Experiments", "Report"]),
+                dependencies: ["CSystem", "Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "Experiments", "Report"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -29,6 +29,12 @@ public final class ConfigReader {
     private var children: [String: ConfigReader] = [:]
     /// Values used, defaults included, in JSON-compatible form.
     public private(set) var resolved: [String: Any] = [:]
+    /// When set on the root reader, a successful `finish()` throws `ConfigReader.Validated` so a caller can check
+    /// every parameter of an experiment without running it.
+    public var stopsAfterValidation = false
+
+    /// Thrown by `finish()` in a validation-only read: every parameter was read and is valid.
+    public struct Validated: Error {}
 
     /// Parses `data` as a JSON object.
     public convenience init(json data: Data, path: String = "config") throws {
@@ -211,6 +217,7 @@ public final class ConfigReader {
             throw ConfigError(key: key(extra), "unknown key (allowed here: \(allowed.isEmpty ? "none" : allowed))")
         }
         for (_, c) in children.sorted(by: { $0.key < $1.key }) { try c.finish() }
+        if stopsAfterValidation { throw Validated() }
     }
 
     /// The resolved values of this object and its children, for writing back as JSON.

@@ -24,6 +24,19 @@ public struct ClaimCheck: Sendable, Equatable, Codable {
     }
 }
 
+/// A named scalar outcome of a run (a time to threshold, a final loss): a column of a sweep's `sweep.csv`.
+public struct ScalarOutcome: Sendable, Equatable {
+    /// Column name (letters, digits, `_`).
+    public var name: String
+    /// The value.
+    public var value: Double
+    /// What it measures.
+    public var doc: String
+
+    /// A scalar outcome.
+    public init(_ name: String, _ value: Double, doc: String) { self.name = name; self.value = value; self.doc = doc }
+}
+
 /// Everything an experiment run produced.
 public struct ExperimentResult: Sendable {
     /// Named arrays.
@@ -34,10 +47,12 @@ public struct ExperimentResult: Sendable {
     public var checks: [ClaimCheck]
     /// Largest relative theory-vs-simulation error along the compared curves (nil when there is no comparison).
     public var theoryError: Double?
+    /// Named scalar outcomes (beside the checks and theory error, which every run reports).
+    public var scalars: [ScalarOutcome]
 
     /// A result.
-    public init(dataset: Dataset, figure: FigureSpec, checks: [ClaimCheck], theoryError: Double? = nil) {
-        self.dataset = dataset; self.figure = figure; self.checks = checks; self.theoryError = theoryError
+    public init(dataset: Dataset, figure: FigureSpec, checks: [ClaimCheck], theoryError: Double? = nil, scalars: [ScalarOutcome] = []) {
+        self.dataset = dataset; self.figure = figure; self.checks = checks; self.theoryError = theoryError; self.scalars = scalars
     }
 }
 
@@ -70,5 +85,16 @@ extension Experiment {
         let reader = ConfigReader(object: merged, path: id)
         let result = try run(parameters: reader, streams: RandomStreams(seed: seed, ledger: ledger).node(id), progress: progress)
         return (result, reader.resolvedTree)
+    }
+
+    /// Checks the parameters of `preset` with `overrides` as `run` would, without computing anything: throws the
+    /// same one-line `ConfigError` that `run` would throw before its work starts.
+    public func validate(_ preset: Preset, overrides: [String: Any] = [:]) throws {
+        let reader = ConfigReader(object: ParameterOverrides.deepMerge(parameters(preset), overrides), path: id)
+        reader.stopsAfterValidation = true
+        do {
+            _ = try run(parameters: reader, streams: RandomStreams(seed: 0), progress: { _ in })
+            throw ConfigError(key: id, "read its parameters without calling finish() (an rnndyn bug)")
+        } catch is ConfigReader.Validated { return }
     }
 }

@@ -32,10 +32,12 @@ public struct Series: Sendable, Codable, Equatable {
     public var style: SeriesStyle
     /// Colour group: series sharing a group share a colour (simulation and its theory).
     public var group: Int
+    /// Array of half-widths (same layout as `y`) drawn as a shaded band y ± band, e.g. the s.e.m. over seeds.
+    public var band: String?
 
-    /// A series of `y` against `x`.
-    public init(_ label: String, x: String, y: String, yRow: Int? = nil, style: SeriesStyle, group: Int) {
-        self.label = label; self.x = x; self.y = y; self.yRow = yRow; self.style = style; self.group = group
+    /// A series of `y` against `x`, optionally with a shaded band `y ± band`.
+    public init(_ label: String, x: String, y: String, yRow: Int? = nil, style: SeriesStyle, group: Int, band: String? = nil) {
+        self.label = label; self.x = x; self.y = y; self.yRow = yRow; self.style = style; self.group = group; self.band = band
     }
 }
 

@@ -23,10 +23,11 @@ public enum ExperimentJob {
         let (result, parameters) = try experiment.run(preset, overrides: overrides.tree, seed: seed, progress: progress)
         let elapsed = clock.now - start
         let seconds = ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000).rounded() / 1000
-        let record = RunRecord(experiment: experiment.id, paperFigure: experiment.paperFigure, summary: experiment.summary,
+        var record = RunRecord(experiment: experiment.id, paperFigure: experiment.paperFigure, summary: experiment.summary,
                                preset: preset, seed: seed, parameters: parameters, overrides: overrides.tree,
                                provenance: provenance, startedAt: startedAt, wallTimeSeconds: seconds,
                                checks: result.checks, theoryError: result.theoryError, complete: false)
+        record.scalars = result.scalars
         try ExperimentOutput.write(experiment, result: result, record: record, to: directory, replace: replace)
         var written = record
         written.complete = true

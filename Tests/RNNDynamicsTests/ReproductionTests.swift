@@ -50,7 +50,7 @@ import Testing
         let csv = try String(contentsOf: dir.appendingPathComponent("metrics.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n")
         #expect(rows.first == "metric,value,description")
-        #expect(rows.count == 1 + 3 + record.checks.count + (record.theoryError == nil ? 0 : 1))
+        #expect(rows.count == 1 + 3 + record.checks.count + (record.theoryError == nil ? 0 : 1) + record.scalars.count)
         #expect(rows.filter { $0.hasPrefix("check_") }.allSatisfy { $0.split(separator: ",")[1] == "1" })
         // The run's own report shows its figure and checks.
         let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)

@@ -73,7 +73,15 @@ public struct ProcaFigA1: Experiment {
             Panel(title: "modes b and ac", xLabel: "training step", yLabel: "mode value", content: .lines(panelsRight)),
             Panel(title: "loss", xLabel: "training step", yLabel: "loss", yScale: .log, content: .lines(panelsLoss)),
         ])
-        return ExperimentResult(dataset: data, figure: figure, checks: [check], theoryError: worstGap)
+        let scalars = [
+            ScalarOutcome("steps_to_90_orange", Double(o.sim), doc: "orange: first recorded step with loss ≤ 10 % of the initial loss (−1: never)"),
+            ScalarOutcome("steps_to_90_blue", Double(b.sim), doc: "blue: first recorded step with loss ≤ 10 % of the initial loss (−1: never)"),
+            ScalarOutcome("theory_steps_to_90_orange", Double(o.theory), doc: "orange: the same from the mode flow (−1: never)"),
+            ScalarOutcome("theory_steps_to_90_blue", Double(b.theory), doc: "blue: the same from the mode flow (−1: never)"),
+            ScalarOutcome("final_loss_orange", data["loss_sim_orange"]!.values.last!, doc: "orange: loss at the last recorded step"),
+            ScalarOutcome("final_loss_blue", data["loss_sim_blue"]!.values.last!, doc: "blue: loss at the last recorded step"),
+        ]
+        return ExperimentResult(dataset: data, figure: figure, checks: [check], theoryError: worstGap, scalars: scalars)
     }
 
     /// First recorded step at which the loss is ≤ 10 % of its initial value (−1 if never).

@@ -7,7 +7,8 @@ enum LinesPanel {
     static func render(_ series: [Series], _ ctx: PanelContext, document: inout SVGDocument) throws -> [SVGElement] {
         let panel = ctx.panel
         let data = try series.map { try SeriesData.line($0, in: ctx.dataset, context: ctx.location(series: $0)) }
-        let usable = data.flatMap { $0 }.filter {
+        let bands = try series.indices.map { try band(series[$0], data[$0], ctx) }
+        let usable = (data.flatMap { $0 } + bands.flatMap { $0.flatMap { [$0.lower, $0.upper] } }).filter {
             AxisDomain.usable($0.x, panel.xScale) && AxisDomain.usable($0.y, panel.yScale)
         }
         let xDomain = AxisDomain.of(usable.map(\.x), scale: panel.xScale, margin: 0.02)
@@ -17,14 +18,25 @@ enum LinesPanel {
             data[i].contains { AxisDomain.usable($0.x, panel.xScale) && AxisDomain.usable($0.y, panel.yScale) }
         }.map { series[$0] }
         let drawing = PanelDrawing.withLegend(legendEntries(drawable), cell: ctx.cell, theme: ctx.theme) { rightExtra in
-            layout(series, data, xDomain: xDomain, yDomain: yDomain, ctx, rightExtra: rightExtra)
+            layout(series, data, bands: bands, xDomain: xDomain, yDomain: yDomain, ctx, rightExtra: rightExtra)
         }
         document.define(drawing.clip)
         return drawing.elements
     }
 
     /// The panel drawn with `rightExtra` pixels kept free on the right.
-    static func layout(_ series: [Series], _ data: [[PlotPoint]], xDomain: AxisDomain, yDomain: AxisDomain,
+    /// The band edges of `s` (y ∓ half-width at each point), empty when it has none.
+    static func band(_ s: Series, _ points: [PlotPoint], _ ctx: PanelContext) throws -> [(lower: PlotPoint, upper: PlotPoint)] {
+        guard let name = s.band else { return [] }
+        let half = try SeriesData.line(Series(s.label, x: s.x, y: name, yRow: s.yRow, style: s.style, group: s.group),
+                                       in: ctx.dataset, context: ctx.location(series: s))
+        return zip(points, half).map { p, e in
+            (PlotPoint(x: p.x, y: p.y - abs(e.y)), PlotPoint(x: p.x, y: p.y + abs(e.y)))
+        }
+    }
+
+    static func layout(_ series: [Series], _ data: [[PlotPoint]], bands: [[(lower: PlotPoint, upper: PlotPoint)]],
+                       xDomain: AxisDomain, yDomain: AxisDomain,
                        _ ctx: PanelContext, rightExtra: Double) -> PanelDrawing {
         let panel = ctx.panel, theme = ctx.theme
         // Height is fixed by the cell; y ticks decide the left margin, which decides the width and the x ticks.
@@ -46,6 +58,23 @@ enum LinesPanel {
         var samples: [PlotPoint] = []
         let order = series.indices.sorted {
             (StrokeStyle.layer(series[$0].style), $0) < (StrokeStyle.layer(series[$1].style), $1)
+        }
+        for i in order where !bands[i].isEmpty {
+            // Shaded band: the upper edge left to right, then the lower edge back, per unbroken run.
+            let color = Palette.color(group: series[i].group)
+            let mapped = bands[i].map { b -> (PlotPoint, PlotPoint)? in
+                guard let x = xMap.position(b.lower.x), let lo = yMap.position(b.lower.y), let hi = yMap.position(b.upper.y) else { return nil }
+                return (PlotPoint(x: x, y: lo), PlotPoint(x: x, y: hi))
+            }
+            var run: [(PlotPoint, PlotPoint)] = []
+            for b in mapped + [nil] {
+                if let b { run.append(b); continue }
+                if run.count >= 2 {
+                    let d = LinePath.data([run.map(\.1) + run.reversed().map(\.0)], tolerance: 0) + "Z"
+                    drawn.append(.path(d, ["class": "band", "fill": color, "fill-opacity": "0.2", "stroke": "none"]))
+                }
+                run = []
+            }
         }
         for i in order {
             let s = series[i]

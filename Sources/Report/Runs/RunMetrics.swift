@@ -5,7 +5,7 @@ import Foundation
 public enum RunMetrics {
     /// One run's `metrics.csv`: columns `metric,value,description`; rows `checks_holding`, `checks_total`,
     /// `check_<k>` (1 holds, 0 fails; the description is the claim and its evidence), `theory_error` (when the
-    /// experiment compares theory and simulation) and `wall_time_seconds`.
+    /// experiment compares theory and simulation), the experiment's named scalars and `wall_time_seconds`.
     public static func table(_ record: RunRecord) throws -> CSVWriter {
         var csv = CSVWriter(header: ["metric", "value", "description"])
         try csv.append(["checks_holding", .int(record.checksHolding), "claim checks that hold"])
@@ -16,6 +16,7 @@ public enum RunMetrics {
         if let e = record.theoryError {
             try csv.append(["theory_error", .double(e), "largest relative theory-vs-simulation gap"])
         }
+        for s in record.scalars { try csv.append([.string(s.name), .double(s.value), .string(s.doc)]) }
         try csv.append(["wall_time_seconds", .double(record.wallTimeSeconds), "seconds spent computing"])
         return csv
     }

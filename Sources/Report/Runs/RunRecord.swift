@@ -44,6 +44,8 @@ public struct RunRecord {
     public var theoryError: Double?
     /// The completion marker: true once every file of the run is in place.
     public var complete: Bool
+    /// Named scalar outcomes of the experiment, in the experiment's order.
+    public var scalars: [ScalarOutcome] = []
 
     /// A record.
     public init(experiment: String, paperFigure: String, summary: String, preset: Preset, seed: UInt64,
@@ -68,6 +70,9 @@ public struct RunRecord {
             "complete": complete,
         ]
         if let theoryError { out["theory_error"] = theoryError }
+        if !scalars.isEmpty {
+            out["scalars"] = scalars.map { ["name": $0.name, "value": $0.value, "doc": $0.doc] as [String: Any] }
+        }
         return out
     }
 
@@ -99,6 +104,12 @@ public struct RunRecord {
                   startedAt: o["started_at"] as? String ?? "", wallTimeSeconds: (o["wall_time_seconds"] as? NSNumber)?.doubleValue ?? 0,
                   checks: checks, theoryError: (o["theory_error"] as? NSNumber)?.doubleValue,
                   complete: o["complete"] as? Bool ?? false)
+        self.scalars = try (o["scalars"] as? [[String: Any]] ?? []).map { s in
+            guard let name = s["name"] as? String, let value = (s["value"] as? NSNumber)?.doubleValue else {
+                throw DataIOError.json(source: source, detail: "a scalar lacks name or value")
+            }
+            return ScalarOutcome(name, value, doc: s["doc"] as? String ?? "")
+        }
     }
 
     /// Reads and parses the `config.json` at `url`.

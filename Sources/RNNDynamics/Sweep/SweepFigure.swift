@@ -1,0 +1,53 @@
+import Experiments
+import Foundation
+
+/// The merged sweep's figure: one panel per scalar column against the first numeric axis, one line per value of
+/// the second axis, mean ± s.e.m. over seeds as a band.
+enum SweepFigure {
+    /// The figure spec and the dataset it draws from.
+    static func spec(_ spec: SweepSpec, columns: SweepColumns) -> (spec: FigureSpec, dataset: Dataset) {
+        var data = Dataset()
+        let nSeeds = spec.seeds.count
+        let xAxis = spec.axes.first
+        let xs = xAxis?.values.map(\.number).map { $0.isNaN ? 0 : $0 } ?? [0]
+        let xIsText = xAxis?.values.contains { $0.number.isNaN } ?? true
+        let x = xIsText ? xs.indices.map(Double.init) : xs
+        data.add(DataArray("x", x, doc: xAxis.map { "values of \($0.name)" } ?? "single grid point"))
+        let groups = spec.axes.count >= 2 ? spec.axes[1].values : [SweepValue.string("")]
+        let inner = spec.axes.dropFirst(2).reduce(1) { $0 * $1.values.count }
+        var panels: [Panel] = []
+        for (c, name) in columns.names.enumerated() {
+            var series: [Series] = []
+            for (g, value) in groups.enumerated() {
+                var mean: [Double] = [], sem: [Double] = []
+                for xi in x.indices {
+                    // Cells of (x, group) across seeds and any further axes, in sweep order.
+                    var sample: [Double] = []
+                    for k in 0..<inner {
+                        let point = (xi * groups.count + g) * inner + k
+                        for s in 0..<nSeeds { if let v = columns.values[point * nSeeds + s][c], v.isFinite { sample.append(v) } }
+                    }
+                    let (m, e) = Self.meanAndSEM(sample)
+                    mean.append(m); sem.append(e)
+                }
+                let tag = "\(SweepMerge.key(name))_g\(g)"
+                data.add(DataArray("mean_\(tag)", mean, doc: "mean of \(name) over seeds"))
+                data.add(DataArray("sem_\(tag)", sem, doc: "standard error of the mean of \(name) over seeds"))
+                let label = spec.axes.count >= 2 ? "\(spec.axes[1].name) = \(value.text)" : name
+                series.append(Series(label, x: "x", y: "mean_\(tag)", style: x.count == 1 ? .points : .simulation, group: g, band: "sem_\(tag)"))
+            }
+            panels.append(Panel(title: name, xLabel: xAxis?.name ?? "", yLabel: "mean ± s.e.m. (\(nSeeds) seeds)", content: .lines(series)))
+        }
+        let title = "Sweep of \(spec.experiment): " + (spec.axes.map(\.name) + ["\(nSeeds) seeds"]).joined(separator: " × ")
+        return (FigureSpec(title: title, columns: min(3, max(1, panels.count)), panels: panels), data)
+    }
+
+    /// Mean and standard error of the mean (sample standard deviation / √n; 0 for one value, NaN for none).
+    static func meanAndSEM(_ v: [Double]) -> (Double, Double) {
+        guard !v.isEmpty else { return (.nan, .nan) }
+        let m = v.reduce(0, +) / Double(v.count)
+        guard v.count > 1 else { return (m, 0) }
+        let variance = v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)
+        return (m, (variance / Double(v.count)).squareRoot())
+    }
+}

@@ -1,0 +1,148 @@
+import Experiments
+import Foundation
+import Report
+
+/// Merges a finished sweep into tables, stacked arrays and figures. Everything it writes is a function of the
+/// cells' results alone (no times, hosts or worker counts), so the merged files are byte-identical however the
+/// cells were computed; times and hosts go to `timings.csv`.
+public enum SweepMerge {
+    /// What `merge` wrote.
+    public struct Outcome: Sendable {
+        /// Files written, relative to the sweep directory.
+        public var files: [String]
+        /// Cells merged.
+        public var cells: Int
+    }
+
+    /// One complete cell read back.
+    struct CellResult {
+        let cell: SweepCell
+        let record: RunRecord
+        let arrays: [(name: String, array: NumpyArray)]
+    }
+
+    /// Writes `sweep.csv`, `sweep.npz`, `DATA.md`, `timings.csv` and `figures/sweep.svg`; throws a `ConfigError`
+    /// while cells are pending or failed.
+    @discardableResult
+    public static func merge(_ dir: SweepDirectory) throws -> Outcome {
+        let states = dir.cells.map { dir.state($0) }
+        let notDone = states.filter { $0 != .done }.count
+        guard notDone == 0 else {
+            throw ConfigError(key: "DIR", "\(notDone) of \(dir.cells.count) cells are not complete (allowed: merge after every cell is done; see rnndyn sweep status)")
+        }
+        let results = try dir.cells.map { cell -> CellResult in
+            let url = dir.cellURL(cell)
+            return CellResult(cell: cell, record: try RunRecord.read(from: url.appendingPathComponent(RunFiles.config)),
+                              arrays: try NPZ.read(from: url.appendingPathComponent(RunFiles.results)))
+        }
+        let columns = SweepColumns(results)
+        var docs: [(String, String)] = []
+        let npz = try stacked(dir, results, columns, docs: &docs)
+        let figure = SweepFigure.spec(dir.spec, columns: columns)
+        let svg = try FigureRenderer.render(figure.spec, dataset: figure.dataset)
+        try AtomicFile.write(try table(dir, results, columns).data, to: dir.url.appendingPathComponent("sweep.csv"))
+        try AtomicFile.write(try NPZ.encode(npz), to: dir.url.appendingPathComponent("sweep.npz"))
+        try AtomicFile.write(documentation(dir, columns, docs), to: dir.url.appendingPathComponent("DATA.md"))
+        try AtomicFile.write(try timings(results).data, to: dir.url.appendingPathComponent("timings.csv"))
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("figures"), withIntermediateDirectories: true)
+        try AtomicFile.write(svg, to: dir.url.appendingPathComponent("figures/sweep.svg"))
+        return Outcome(files: ["sweep.csv", "sweep.npz", "DATA.md", "timings.csv", "figures/sweep.svg"], cells: results.count)
+    }
+
+    /// `sweep.csv`: one row per cell in sweep order: `cell`, the axes, `seed`, then every scalar column.
+    static func table(_ dir: SweepDirectory, _ results: [CellResult], _ columns: SweepColumns) throws -> CSVWriter {
+        var csv = CSVWriter(header: ["cell"] + dir.spec.axes.map(\.name) + ["seed"] + columns.names)
+        for (r, result) in results.enumerated() {
+            let axes = zip(dir.spec.axes, result.cell.point).map { CSVCell.string($0.values[$1].text) }
+            let values = columns.values[r].map { v -> CSVCell in v.map { .string(CanonicalJSON.number($0)) } ?? "" }
+            try csv.append([.string(result.cell.id)] + axes + [.string(String(result.cell.seed))] + values)
+        }
+        return csv
+    }
+
+    /// `sweep.npz`: axis values, seeds, every scalar column as an array over [axes…, seed], and every result
+    /// array whose shape agrees across cells stacked as [axes…, seed, its shape…].
+    static func stacked(_ dir: SweepDirectory, _ results: [CellResult], _ columns: SweepColumns,
+                        docs: inout [(String, String)]) throws -> [(name: String, array: NumpyArray)] {
+        let grid = dir.spec.axes.map(\.values.count) + [dir.spec.seeds.count]
+        var out: [(name: String, array: NumpyArray)] = []
+        func add(_ name: String, _ shape: [Int], _ values: [Double], _ doc: String) throws {
+            out.append((name, try NumpyArray(shape: shape, cOrder: values)))
+            docs.append((name, "\(shape) — \(doc)"))
+        }
+        for axis in dir.spec.axes {
+            try add("axis_" + key(axis.name), [axis.values.count], axis.values.map(\.number),
+                    "values of axis \(axis.name) (NaN for strings)")
+        }
+        try add("seed", [dir.spec.seeds.count], dir.spec.seeds.map(Double.init), "root seeds (innermost axis)")
+        for (c, name) in columns.names.enumerated() {
+            try add(key(name), grid, columns.values.map { $0[c] ?? .nan }, columns.docs[c] + " (NaN where a cell has none)")
+        }
+        for (name, first) in results[0].arrays {
+            let all = results.compactMap { r in r.arrays.first { $0.name == name }?.array }
+            guard all.count == results.count, all.allSatisfy({ $0.shape == first.shape }) else {
+                docs.append(("(left out) data_" + key(name), "shape differs between cells or missing in some"))
+                continue
+            }
+            try add("data_" + key(name), grid + first.shape, try all.flatMap { try $0.doubles(order: .c) },
+                    "the cells' `\(name)` stacked along the axes and seeds")
+        }
+        return out
+    }
+
+    /// `timings.csv`: per cell, the wall time and start time (apart from the merged results, which never vary).
+    static func timings(_ results: [CellResult]) throws -> CSVWriter {
+        var csv = CSVWriter(header: ["cell", "seed", "started_at", "wall_time_seconds"])
+        for r in results {
+            try csv.append([.string(r.cell.id), .string(String(r.cell.seed)), .string(r.record.startedAt), .double(r.record.wallTimeSeconds)])
+        }
+        return csv
+    }
+
+    /// `DATA.md`: what the merged files hold.
+    static func documentation(_ dir: SweepDirectory, _ columns: SweepColumns, _ docs: [(String, String)]) -> String {
+        var md = "# Sweep of \(dir.spec.experiment) (\(dir.spec.preset.rawValue) preset)\n\n"
+        md += "\(dir.cells.count) cells: " + (dir.spec.axes.map { "\($0.name) (\($0.values.count))" } + ["seed (\(dir.spec.seeds.count))"]).joined(separator: " × ") + ".\n\n"
+        md += "## sweep.csv\n\nOne row per cell: `cell` (its id, the folder under `cells/`), the axes, `seed`, then:\n\n"
+        for (n, d) in zip(columns.names, columns.docs) { md += "- `\(n)`: \(d)\n" }
+        md += "\n## sweep.npz\n\n`np.load(\"sweep.npz\")`; grid arrays are indexed [" + (dir.spec.axes.map(\.name) + ["seed"]).joined(separator: ", ") + "].\n\n"
+        for (n, d) in docs { md += "- `\(n)`: \(d)\n" }
+        md += "\n## Other files\n\n- `timings.csv`: start time and wall time of each cell (these vary between runs).\n"
+        md += "- `figures/sweep.svg`: each scalar against the first axis, mean ± s.e.m. over seeds.\n"
+        md += "- `cells/<id>/`: each cell's complete run directory; `events.log`: which process ran which cell.\n"
+        return md
+    }
+
+    /// An npz key from a column or array name (letters, digits and `_`).
+    static func key(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+    }
+}
+
+/// The scalar columns of a sweep: checks, theory error and the experiment's named scalars, in first-seen order.
+struct SweepColumns {
+    /// Column names.
+    var names: [String] = []
+    /// What each measures.
+    var docs: [String] = []
+    /// Per cell, per column (nil where a cell has no value).
+    var values: [[Double?]] = []
+
+    init(_ results: [SweepMerge.CellResult]) {
+        var rows: [[String: Double]] = []
+        func column(_ name: String, _ doc: String) { if !names.contains(name) { names.append(name); docs.append(doc) } }
+        for r in results {
+            var row: [String: Double] = [:]
+            column("checks_holding", "claim checks that hold"); row["checks_holding"] = Double(r.record.checksHolding)
+            for (k, c) in r.record.checks.enumerated() {
+                column("check_\(k + 1)", "1 when the claim holds: \(c.claim)"); row["check_\(k + 1)"] = c.holds ? 1 : 0
+            }
+            if let e = r.record.theoryError {
+                column("theory_error", "largest relative theory-vs-simulation gap"); row["theory_error"] = e
+            }
+            for s in r.record.scalars { column(s.name, s.doc); row[s.name] = s.value }
+            rows.append(row)
+        }
+        values = rows.map { row in names.map { row[$0] } }
+    }
+}

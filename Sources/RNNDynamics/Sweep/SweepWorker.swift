@@ -1,0 +1,88 @@
+import CSystem
+import Experiments
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Linalg
+import Report
+
+/// Computes the pending cells of a sweep directory. Any number of workers (processes on one machine, or Slurm
+/// array tasks sharing the directory) can run at once: a cell is computed only by the worker holding its lock
+/// (`flock(2)`, released by the kernel when a worker dies), and only while it is not complete, so no cell is ever
+/// computed twice into the same place and a killed worker loses only the cell in flight.
+public enum SweepWorker {
+    /// What one worker did.
+    public struct Summary: Sendable, Equatable {
+        /// Cells it computed.
+        public var computed = 0
+        /// Cells whose computation failed (their error is in `failed/<id>.txt`).
+        public var failed = 0
+    }
+
+    /// Works through `dir`'s cells in order until none is pending: locked cells are skipped on the first pass and
+    /// waited for on the second (if their worker died, this one computes them). One BLAS thread per worker.
+    @discardableResult
+    public static func run(_ dir: SweepDirectory, onCell: (SweepCell, SweepDirectory.CellState) -> Void = { _, _ in }) -> Summary {
+        BLAS.setThreads(1)
+        var summary = Summary()
+        var busy: [SweepCell] = []
+        for cell in dir.cells where dir.state(cell) != .done {
+            if !attempt(cell, in: dir, wait: false, summary: &summary, onCell: onCell) { busy.append(cell) }
+        }
+        for cell in busy where dir.state(cell) != .done {
+            _ = attempt(cell, in: dir, wait: true, summary: &summary, onCell: onCell)
+        }
+        return summary
+    }
+
+    /// Takes `cell`'s lock (or gives up when `wait` is false and another worker holds it) and computes the cell
+    /// unless it is complete by then; returns false only when the lock was busy.
+    static func attempt(_ cell: SweepCell, in dir: SweepDirectory, wait: Bool, summary: inout Summary,
+                        onCell: (SweepCell, SweepDirectory.CellState) -> Void) -> Bool {
+        let fd = Glibc.open(dir.lockURL(cell).path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }   // closing releases the lock
+        while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        guard dir.state(cell) != .done else { return true }
+        dir.log("start \(cell.id)")
+        do {
+            try compute(cell, in: dir)
+            try? FileManager.default.removeItem(at: dir.failureURL(cell))
+            dir.log("done \(cell.id)")
+            summary.computed += 1
+            onCell(cell, .done)
+        } catch {
+            let message = "\(error)".replacingOccurrences(of: "\n", with: " ")
+            try? AtomicFile.write(message + "\n", to: dir.failureURL(cell))
+            dir.log("failed \(cell.id) \(message)")
+            summary.failed += 1
+            onCell(cell, .failed(message))
+        }
+        return true
+    }
+
+    /// Runs the experiment of `cell` into `cells/<id>` (replacing an interrupted attempt's leftovers).
+    static func compute(_ cell: SweepCell, in dir: SweepDirectory) throws {
+        guard let e = ExperimentRegistry.experiment(dir.spec.experiment) else {
+            throw ConfigError(key: "sweep.experiment", "'\(dir.spec.experiment)' is not a registered experiment")
+        }
+        let target = dir.cellURL(cell)
+        let replace: Bool
+        switch RunDirectoryState.inspect(target) {
+        case .absent, .empty: replace = false
+        case .incomplete: replace = true
+        default: throw ConfigError(key: "DIR", "'\(target.path)' holds something other than this cell's run (allowed: remove it)")
+        }
+        try ExperimentJob.run(e, preset: dir.spec.preset, overrides: ParameterOverrides(cell.overrides as [String: Any]),
+                              seed: cell.seed, to: target, replace: replace)
+    }
+
+    /// Ends this process when the process that started it dies (so killing a sweep kills its workers); Linux only.
+    public static func exitWithParent(_ parent: pid_t) {
+        rnndyn_exit_with_parent(parent)
+    }
+}
