@@ -220,6 +220,10 @@ public enum TrainJob {
             config["stop"] = ["reason": "completed", "steps": spec.steps]
         case let .diverged(step, diagnostic):
             config["stop"] = ["reason": "diverged", "step": step, "diagnostic": diagnostic, "kept_state_from_step": max(0, step - 1)]
+        case let .lossThreshold(step):
+            config["stop"] = ["reason": "loss_threshold", "step": step]
+        case let .wallTime(step, seconds):
+            config["stop"] = ["reason": "wall_time", "step": step, "elapsed_seconds": seconds]
         }
         summary.insert(String(format: "loss: %.6g → %.6g over %d steps", losses.first ?? .nan, losses.last ?? .nan, max(0, losses.count - 1)), at: 0)
         return TrainOutcome(arrays: arrays, metrics: metrics, config: config, stop: stop, summary: summary)
