@@ -15,6 +15,8 @@ public struct TrainOutcome {
     public var config: [String: Any]
     /// Why training ended.
     public var stop: StopReason
+    /// Learning rate of the last update (changes only under `training.lr_schedule`).
+    public var finalLearningRate: Double
     /// Human-readable summary lines.
     public var summary: [String]
 }
@@ -22,7 +24,8 @@ public struct TrainOutcome {
 /// Runs one training job from a `TrainSpec`: loads or generates data, initialises, trains, and collects outputs.
 ///
 /// `results.npz` keys:
-/// - `loss` `[S+1]` loss (with penalties) before each update and after the last (S = steps run);
+/// - `loss` `[S+1]` loss (with penalties) before each update and after the last (S = steps run, fewer than `steps`
+///   when a `training.stop` rule ends the run);
 /// - `record_step` `[R]` int64 snapshot steps (log-spaced, always 0 and the last), `record_loss` `[R]`;
 /// - one final weight matrix per block (`Wx`, `Wh`, `Wy` or `W1`, `W2`; 2-D, Fortran order) and its history
 ///   `<block>_history` `[R, rows, cols]`;
@@ -125,9 +128,11 @@ public enum TrainJob {
         let optimizer = Optimizer(spec.optimizer, learningRate: spec.learningRate)
         let options = TrainingOptions(steps: spec.steps, optimizer: optimizer,
                                       regularizers: spec.l2 > 0 ? [L2Penalty(strength: spec.l2)] : [],
-                                      divergence: DivergenceGuard(maxAbsState: spec.maxAbsState), progress: progress)
+                                      divergence: DivergenceGuard(maxAbsState: spec.maxAbsState), stopping: spec.stopping,
+                                      schedule: spec.schedule, clipGradNorm: spec.clipGradNorm, progress: progress)
         let schedule = RecordSchedule.logSpaced(count: spec.recordPoints)
         var stop = StopReason.completed
+        var finalLearningRate = spec.learningRate
         var losses: [Double] = []
         var recording = Recording()
         var finalBlocks: [(String, Matrix)] = []
@@ -160,7 +165,7 @@ public enum TrainJob {
                 var src = PopulationGradient(task: task!.population, model: net)
                 run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
             }
-            (stop, losses, recording) = (run.stop, run.losses, run.recording)
+            (stop, losses, recording, finalLearningRate) = (run.stop, run.losses, run.recording, run.finalLearningRate)
             finalBlocks = zip(LinearRNN.parameterNames, run.model.parameters).map { ($0, $1) }
             if let basis {
                 arrays.append(("basis_R", NumpyArray(basis.r)))
@@ -188,7 +193,7 @@ public enum TrainJob {
             var recorder = Recorder<DeepLinearNetwork>(schedule: schedule)
             let run = Trainer.train(net, on: b, batchSize: spec.batchSize, rng: streams.stream("batch"),
                                     options: options, recorder: &recorder)
-            (stop, losses, recording) = (run.stop, run.losses, run.recording)
+            (stop, losses, recording, finalLearningRate) = (run.stop, run.losses, run.recording, run.finalLearningRate)
             finalBlocks = zip(DeepLinearNetwork.parameterNames, run.model.parameters).map { ($0, $1) }
         }
 
@@ -215,14 +220,43 @@ public enum TrainJob {
         var config = spec.resolved
         config["rnndyn_version"] = RNNDynamicsVersion.string
         config["blas"] = ["threads": BLAS.threads, "config": BLAS.configuration]
+        config["stop"] = stopRecord(stop, spec: spec)
+        config["final_learning_rate"] = finalLearningRate
+        if let line = stopSummary(stop, spec: spec) { summary.insert(line, at: 0) }
+        summary.insert(String(format: "loss: %.6g → %.6g over %d steps", losses.first ?? .nan, losses.last ?? .nan, max(0, losses.count - 1)), at: 0)
+        return TrainOutcome(arrays: arrays, metrics: metrics, config: config, stop: stop, finalLearningRate: finalLearningRate,
+                            summary: summary)
+    }
+
+    /// The `stop` object of `config.json`: `reason` (completed, diverged, loss_threshold, wall_time), the `step` the
+    /// run stopped at, and the reason's details.
+    static func stopRecord(_ stop: StopReason, spec: TrainSpec) -> [String: Any] {
         switch stop {
         case .completed:
-            config["stop"] = ["reason": "completed", "steps": spec.steps]
+            return ["reason": "completed", "steps": spec.steps, "step": spec.steps]
         case let .diverged(step, diagnostic):
-            config["stop"] = ["reason": "diverged", "step": step, "diagnostic": diagnostic, "kept_state_from_step": max(0, step - 1)]
+            return ["reason": "diverged", "step": step, "diagnostic": diagnostic, "kept_state_from_step": max(0, step - 1)]
+        case let .lossThreshold(step):
+            var record: [String: Any] = ["reason": "loss_threshold", "step": step, "patience_steps": spec.stopping.patience.steps]
+            if let t = spec.stopping.lossThreshold { record["loss_threshold"] = t }
+            return record
+        case let .wallTime(step, seconds):
+            var record: [String: Any] = ["reason": "wall_time", "step": step, "elapsed_seconds": seconds]
+            if let w = spec.stopping.wallTimeSeconds { record["wall_time_seconds"] = w }
+            return record
         }
-        summary.insert(String(format: "loss: %.6g → %.6g over %d steps", losses.first ?? .nan, losses.last ?? .nan, max(0, losses.count - 1)), at: 0)
-        return TrainOutcome(arrays: arrays, metrics: metrics, config: config, stop: stop, summary: summary)
+    }
+
+    /// A summary line for a run a `training.stop` rule ended early, else nil.
+    static func stopSummary(_ stop: StopReason, spec: TrainSpec) -> String? {
+        switch stop {
+        case let .lossThreshold(step):
+            return "stopped at step \(step): loss ≤ \(spec.stopping.lossThreshold ?? 0) held for \(spec.stopping.patience.steps) more steps"
+        case let .wallTime(step, seconds):
+            return String(format: "stopped at step %d: wall-time budget used up (%.3f s)", step, seconds)
+        case .completed, .diverged:
+            return nil
+        }
     }
 
     /// Writes `config.json`, `results.npz` and `metrics.csv` into `directory` atomically: everything appears at

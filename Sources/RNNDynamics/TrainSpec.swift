@@ -19,8 +19,15 @@ import Training
 ///             | { "type": "npz", "path": "data.npz", "inputs": "inputs", "targets": "targets" },
 ///   "training": { "optimizer": "gd" | "sgd" | "adam", "learning_rate": 0.01, "steps": 1000,
 ///                 "batch_size": 0 (0 = full batch), "l2": 0, "record_points": 60,
-///                 "max_abs_state": 1e12 } }
+///                 "max_abs_state": 1e12, "clip_grad_norm": 0 (0 = no clipping; else the global L2 bound),
+///                 "stop": { "loss_threshold": 1e-6, "patience_steps": 0 | "patience_epochs": 3, "steps_per_epoch": 50,
+///                           "wall_time_seconds": 3600 },          (each optional; "steps" stays the maximum step count)
+///                 "lr_schedule": { "type": "none" }
+///                              | { "type": "reduce_on_plateau", "factor": 0.1, "patience": 10, "threshold": 1e-4,
+///                                  "threshold_mode": "rel" | "abs", "cooldown": 0, "min_lr": 0, "steps_per_epoch": 1 } } }
 /// ```
+/// `stop` and `lr_schedule` follow `StoppingRules` and `ReduceLROnPlateau` (PyTorch's semantics, stepped every
+/// `steps_per_epoch` updates with the loss of that step).
 public struct TrainSpec {
     /// Network family.
     public enum ModelType: String, CaseIterable { case linearRNN = "linear_rnn", deepLinear = "deep_linear" }
@@ -67,6 +74,12 @@ public struct TrainSpec {
     public var recordPoints: Int
     /// Divergence threshold on |h|.
     public var maxAbsState: Double
+    /// Early stopping (`training.stop`).
+    public var stopping: StoppingRules
+    /// Learning-rate schedule (`training.lr_schedule`).
+    public var schedule: LearningRateSchedule
+    /// Global gradient-norm bound (`training.clip_grad_norm`; nil when 0 = off).
+    public var clipGradNorm: Double?
     /// Every value used, defaults included, for `config.json`.
     public var resolved: [String: Any]
 
@@ -149,6 +162,9 @@ public struct TrainSpec {
         let l2 = try t.double("l2", default: 0, in: 0...1e6)
         let recordPoints = try t.int("record_points", default: 60, in: 2...100_000)
         let maxAbsState = try t.double("max_abs_state", default: 1e12, in: 1...1e300)
+        let clip = try t.double("clip_grad_norm", default: 0, in: 0...1e300)
+        let stopping = try t.has("stop") ? parseStop(try t.object("stop")) : StoppingRules.none
+        let schedule = try t.has("lr_schedule") ? parseSchedule(try t.object("lr_schedule")) : LearningRateSchedule.constant
         if case .singularValueTask(_, _, _, 0) = data, batchSize != 0 {
             throw ConfigError(key: "config.training.batch_size", "minibatches need sampled data (set data.samples > 0, or batch_size 0)")
         }
@@ -158,6 +174,57 @@ public struct TrainSpec {
         try root.finish()
         return TrainSpec(seed: UInt64(seed), model: type, hidden: hidden, output: output, initialization: initialization,
                          data: data, optimizer: optimizer, learningRate: lr, steps: steps, batchSize: batchSize, l2: l2,
-                         recordPoints: recordPoints, maxAbsState: maxAbsState, resolved: root.resolvedTree)
+                         recordPoints: recordPoints, maxAbsState: maxAbsState, stopping: stopping, schedule: schedule,
+                         clipGradNorm: clip > 0 ? clip : nil, resolved: root.resolvedTree)
+    }
+
+    /// `training.stop`: an optional loss threshold with patience in steps or epochs, and an optional wall-time budget.
+    static func parseStop(_ s: ConfigReader) throws -> StoppingRules {
+        let threshold = s.has("loss_threshold") ? try s.double("loss_threshold", in: 0...1e300) : nil
+        let patience: Patience
+        if s.has("patience_steps") && s.has("patience_epochs") {
+            throw ConfigError(key: "\(s.path).patience_epochs", "give patience_steps or patience_epochs, not both (allowed: one of them)")
+        }
+        if (s.has("patience_steps") || s.has("patience_epochs")) && threshold == nil {
+            throw ConfigError(key: "\(s.path).loss_threshold", "is required with a patience (allowed: a number in 0…1e300)")
+        }
+        if s.has("patience_epochs") {
+            let epochs = try s.int("patience_epochs", in: 0...1_000_000_000)
+            guard s.has("steps_per_epoch") else {
+                throw ConfigError(key: "\(s.path).steps_per_epoch", "is required with patience_epochs (allowed: an integer in 1…1000000000)")
+            }
+            let perEpoch = try s.int("steps_per_epoch", in: 1...1_000_000_000)
+            guard epochs <= 1_000_000_000 / perEpoch else {
+                throw ConfigError(key: "\(s.path).patience_epochs", "\(epochs) × \(perEpoch) steps is too long (allowed: at most 1000000000 steps)")
+            }
+            patience = .epochs(epochs, stepsPerEpoch: perEpoch)
+        } else {
+            if s.has("steps_per_epoch") {
+                throw ConfigError(key: "\(s.path).steps_per_epoch", "only applies with patience_epochs (allowed: patience_epochs + steps_per_epoch, or patience_steps)")
+            }
+            patience = .steps(threshold == nil ? 0 : try s.int("patience_steps", default: 0, in: 0...1_000_000_000))
+        }
+        let wall = s.has("wall_time_seconds") ? try s.double("wall_time_seconds", in: 0...1e12) : nil
+        return StoppingRules(lossThreshold: threshold, patience: patience, wallTimeSeconds: wall)
+    }
+
+    /// `training.lr_schedule`: `none`, or `reduce_on_plateau` with PyTorch's parameters (and defaults).
+    static func parseSchedule(_ s: ConfigReader) throws -> LearningRateSchedule {
+        let type = try s.string("type", default: "none", allowed: ["none", "reduce_on_plateau"])
+        guard type == "reduce_on_plateau" else { return .constant }
+        let factor = try s.double("factor", default: 0.1, in: 0...1)
+        if factor == 1 { throw ConfigError(key: "\(s.path).factor", "1.0 would never reduce the rate (allowed: 0 ≤ factor < 1)") }
+        let modes = ReduceLROnPlateau.ThresholdMode.allCases.map(\.rawValue)
+        let mode = ReduceLROnPlateau.ThresholdMode(rawValue: try s.string("threshold_mode", default: "rel", allowed: modes))!
+        let threshold = try s.double("threshold", default: 1e-4, in: 0...1e300)
+        if mode == .rel && threshold >= 1 {
+            throw ConfigError(key: "\(s.path).threshold", "\(threshold) is out of range for threshold_mode rel (allowed: 0 ≤ threshold < 1)")
+        }
+        let scheduler = ReduceLROnPlateau(
+            factor: factor, patience: try s.int("patience", default: 10, in: 0...1_000_000_000),
+            threshold: threshold, thresholdMode: mode,
+            cooldown: try s.int("cooldown", default: 0, in: 0...1_000_000_000),
+            minLR: try s.double("min_lr", default: 0, in: 0...1e6))
+        return .reduceOnPlateau(scheduler, stepsPerEpoch: try s.int("steps_per_epoch", default: 1, in: 1...1_000_000_000))
     }
 }

@@ -16,20 +16,10 @@ public struct DivergenceGuard: Sendable, Equatable {
     }
 }
 
-/// Why a run ended.
-public enum StopReason: Sendable, Equatable {
-    /// All requested steps ran.
-    case completed
-    /// The run diverged at `step`; the model returned is the last good state (from step − 1).
-    case diverged(step: Int, diagnostic: String)
-
-    /// True for `.diverged`.
-    public var isDivergence: Bool { if case .diverged = self { return true } else { return false } }
-}
-
-/// Everything needed to train: step count, optimizer, penalties, divergence limits, snapshot schedule.
+/// Everything needed to train: step count, optimizer, penalties, divergence limits, stopping rules, learning-rate
+/// schedule and gradient clipping.
 public struct TrainingOptions: Sendable {
-    /// Number of parameter updates.
+    /// Maximum number of parameter updates (the run ends there unless it stops earlier).
     public var steps: Int
     /// Update rule and step size.
     public var optimizer: Optimizer
@@ -37,17 +27,30 @@ public struct TrainingOptions: Sendable {
     public var regularizers: [any Regularizer]
     /// Divergence limits.
     public var divergence: DivergenceGuard
+    /// Early stopping: loss threshold with patience, wall-time budget (none by default).
+    public var stopping: StoppingRules
+    /// Learning-rate schedule (constant by default).
+    public var schedule: LearningRateSchedule
+    /// Global L2 gradient-norm bound applied before each update (`GradientClipping.clipGlobalNorm`); nil for none.
+    public var clipGradNorm: Double?
     /// Progress callback `(step, loss)`, called about 200 times per run; nil for none.
     public var progress: (@Sendable (Int, Double) -> Void)?
 
-    /// Options for `steps` updates with `optimizer`.
+    /// Options for at most `steps` updates with `optimizer`.
     public init(steps: Int, optimizer: Optimizer, regularizers: [any Regularizer] = [],
-                divergence: DivergenceGuard = DivergenceGuard(), progress: (@Sendable (Int, Double) -> Void)? = nil) {
+                divergence: DivergenceGuard = DivergenceGuard(), stopping: StoppingRules = .none,
+                schedule: LearningRateSchedule = .constant, clipGradNorm: Double? = nil,
+                progress: (@Sendable (Int, Double) -> Void)? = nil) {
         precondition(steps >= 0, "steps must be ≥ 0")
+        if case let .reduceOnPlateau(_, perEpoch) = schedule { precondition(perEpoch >= 1, "steps per epoch must be ≥ 1") }
+        if let c = clipGradNorm { precondition(c > 0 && c.isFinite, "clipGradNorm must be finite and > 0") }
         self.steps = steps
         self.optimizer = optimizer
         self.regularizers = regularizers
         self.divergence = divergence
+        self.stopping = stopping
+        self.schedule = schedule
+        self.clipGradNorm = clipGradNorm
         self.progress = progress
     }
 }
@@ -56,17 +59,28 @@ public struct TrainingOptions: Sendable {
 public struct TrainingRun<Model: DifferentiableModel> {
     /// The trained model (the last good state if the run diverged).
     public var model: Model
-    /// Loss (including penalties) before each update, and after the last one: `steps + 1` values on completion.
+    /// Loss (including penalties) before each update, and after the last one: `s + 1` values for a run that stopped
+    /// at step s (`steps + 1` on completion), `s` for one that diverged at step s.
     public var losses: [Double]
-    /// Snapshots.
+    /// Snapshots (the step a run stops at is always recorded, except on divergence).
     public var recording: Recording
     /// Why the run ended.
     public var stop: StopReason
+    /// The learning rate of the last update (the initial one if no update ran); differs from the initial rate only
+    /// under a learning-rate schedule.
+    public var finalLearningRate: Double
 }
 
 /// Runs first-order training loops. The loop itself allocates nothing: gradients, workspaces, optimizer state
-/// and the last-good-state copy are preallocated.
+/// and the last-good-state copy are preallocated, and the loss history is reserved for `steps + 1` values up to
+/// `lossReservationLimit` (beyond that it grows geometrically, a few reallocations over a very long run).
+///
+/// Per step s: loss and gradient from the source, plus penalties; the divergence check; the stopping rules
+/// (`StoppingRules`, maximum steps); at epoch ends the learning-rate schedule; gradient clipping; the update.
 public enum Trainer {
+    /// Most loss values reserved up front (8 MiB).
+    public static let lossReservationLimit = 1 << 20
+
     /// Trains `model` with gradients from `source`, recording with `recorder`.
     public static func train<S: GradientSource>(
         _ model: S.Model, source: inout S, options: TrainingOptions, recorder: inout Recorder<S.Model>
@@ -76,11 +90,15 @@ public enum Trainer {
         var gradients = model.parameters.map { Matrix(rows: $0.rows, cols: $0.cols) }
         var lastGood = model.parameters
         var losses = [Double]()
-        losses.reserveCapacity(options.steps + 1)
+        // Bounded: a large step budget with early stopping must not reserve memory it never uses.
+        losses.reserveCapacity(min(options.steps, lossReservationLimit) + 1)
         recorder.begin(totalSteps: options.steps)
         let reportEvery = max(1, options.steps / 200)
         var initialLoss = Double.nan
         var stop = StopReason.completed
+        var plateau: ReduceLROnPlateau?, stepsPerEpoch = 1
+        if case let .reduceOnPlateau(scheduler, perEpoch) = options.schedule { (plateau, stepsPerEpoch) = (scheduler, perEpoch) }
+        var monitor = StopMonitor(rules: options.stopping, maxSteps: options.steps)
 
         for step in 0...options.steps {
             var loss = source.lossAndGradient(model, step: step, into: &gradients)
@@ -93,9 +111,17 @@ public enum Trainer {
                 break
             }
             losses.append(loss)
-            if recorder.wants(step) { recorder.record(step: step, loss: loss, model: model) }
-            if let progress = options.progress, step % reportEvery == 0 || step == options.steps { progress(step, loss) }
-            if step == options.steps { break }
+            let reason = monitor.check(step: step, loss: loss)
+            if recorder.wants(step) || (reason != nil && recorder.recording.steps.last != step) {
+                recorder.record(step: step, loss: loss, model: model)
+            }
+            if let progress = options.progress, step % reportEvery == 0 || reason != nil { progress(step, loss) }
+            if let reason { stop = reason; break }
+            if var scheduler = plateau, step % stepsPerEpoch == 0, step > 0 {
+                optimizer.learningRate = scheduler.step(loss, learningRate: optimizer.learningRate)
+                plateau = scheduler
+            }
+            if let maxNorm = options.clipGradNorm { GradientClipping.clipGlobalNorm(&gradients, maxNorm: maxNorm) }
             model.forEachParameter { i, w in
                 lastGood[i].storage.withUnsafeMutableBufferPointer { d in
                     w.storage.withUnsafeBufferPointer { d.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
@@ -103,7 +129,8 @@ public enum Trainer {
             }
             optimizer.step(&model, gradients: gradients)
         }
-        return TrainingRun(model: model, losses: losses, recording: recorder.recording, stop: stop)
+        return TrainingRun(model: model, losses: losses, recording: recorder.recording, stop: stop,
+                           finalLearningRate: optimizer.learningRate)
     }
 
     /// Trains on samples: full-batch gradients when `batchSize` is 0, else minibatches of `batchSize` drawn from `rng`.

@@ -20,9 +20,14 @@ struct Train: ParsableCommand {
           data.type                sv_task (singular_values [[s_11..s_1T], …], nx, ny, samples; 0 = population)
                                    npz (path, inputs = [T, N_x, P], targets = [N_y, P] or [T, N_y, P])
           training.optimizer       gd | sgd | adam
-          training.learning_rate, steps, batch_size (0 = full), l2, record_points, max_abs_state
+          training.learning_rate, steps (the maximum), batch_size (0 = full), l2, record_points, max_abs_state,
+                                   clip_grad_norm (0 = off; global L2 bound as torch clip_grad_norm_)
+          training.stop            loss_threshold with patience_steps | patience_epochs + steps_per_epoch;
+                                   wall_time_seconds (checked from step 1 on)
+          training.lr_schedule     type none | reduce_on_plateau (PyTorch's: factor, patience, threshold,
+                                   threshold_mode rel | abs, cooldown, min_lr; stepped every steps_per_epoch steps)
 
-        Outputs in --out: config.json, results.npz (loss, record_step, record_loss, Wx/Wh/Wy and *_history, \
+        Outputs in --out: config.json (with stop.reason, stop.step, final_learning_rate), results.npz (loss, record_step, record_loss, Wx/Wh/Wy and *_history, \
         eig_Wh_real/imag, modes_a/b/c, task_*), metrics.csv (step, loss).
 
         Examples:

@@ -76,6 +76,9 @@ struct CLIHarness {
         }
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as! [String: Any]
         #expect(config["seed"] as? Int == 0 && config["rnndyn_version"] as? String == RNNDynamicsVersion.string)
+        #expect(config["final_learning_rate"] as? Double == 0.01)
+        let stop = config["stop"] as? [String: Any]
+        #expect(stop?["reason"] as? String == "completed" && stop?["step"] as? Int == 6000)
         let csv = try String(contentsOf: dir.appendingPathComponent("metrics.csv"), encoding: .utf8)
         #expect(csv.hasPrefix("step,loss\n0,"))
         // A second run into the finished directory is refused without --force, and nothing is changed.
@@ -90,6 +93,8 @@ struct CLIHarness {
         (#"{"data": {"type": "sv_task", "singular_values": [[1]]}, "training": {"optimizer": "sdg"}}"#, "config.training.optimizer"),
         (#"{"data": {"type": "sv_task", "singular_values": [[1]]}, "training": {"steps": "ten"}}"#, "config.training.steps"),
         (#"{"data": {"type": "sv_task", "singular_values": [[1]]}, "training": {"learning_rate": -1}}"#, "config.training.learning_rate"),
+        (#"{"data": {"type": "sv_task", "singular_values": [[1]]}, "training": {"lr_schedule": {"type": "cosine"}}}"#, "config.training.lr_schedule.type"),
+        (#"{"data": {"type": "sv_task", "singular_values": [[1]]}, "training": {"stop": {"loss_threshold": 1, "patience_epochs": 2}}}"#, "config.training.stop.steps_per_epoch"),
         (#"{"data": {"type": "sv_task", "singular_values": [[1, 2], [3]]}}"#, "config.data.singular_values[1]"),
         (#"{"data": {"type": "csv"}}"#, "config.data.type"),
         (#"{"model": {"hidden": 0}, "data": {"type": "sv_task", "singular_values": [[1]]}}"#, "config.model.hidden"),

@@ -4,33 +4,6 @@ import Tasks
 import Theory
 import Training
 
-/// A gradient source that freezes whole parameter blocks by zeroing their gradient after `base` computes it.
-///
-/// With plain gradient descent a zero gradient leaves the block exactly where it is, so this is how the paper's
-/// "b frozen" / "a, c frozen" experiments (Fig. 2) are run on full matrices: freezing `W_h` (block 1 of a
-/// `LinearRNN`) fixes every recurrent mode b, freezing `W_x` and `W_y` (blocks 0 and 2) fixes every a and c.
-/// The reported loss is the base source's loss.
-public struct BlockFreezingGradient<Base: GradientSource>: GradientSource {
-    /// The underlying source.
-    public var base: Base
-    /// Indices (into `Model.parameterNames`) of the blocks whose gradient is zeroed.
-    public let frozenBlocks: [Int]
-
-    /// Wraps `base`, freezing `frozenBlocks`.
-    public init(_ base: Base, frozenBlocks: [Int]) {
-        self.base = base
-        self.frozenBlocks = frozenBlocks
-    }
-
-    public mutating func lossAndGradient(_ model: Base.Model, step: Int, into gradients: inout [Matrix]) -> Double {
-        let loss = base.lossAndGradient(model, step: step, into: &gradients)
-        for i in frozenBlocks { gradients[i].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
-        return loss
-    }
-
-    public var maxAbsState: Double { base.maxAbsState }
-}
-
 extension Proca2025.FrozenParameters {
     /// The `LinearRNN` blocks (W_x = 0, W_h = 1, W_y = 2) this choice freezes.
     var linearRNNBlocks: [Int] {

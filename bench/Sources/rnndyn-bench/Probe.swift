@@ -92,6 +92,14 @@ func probeAllocations() {
                 var stats = PopulationGradient(task: task, model: net, route: route)
                 _ = Trainer.train(net, source: &stats, options: opts, recorder: &rec)
             }
+            // Every loop option on: stopping rules that never fire, a plateau schedule, clipping, frozen blocks.
+            var tuned = opts
+            tuned.stopping = StoppingRules(lossThreshold: -1, patience: .epochs(2, stepsPerEpoch: 5), wallTimeSeconds: 1e9)
+            tuned.schedule = .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 2, cooldown: 1), stepsPerEpoch: 10)
+            tuned.clipGradNorm = 0.1
+            var frozen = BlockFreezingGradient(FullBatchGradient(batch: batch, model: net), frozenBlocks: [0])
+            let run = Trainer.train(net, source: &frozen, options: tuned, recorder: &rec)
+            precondition(run.stop == .completed && run.losses.count == n + 1)
         }
         // The NTK workspace: one `compute` per 100 steps, in both state bases.
         for basis in [StateBasis.krylov, .states] {
