@@ -36,6 +36,7 @@ test: deps
 # Seconds per full-batch GD step against PyTorch eager and JAX (whole loop jitted); see BENCHMARKS.md.
 bench: deps
 	$(SWIFT) build -c release --product rnndyn-bench
+	$(SWIFT) build -c release --product rnndyn
 	bash bench/run.sh
 
 clean:

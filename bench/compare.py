@@ -4,6 +4,7 @@ import sys
 
 TARGETS = {"tiny": 20.0, "other": 1.3}  # required speed-up over fused JAX (issue 2)
 NTK_TARGET = 5.0  # required speed-up of the NTK over JAX (issue 4)
+SWEEP_TARGET = 1.8  # required speed-up of a 2-worker sweep over 1 worker on 2 cores (issue 10)
 
 
 def main(path):
@@ -17,6 +18,20 @@ def main(path):
         gd_table(rows, checks)
     if ntk_rows:
         ntk_table(ntk_rows, ntk_checks, ntk_peak)
+    for r in records:
+        if r.get("bench") == "sweep":
+            sweep_row(r)
+
+
+def sweep_row(r):
+    """The sweep row: wall time on 2 worker processes against 1 on the same cells (issue 10)."""
+    ratio = r["seconds_1_worker"] / r["seconds_2_workers"]
+    verdict = "met" if ratio >= SWEEP_TARGET else "missed"
+    print("\n| sweep | cells | cell compute s (sum) | 1 worker s | 2 workers s | speed-up | target | merged files identical |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(f"| {r['spec']} | {r['cells']} | {r['cell_seconds_total']:.2f} | {r['seconds_1_worker']:.2f} | "
+          f"{r['seconds_2_workers']:.2f} | {ratio:.2f}× | ≥{SWEEP_TARGET:g}× on {r['cores']} cores: {verdict} | "
+          f"{'yes' if r['merged_identical'] else 'NO'} |")
 
 
 def gd_table(rows, checks):

@@ -244,6 +244,10 @@ public enum TrainJob {
             var record: [String: Any] = ["reason": "wall_time", "step": step, "elapsed_seconds": seconds]
             if let w = spec.stopping.wallTimeSeconds { record["wall_time_seconds"] = w }
             return record
+        case let .stationary(step):
+            var record: [String: Any] = ["reason": "stationary", "step": step, "check_every": spec.stopping.checkEvery]
+            if let t = spec.stopping.stationaryTolerance { record["stationary_tolerance"] = t }
+            return record
         }
     }
 
@@ -254,6 +258,8 @@ public enum TrainJob {
             return "stopped at step \(step): loss ≤ \(spec.stopping.lossThreshold ?? 0) held for \(spec.stopping.patience.steps) more steps"
         case let .wallTime(step, seconds):
             return String(format: "stopped at step %d: wall-time budget used up (%.3f s)", step, seconds)
+        case let .stationary(step):
+            return "stopped at step \(step): the loss changed by ≤ \(spec.stopping.stationaryTolerance ?? 0) over \(spec.stopping.checkEvery) steps"
         case .completed, .diverged:
             return nil
         }

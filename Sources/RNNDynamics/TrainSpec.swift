@@ -21,7 +21,8 @@ import Training
 ///                 "batch_size": 0 (0 = full batch), "l2": 0, "record_points": 60,
 ///                 "max_abs_state": 1e12, "clip_grad_norm": 0 (0 = no clipping; else the global L2 bound),
 ///                 "stop": { "loss_threshold": 1e-6, "patience_steps": 0 | "patience_epochs": 3, "steps_per_epoch": 50,
-///                           "wall_time_seconds": 3600 },          (each optional; "steps" stays the maximum step count)
+///                           "wall_time_seconds": 3600, "stationary_tolerance": 1e-12, "check_every": 1 },
+///                                                                 (each optional; "steps" stays the maximum step count)
 ///                 "lr_schedule": { "type": "none" }
 ///                              | { "type": "reduce_on_plateau", "factor": 0.1, "patience": 10, "threshold": 1e-4,
 ///                                  "threshold_mode": "rel" | "abs", "cooldown": 0, "min_lr": 0, "steps_per_epoch": 1 } } }
@@ -205,7 +206,10 @@ public struct TrainSpec {
             patience = .steps(threshold == nil ? 0 : try s.int("patience_steps", default: 0, in: 0...1_000_000_000))
         }
         let wall = s.has("wall_time_seconds") ? try s.double("wall_time_seconds", in: 0...1e12) : nil
-        return StoppingRules(lossThreshold: threshold, patience: patience, wallTimeSeconds: wall)
+        let stationary = s.has("stationary_tolerance") ? try s.double("stationary_tolerance", in: 0...1e300) : nil
+        let every = try s.int("check_every", default: 1, in: 1...1_000_000_000)
+        return StoppingRules(lossThreshold: threshold, patience: patience, wallTimeSeconds: wall,
+                             stationaryTolerance: stationary, checkEvery: every)
     }
 
     /// `training.lr_schedule`: `none`, or `reduce_on_plateau` with PyTorch's parameters (and defaults).

@@ -10,6 +10,8 @@ public enum StopReason: Sendable, Equatable {
     case lossThreshold(step: Int)
     /// The wall-time budget was used up: `seconds` had elapsed when the loss of `step` was known.
     case wallTime(step: Int, seconds: Double)
+    /// The loss changed by at most `StoppingRules.stationaryTolerance` between two checks, the second at `step`.
+    case stationary(step: Int)
 
     /// True for `.diverged`.
     public var isDivergence: Bool { if case .diverged = self { return true } else { return false } }
@@ -19,7 +21,7 @@ public enum StopReason: Sendable, Equatable {
     public var step: Int? {
         switch self {
         case .completed: return nil
-        case let .diverged(step, _), let .lossThreshold(step), let .wallTime(step, _): return step
+        case let .diverged(step, _), let .lossThreshold(step), let .wallTime(step, _), let .stationary(step): return step
         }
     }
 }
@@ -51,8 +53,13 @@ public enum Patience: Sendable, Equatable {
 /// (`ContinuousClock`, monotonic, measured from the start of `Trainer.train`) has elapsed, so at least one update
 /// always runs: a budget of 0 stops at step 1.
 ///
+/// With `stationaryTolerance`, a run stops at a check step when its loss differs from the loss at the previous
+/// check step by at most the tolerance (a stalled run). Checks of the threshold and stationary rules happen at the
+/// steps that are multiples of `checkEvery` (every step by default); the first stationary comparison is at step
+/// 2 × `checkEvery`, against step `checkEvery`.
+///
 /// When several rules fire at the same step the reason reported is, in order: divergence, loss threshold,
-/// maximum steps (`.completed`), wall time.
+/// stationary loss, maximum steps (`.completed`), wall time.
 public struct StoppingRules: Sendable, Equatable {
     /// Stop once the loss has stayed at or below this for `patience` steps; nil for no threshold.
     public var lossThreshold: Double?
@@ -60,9 +67,19 @@ public struct StoppingRules: Sendable, Equatable {
     public var patience: Patience
     /// Wall-time budget in seconds; nil for none.
     public var wallTimeSeconds: Double?
+    /// Stop when the loss changes by at most this between two check steps; nil for no such rule.
+    public var stationaryTolerance: Double?
+    /// The threshold and stationary rules are checked at multiples of this many steps.
+    public var checkEvery: Int
 
-    /// Rules with an optional loss threshold (and patience) and an optional wall-time budget; the defaults add none.
-    public init(lossThreshold: Double? = nil, patience: Patience = .steps(0), wallTimeSeconds: Double? = nil) {
+    /// Rules with an optional loss threshold (and patience), stationary-loss tolerance and wall-time budget,
+    /// checked every `checkEvery` steps; the defaults add none.
+    public init(lossThreshold: Double? = nil, patience: Patience = .steps(0), wallTimeSeconds: Double? = nil,
+                stationaryTolerance: Double? = nil, checkEvery: Int = 1) {
+        precondition(checkEvery >= 1, "checkEvery must be ≥ 1")
+        if let s = stationaryTolerance { precondition(s >= 0, "stationary tolerance must be ≥ 0") }
+        self.stationaryTolerance = stationaryTolerance
+        self.checkEvery = checkEvery
         if let t = lossThreshold { precondition(!t.isNaN, "loss threshold must not be NaN") }
         switch patience {
         case let .steps(n): precondition(n >= 0, "patience must be ≥ 0 steps")
@@ -87,6 +104,8 @@ struct StopMonitor {
     let start: ContinuousClock.Instant
     /// First step of the current run of losses at or below the threshold, or −1.
     private var windowStart = -1
+    /// The loss at the previous positive check step (NaN before the first).
+    private var previousCheck = Double.nan
 
     /// Starts the wall clock now.
     init(rules: StoppingRules, maxSteps: Int) {
@@ -98,13 +117,18 @@ struct StopMonitor {
 
     /// Why the run should stop after the loss of `step` is known, or nil to continue.
     mutating func check(step: Int, loss: Double) -> StopReason? {
-        if let threshold = rules.lossThreshold {
+        let checks = step % rules.checkEvery == 0
+        if checks, let threshold = rules.lossThreshold {
             if loss <= threshold {
                 if windowStart < 0 { windowStart = step }
                 if step - windowStart >= patienceSteps { return .lossThreshold(step: step) }
             } else {
                 windowStart = -1
             }
+        }
+        if checks, step >= rules.checkEvery, let tolerance = rules.stationaryTolerance {
+            defer { previousCheck = loss }
+            if abs(previousCheck - loss) <= tolerance { return .stationary(step: step) }
         }
         if step >= maxSteps { return .completed }
         if let budget = rules.wallTimeSeconds, step >= 1 {

@@ -23,7 +23,8 @@ struct Train: ParsableCommand {
           training.learning_rate, steps (the maximum), batch_size (0 = full), l2, record_points, max_abs_state,
                                    clip_grad_norm (0 = off; global L2 bound as torch clip_grad_norm_)
           training.stop            loss_threshold with patience_steps | patience_epochs + steps_per_epoch;
-                                   wall_time_seconds (checked from step 1 on)
+                                   wall_time_seconds (checked from step 1 on); stationary_tolerance (stop when
+                                   the loss moves less between checks); check_every (steps between checks, 1)
           training.lr_schedule     type none | reduce_on_plateau (PyTorch's: factor, patience, threshold,
                                    threshold_mode rel | abs, cooldown, min_lr; stepped every steps_per_epoch steps)
 

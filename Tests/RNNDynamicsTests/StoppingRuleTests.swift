@@ -262,3 +262,41 @@ struct ScriptedLossSource: GradientSource {
         #expect(run.finalLearningRate == 0.025 && run.stop == .completed)
     }
 }
+
+/// The stationary-loss rule and check intervals (what the kernel-movement grids of Proca et al. stop on).
+@Suite struct StationaryStopTests {
+    /// Stops on a stalled run at the first check whose loss moved by ≤ the tolerance since the previous check,
+    /// never comparing against step 0, and never earlier than a chunked loop of `checkEvery` steps would.
+    @Test func stationaryLossStopsAtTheFirstQuietCheck() throws {
+        var rng = RandomStreams(seed: 61).stream("stationary")
+        let batch = randomBatch(nx: 2, ny: 2, T: 3, P: 5, perStepTargets: false, rng: &rng)
+        let net = LinearRNN(wx: rng.gaussianMatrix(rows: 3, cols: 2, std: 0.3), wh: rng.gaussianMatrix(rows: 3, cols: 3, std: 0.3),
+                            wy: rng.gaussianMatrix(rows: 2, cols: 3, std: 0.3))
+        var reference = FullBatchGradient(batch: batch, model: net)
+        var rec = Recorder<LinearRNN>(schedule: .steps([]), recordsParameters: false)
+        let full = Trainer.train(net, source: &reference, options: TrainingOptions(steps: 4000, optimizer: Optimizer(.gd, learningRate: 0.05)),
+                                 recorder: &rec)
+        let every = 50
+        // A tolerance that some check meets (the median change between checks); the expected stop is the first
+        // check k·every, k ≥ 2, with |L(k·every) − L((k−1)·every)| ≤ tolerance.
+        let checks = Array(stride(from: 2 * every, through: 4000, by: every))
+        let changes = checks.map { abs(full.losses[$0] - full.losses[$0 - every]) }
+        let tolerance = changes.sorted()[changes.count / 2]
+        let expected = checks[changes.firstIndex { $0 <= tolerance }!]
+        #expect(expected > 2 * every, "the rule must not fire at its first comparison")
+        var source = FullBatchGradient(batch: batch, model: net)
+        let rules = StoppingRules(stationaryTolerance: tolerance, checkEvery: every)
+        let run = Trainer.train(net, source: &source, options: TrainingOptions(steps: 4000, optimizer: Optimizer(.gd, learningRate: 0.05),
+                                                                              stopping: rules), recorder: &rec)
+        #expect(run.stop == .stationary(step: expected))
+        #expect(run.losses == Array(full.losses[0...expected]), "the trajectory is the same up to the stop")
+        // A threshold checked every 50 steps stops at a multiple of 50, not at the first step below it.
+        let threshold = full.losses[777]
+        var s2 = FullBatchGradient(batch: batch, model: net)
+        let thr = Trainer.train(net, source: &s2, options: TrainingOptions(steps: 4000, optimizer: Optimizer(.gd, learningRate: 0.05),
+                                stopping: StoppingRules(lossThreshold: threshold, checkEvery: every)), recorder: &rec)
+        let firstBelow = full.losses.firstIndex { $0 <= threshold }!
+        #expect(thr.stop == .lossThreshold(step: stride(from: 0, through: 4000, by: every).first { full.losses[$0] <= threshold }!))
+        #expect(firstBelow % every != 0 ? thr.stop.step! > firstBelow : true)
+    }
+}

@@ -201,22 +201,20 @@ struct KernelMovementSettings: Sendable {
         var source = FullBatchGradient(batch: made.batch, model: net)
         var recorder = Recorder<LinearRNN>(schedule: .steps([]), recordsParameters: false)
         let zeroLoss = 0.5 * made.batch.targets.dot(made.batch.targets) / Double(samples)
-        var model = net, steps = 0, last = Double.nan, previous = Double.nan
-        while steps < maxSteps {
-            let chunk = min(checkEvery, maxSteps - steps)
-            let run = Trainer.train(model, source: &source,
-                                    options: TrainingOptions(steps: chunk, optimizer: Optimizer(.gd, learningRate: learningRate)),
-                                    recorder: &recorder)
-            if run.stop.isDivergence {
-                return KernelMovementOutcome(distance: .nan, relativeLoss: .nan, steps: steps + run.losses.count,
-                                             weightChange: [.nan, .nan, .nan], diverged: 1)
-            }
-            model = run.model
-            steps += chunk
-            previous = last
-            last = run.losses.last!
-            if last <= lossTolerance * zeroLoss || abs(previous - last) <= stationaryTolerance * zeroLoss { break }
+        // GD until the loss reaches lossTolerance × the zero-output loss or stops moving (by ≤ stationaryTolerance ×
+        // it between two checks checkEvery steps apart), at most maxSteps steps.
+        let rules = StoppingRules(lossThreshold: lossTolerance * zeroLoss, stationaryTolerance: stationaryTolerance * zeroLoss,
+                                  checkEvery: checkEvery)
+        let run = Trainer.train(net, source: &source, options: TrainingOptions(steps: maxSteps, optimizer: Optimizer(.gd, learningRate: learningRate),
+                                                                               stopping: rules), recorder: &recorder)
+        if run.stop.isDivergence {
+            return KernelMovementOutcome(distance: .nan, relativeLoss: .nan, steps: run.losses.count,
+                                         weightChange: [.nan, .nan, .nan], diverged: 1)
         }
+        let model = run.model, steps = run.losses.count - 1, last = run.losses[steps]
+        // The loss at the check before the last one (a partial last interval is compared with the last full check).
+        let previousStep = steps % checkEvery == 0 ? steps - checkEvery : steps - steps % checkEvery
+        let previous = previousStep >= checkEvery ? run.losses[previousStep] : .nan
         let converged = last <= lossTolerance * zeroLoss, stationary = abs(previous - last) <= stationaryTolerance * zeroLoss
         return KernelMovementOutcome(distance: tracker.distance(at: model), relativeLoss: last / zeroLoss, steps: steps,
                                      weightChange: WeightChange.relative(from: net.parameters, to: model.parameters),
