@@ -26,15 +26,19 @@ let package = Package(
         .target(name: "Training", dependencies: ["Linalg", "Networks"]),
         .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Analysis", dependencies: ["Linalg", "Networks", "Training"]),
+        .target(name: "DataIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "FigureData"),
+        .target(name: "Plot", dependencies: ["FigureData"]),
         .target(
             name: "Experiments",
-            dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis",
+            dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "FigureData",
                            .product(name: "Numerics", package: "swift-numerics"), .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Report",
-            dependencies: ["Linalg", "Experiments", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["Linalg", "FigureData", "DataIO", "Plot", "Experiments"]),
         .target(name: "RNNDynamics",
-                dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "Experiments", "Report"]),
+                dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "DataIO", "FigureData", "Plot",
+                               "Experiments", "Report"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -4,5 +4,8 @@
 @_exported import Training
 @_exported import Theory
 @_exported import Analysis
+@_exported import DataIO
+@_exported import FigureData
+@_exported import Plot
 @_exported import Experiments
 @_exported import Report

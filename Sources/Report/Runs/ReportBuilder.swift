@@ -1,5 +1,7 @@
+import DataIO
 import Experiments
 import Foundation
+import Plot
 
 /// Rebuilds figures and reports from saved run directories alone (no recomputation).
 public enum ReportBuilder {

@@ -1,3 +1,4 @@
+import DataIO
 import Experiments
 import Foundation
 

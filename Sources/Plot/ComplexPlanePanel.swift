@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 
 /// Complex-plane panels: trajectories with real part on x and imaginary part on y (`Series.x` names the real-part
 /// array, `Series.y` the imaginary-part array), an open marker at each start and a filled one at each end, an

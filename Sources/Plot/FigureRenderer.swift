@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 
 /// Draws a `FigureSpec` from a `Dataset` as SVG: panels in a grid of `columns` columns, row by row, in one style.
 public enum FigureRenderer {

@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 
 /// Everything a panel renderer needs: the panel, its data, its grid cell, the shared theme and where it sits
 /// in the figure (for error messages and unique SVG ids).

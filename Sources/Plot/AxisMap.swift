@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 import Foundation
 
 /// Maps data values on one axis (linear or log10) to pixel positions, and picks ticks whose labels do not overlap.

@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 
 /// One legend row: a label with a line sample in a series style, or a start/end marker.
 struct LegendEntry: Equatable {

@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 import Foundation
 
 /// Heatmaps: a 2-D array z [rows = y, cols = x] drawn as equal cells (like matplotlib `imshow`, row 0 at the

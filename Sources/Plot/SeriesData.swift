@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 
 /// Reads series and heatmap arrays from a dataset, checking shapes and naming the figure, panel, series and
 /// array in every error.

@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 import Foundation
 
 /// One heatmap axis: the tick array's values (cell centres or edges) placed on an index grid, with positions of

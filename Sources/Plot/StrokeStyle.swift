@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 
 /// How a series style is stroked: simulation solid (wide, slightly translucent so theory shows on top),
 /// theory dashed, reference dotted; points are markers (see `Markers.point`) and have no stroke.

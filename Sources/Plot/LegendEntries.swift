@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 import Foundation
 
 /// Builds compact legends: one row per colour group plus one style key per line style, so a panel with a

@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 
 /// Line plots: every series against its x array on linear or log axes, coloured by group and stroked by style
 /// (simulation solid, theory dashed, reference dotted), polylines broken at missing points.

@@ -1,5 +1,4 @@
 import Foundation
-import Linalg
 
 /// Element storage of a `NumpyArray`, one case per supported NumPy dtype.
 public enum NumpyData: Equatable, Sendable {
@@ -105,11 +104,12 @@ public struct NumpyArray: Equatable, Sendable {
         self.data = data
     }
 
-    /// A `[rows, cols]` float64 array in Fortran order sharing the matrix's column-major storage (no copy).
-    public init(_ matrix: Matrix) {
-        self.shape = [matrix.rows, matrix.cols]
+    /// A `[rows, cols]` float64 array in Fortran order sharing column-major `values` (no copy; the count is the
+    /// caller's contract, `rows · cols`).
+    public init(rows: Int, cols: Int, columnMajor values: [Double]) {
+        self.shape = [rows, cols]
         self.fortranOrder = true
-        self.data = .float64(matrix.storage)
+        self.data = .float64(values)
     }
 
     /// A 1-d float64 array.
@@ -243,14 +243,6 @@ public struct NumpyArray: Equatable, Sendable {
         }
         // The element count is unchanged, so this cannot fail.
         return try! NumpyArray(shape: shape, fortranOrder: wantFortran, data: newData)
-    }
-
-    /// Converts a 2-d array to a column-major `Matrix` (C-order data is transposed into place).
-    public func toMatrix() throws -> Matrix {
-        guard rank == 2 else {
-            throw DataIOError.rankMismatch(source: "NumpyArray.toMatrix", shape: shape, expectedRank: 2)
-        }
-        return Matrix(rows: shape[0], cols: shape[1], columnMajor: try doubles(order: .fortran))
     }
 
     /// Element-wise bit-pattern equality (treats identical NaNs as equal, unlike `==`).

@@ -56,7 +56,7 @@ public enum AtomicFile {
     }
 
     /// A `DataIOError.io` describing the current `errno`.
-    static func posixError(_ path: String, _ operation: String) -> DataIOError {
+    public static func posixError(_ path: String, _ operation: String) -> DataIOError {
         .io(path: path, operation: operation, detail: String(cString: strerror(errno)))
     }
 

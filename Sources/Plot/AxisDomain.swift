@@ -1,4 +1,4 @@
-import Experiments
+import FigureData
 import Foundation
 
 /// Axis limits from data: only finite (and, on log axes, positive) values count; empty and constant data get
