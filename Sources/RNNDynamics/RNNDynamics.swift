@@ -7,5 +7,7 @@
 @_exported import DataIO
 @_exported import FigureData
 @_exported import Plot
-@_exported import Experiments
+@_exported import ExperimentKit
+@_exported import Proca2025
+@_exported import Papers
 @_exported import Report

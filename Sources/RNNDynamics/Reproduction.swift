@@ -1,6 +1,7 @@
 import DataIO
-import Experiments
+import ExperimentKit
 import Foundation
+import Papers
 import Report
 
 /// What `rnndyn reproduce` will do for each experiment of a paper, decided before any work.

@@ -1,5 +1,5 @@
 import DataIO
-import Experiments
+import ExperimentKit
 import Foundation
 import Plot
 

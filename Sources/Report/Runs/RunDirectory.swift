@@ -1,5 +1,5 @@
 import DataIO
-import Experiments
+import ExperimentKit
 import Foundation
 
 /// The files of an experiment run directory.

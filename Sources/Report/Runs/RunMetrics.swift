@@ -1,5 +1,5 @@
 import DataIO
-import Experiments
+import ExperimentKit
 import Foundation
 
 /// The scalar outcomes of runs as tidy CSV tables.

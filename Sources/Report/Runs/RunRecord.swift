@@ -1,5 +1,5 @@
 import DataIO
-import Experiments
+import ExperimentKit
 import Foundation
 
 /// Which build produced a run: the rnndyn version and the git commit ("unknown" outside a checkout).
