@@ -1,4 +1,5 @@
-import Experiments
+import DataIO
+import ExperimentKit
 import Foundation
 import Linalg
 import Report

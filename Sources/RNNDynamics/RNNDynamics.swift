@@ -4,5 +4,10 @@
 @_exported import Training
 @_exported import Theory
 @_exported import Analysis
-@_exported import Experiments
+@_exported import DataIO
+@_exported import FigureData
+@_exported import Plot
+@_exported import ExperimentKit
+@_exported import Proca2025
+@_exported import Papers
 @_exported import Report

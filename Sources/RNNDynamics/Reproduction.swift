@@ -1,5 +1,7 @@
-import Experiments
+import DataIO
+import ExperimentKit
 import Foundation
+import Papers
 import Report
 
 /// What `rnndyn reproduce` will do for each experiment of a paper, decided before any work.

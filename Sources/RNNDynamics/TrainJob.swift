@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 import Linalg
 import Networks

@@ -1,5 +1,7 @@
-import Experiments
+import DataIO
+import ExperimentKit
 import Foundation
+import Plot
 
 /// Writes an experiment run directory — `results.npz`, `DATA.md`, `figure.json`, `figures/<id>.svg` (and a PNG
 /// copy when `rsvg-convert` is installed), `metrics.csv`, `report.html` and, last, `config.json` with the

@@ -1,2 +1,2 @@
-/// Namespace of the per-paper theories (mode ODEs, closed forms, reduced systems) and their ODE integrators.
+/// Namespace of the general ODE integrators (Euler, RK4, Dormand–Prince 5(4)) the per-paper theories run on.
 public enum TheoryNamespace {}

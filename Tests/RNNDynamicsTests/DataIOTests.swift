@@ -1,7 +1,8 @@
 import Foundation
 import Linalg
 import Testing
-@testable import Report
+@testable import DataIO
+import Report
 
 // MARK: - Helpers
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Experiments
+@testable import ExperimentKit
+@testable import Proca2025
 
 @Suite(.serialized) struct ExperimentTests {
     @Test func figA1ReproducesTheLearningOrder() throws {

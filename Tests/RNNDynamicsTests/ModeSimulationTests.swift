@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import Experiments
 @testable import Linalg
+@testable import Proca2025
 @testable import Tasks
 
 @Suite(.serialized) struct ModeSimulationTests {

@@ -1,7 +1,7 @@
-import Experiments
+import FigureData
 import Foundation
 import Testing
-@testable import Report
+@testable import Plot
 
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import Experiments
-@testable import Theory
+@testable import ExperimentKit
+@testable import Proca2025
 
 /// Proca et al. 2025, Figs. 2, 3, A2 and A3 in their quick presets: every claim check must hold, and a key number of
 /// each is re-derived here by hand (closed forms or a scalar gradient-descent loop), not read back from the

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import Experiments
+@testable import ExperimentKit
 @testable import Linalg
-@testable import Theory
+@testable import Proca2025
 
 /// Proca et al. Fig. 4 (feed-forward vs recurrent phase transition): the quick run's claims, and its key numbers
 /// re-derived independently of the experiment's own code paths.

@@ -1,11 +1,11 @@
 import Foundation
 import Numerics
 import Testing
-@testable import Experiments
+@testable import ExperimentKit
 @testable import Linalg
 @testable import Networks
+@testable import Proca2025
 @testable import Tasks
-@testable import Theory
 @testable import Training
 
 /// The rotational (eigen-aligned, complex-mode) figures of Proca et al. 2025 (Figs. A9–A11) and the spec's

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
-@testable import Experiments
+@testable import ExperimentKit
 @testable import Linalg
 @testable import Networks
+@testable import Proca2025
 @testable import Tasks
-@testable import Theory
 @testable import Training
 
 /// Sensory integration and extrapolation (Proca et al. §3.3, §3.6; Figs. 6 and A8): every experiment runs in its

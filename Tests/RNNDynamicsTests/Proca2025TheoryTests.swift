@@ -1,6 +1,7 @@
 import Foundation
 import Numerics
 import Testing
+@testable import Proca2025
 @testable import Theory
 
 private typealias P = Proca2025

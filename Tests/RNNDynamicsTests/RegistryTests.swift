@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Experiments
+@testable import Papers
 
 /// Registry invariants; every experiment's quick run is checked, through the CLI's code path, in
 /// `ReproductionTests`.

@@ -1,9 +1,9 @@
 import Foundation
 import Numerics
 import Testing
-@testable import Experiments
 @testable import Linalg
 @testable import Networks
+@testable import Proca2025
 @testable import Tasks
 @testable import Theory
 @testable import Training

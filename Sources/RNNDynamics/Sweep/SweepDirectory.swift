@@ -1,4 +1,8 @@
-import Experiments
+import DataIO
+import ExperimentKit
+import FigureData
+import Papers
+import Plot
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,8 @@
-import Experiments
+import DataIO
+import ExperimentKit
+import FigureData
+import Papers
+import Plot
 import Foundation
 
 /// The merged sweep's figure: one panel per scalar column against the first numeric axis, one line per value of

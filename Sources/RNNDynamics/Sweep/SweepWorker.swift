@@ -1,5 +1,9 @@
 import CSystem
-import Experiments
+import DataIO
+import ExperimentKit
+import FigureData
+import Papers
+import Plot
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import Plot
 
 /// HTML escaping and the number formats shared by the report's pieces.
 public enum HTMLText {

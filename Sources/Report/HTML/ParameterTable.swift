@@ -1,4 +1,4 @@
-import Experiments
+import ExperimentKit
 import Foundation
 
 /// The parameters of a run as a compact HTML table of dotted keys and JSON-like values.

@@ -1,5 +1,7 @@
-import Experiments
+import DataIO
+import ExperimentKit
 import Foundation
+import Plot
 
 /// Rebuilds figures and reports from saved run directories alone (no recomputation).
 public enum ReportBuilder {
@@ -13,10 +15,11 @@ public enum ReportBuilder {
 
     /// Redraws every run's figure (SVG, PNG when possible) from `figure.json` and `results.npz`, rewrites each
     /// run's `report.html`, and — for a directory of runs — writes the summary `report.html` and `metrics.csv`.
-    /// Runs are ordered as in the registry; throws when `directory` holds no complete run.
-    public static func rebuild(_ directory: URL, builtBy: Provenance) throws -> Outcome {
+    /// Runs are ordered as in `registered` (the registry's experiment ids, which also name the missing runs);
+    /// throws when `directory` holds no complete run.
+    public static func rebuild(_ directory: URL, builtBy: Provenance, registered: [String]) throws -> Outcome {
         let root = directory.standardizedFileURL
-        let runs = try completeRuns(in: root)
+        let runs = try completeRuns(in: root, registered: registered)
         let now = Timestamp.now()
         var svgs: [String] = []
         for run in runs {
@@ -30,27 +33,29 @@ public enum ReportBuilder {
         if runs.count == 1, runs[0].directory.standardizedFileURL.path == root.path {
             return Outcome(report: root.appendingPathComponent(RunFiles.report), runs: runs)
         }
-        return Outcome(report: try writeSummary(root, runs: runs, svgs: svgs, generatedAt: now, builtBy: builtBy), runs: runs)
+        return Outcome(report: try writeSummary(root, runs: runs, svgs: svgs, generatedAt: now, builtBy: builtBy,
+                                                registered: registered), runs: runs)
     }
 
     /// Writes the summary `report.html` and `metrics.csv` of a directory of runs from their saved figures,
-    /// leaving the run directories untouched.
-    public static func summarize(_ directory: URL, builtBy: Provenance) throws -> Outcome {
+    /// leaving the run directories untouched; `registered` as for `rebuild`.
+    public static func summarize(_ directory: URL, builtBy: Provenance, registered: [String]) throws -> Outcome {
         let root = directory.standardizedFileURL
-        let runs = try completeRuns(in: root)
+        let runs = try completeRuns(in: root, registered: registered)
         let svgs = try runs.map { run -> String in
             let url = run.directory.appendingPathComponent(RunFiles.svg(run.record.experiment))
             do { return try String(contentsOf: url, encoding: .utf8) } catch {
                 throw DataIOError.io(path: url.path, operation: "read figure", detail: error.localizedDescription)
             }
         }
-        return Outcome(report: try writeSummary(root, runs: runs, svgs: svgs, generatedAt: Timestamp.now(), builtBy: builtBy),
+        return Outcome(report: try writeSummary(root, runs: runs, svgs: svgs, generatedAt: Timestamp.now(), builtBy: builtBy,
+                                                registered: registered),
                        runs: runs)
     }
 
-    /// The complete runs at `root` in registry order; throws when there are none.
-    static func completeRuns(in root: URL) throws -> [SavedRun] {
-        let runs = SavedRun.all(in: root, order: ExperimentRegistry.all.map(\.id))
+    /// The complete runs at `root` in the order of `registered`; throws when there are none.
+    static func completeRuns(in root: URL, registered: [String]) throws -> [SavedRun] {
+        let runs = SavedRun.all(in: root, order: registered)
         guard !runs.isEmpty else {
             throw DataIOError.io(path: root.path, operation: "build report",
                                  detail: "no complete run directory here (allowed: a directory written by rnndyn run or rnndyn reproduce)")
@@ -60,13 +65,13 @@ public enum ReportBuilder {
 
     /// Writes `root/metrics.csv` and `root/report.html` for `runs` with their figures `svgs`; returns the report.
     static func writeSummary(_ root: URL, runs: [SavedRun], svgs: [String], generatedAt: String,
-                             builtBy: Provenance) throws -> URL {
+                             builtBy: Provenance, registered: [String]) throws -> URL {
         try RunMetrics.summaryTable(runs, relativeTo: root).write(to: root.appendingPathComponent(RunFiles.metrics))
         let entries = zip(runs, svgs).map { run, svg in
             entry(run.record, svg: svg, directory: run.directory, link: RelativePath.from(root, to: run.directory))
         }
-        let page = ReportPage(entries: entries, generatedAt: generatedAt, builtBy: builtBy, missing: missing(runs),
-                              extraLinks: [RunFiles.metrics])
+        let page = ReportPage(entries: entries, generatedAt: generatedAt, builtBy: builtBy,
+                              missing: missing(runs, registered: registered), extraLinks: [RunFiles.metrics])
         let report = root.appendingPathComponent(RunFiles.report)
         try AtomicFile.write(page.html(), to: report)
         return report
@@ -83,10 +88,10 @@ public enum ReportBuilder {
         return ReportEntry(record: record, svg: svg, link: link, files: files)
     }
 
-    /// Registered experiments of the runs' papers (id prefix before the first dot) that are not among `runs`.
-    static func missing(_ runs: [SavedRun]) -> [String] {
+    /// Experiments of `registered` from the runs' papers (id prefix before the first dot) that are not among `runs`.
+    static func missing(_ runs: [SavedRun], registered: [String]) -> [String] {
         let present = Set(runs.map(\.record.experiment))
         let papers = Set(runs.map { Paper.of($0.record.experiment) })
-        return ExperimentRegistry.all.map(\.id).filter { papers.contains(Paper.of($0)) && !present.contains($0) }
+        return registered.filter { papers.contains(Paper.of($0)) && !present.contains($0) }
     }
 }

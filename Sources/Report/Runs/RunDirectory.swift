@@ -1,4 +1,5 @@
-import Experiments
+import DataIO
+import ExperimentKit
 import Foundation
 
 /// The files of an experiment run directory.

@@ -1,4 +1,4 @@
-import Experiments
+import ExperimentKit
 
 /// The `DATA.md` of a run directory: every array of `results.npz` and every other file, with their keys.
 public enum RunDocumentation {

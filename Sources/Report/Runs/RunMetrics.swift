@@ -1,4 +1,5 @@
-import Experiments
+import DataIO
+import ExperimentKit
 import Foundation
 
 /// The scalar outcomes of runs as tidy CSV tables.

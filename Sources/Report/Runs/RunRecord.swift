@@ -1,4 +1,5 @@
-import Experiments
+import DataIO
+import ExperimentKit
 import Foundation
 
 /// Which build produced a run: the rnndyn version and the git commit ("unknown" outside a checkout).

@@ -91,7 +91,7 @@ public struct FixedStepIntegrator: Sendable {
     }
 
     /// Smallest n with interval / n ≤ stepSize (with a 1e-9 relative slack for round-off).
-    static func stepCount(interval: Double, stepSize: Double) -> Int {
+    public static func stepCount(interval: Double, stepSize: Double) -> Int {
         let q = interval / stepSize
         let r = q.rounded()
         if abs(q - r) <= 1e-9 * max(1, q) { return max(1, Int(r)) }

@@ -38,7 +38,7 @@ public enum ODEError: Error, Equatable, Sendable {
 }
 
 /// Validates output times (finite, sorted, not before `t0`).
-func validOutputTimes(_ times: [Double], from t0: Double) -> Bool {
+public func validOutputTimes(_ times: [Double], from t0: Double) -> Bool {
     var prev = t0
     for t in times {
         guard t.isFinite, t >= prev else { return false }
