@@ -70,20 +70,24 @@ public protocol Experiment: Sendable {
     var summary: String { get }
     /// Default parameters for `preset` (every parameter, JSON-compatible values).
     func parameters(_ preset: Preset) -> [String: Any]
-    /// Runs with `parameters` (defaults merged with overrides), drawing every random number from `streams` (the
-    /// experiment's node of the seed tree, `root → paper → experiment`); `progress` gets a fraction in [0, 1].
-    func run(parameters: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult
+    /// Runs with `parameters` (defaults merged with overrides), drawing every random number from `context.streams`
+    /// (the experiment's node of the seed tree, `root → paper → experiment`), using up to `context.threads` threads
+    /// and reporting progress to `context.progress`.
+    func run(parameters: ConfigReader, context: RunContext) throws -> ExperimentResult
 }
 
 extension Experiment {
     /// Runs with the defaults of `preset`, overridden by `overrides` (a nested tree of the same keys; nested
     /// objects merge key by key), with every key checked. Random numbers come from the node `id` (`proca2025.fig3`
-    /// → path proca2025/fig3) of the seed tree of root `seed`; `ledger` notes every stream drawn, for audits.
+    /// → path proca2025/fig3) of the seed tree of root `seed`; `ledger` notes every stream drawn, for audits. `threads`
+    /// is a runner option: results are bit-identical for any value.
     public func run(_ preset: Preset, overrides: [String: Any] = [:], seed: UInt64 = 0, ledger: StreamLedger? = nil,
+                    threads: Int = RunContext.defaultThreads,
                     progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> (ExperimentResult, [String: Any]) {
         let merged = ParameterOverrides.deepMerge(parameters(preset), overrides)
         let reader = ConfigReader(object: merged, path: id)
-        let result = try run(parameters: reader, streams: RandomStreams(seed: seed, ledger: ledger).node(id), progress: progress)
+        let context = RunContext(streams: RandomStreams(seed: seed, ledger: ledger).node(id), threads: threads, progress: progress)
+        let result = try run(parameters: reader, context: context)
         return (result, reader.resolvedTree)
     }
 
@@ -93,7 +97,7 @@ extension Experiment {
         let reader = ConfigReader(object: ParameterOverrides.deepMerge(parameters(preset), overrides), path: id)
         reader.stopsAfterValidation = true
         do {
-            _ = try run(parameters: reader, streams: RandomStreams(seed: 0), progress: { _ in })
+            _ = try run(parameters: reader, context: RunContext(streams: RandomStreams(seed: 0), threads: 1))
             throw ConfigError(key: id, "read its parameters without calling finish() (an rnndyn bug)")
         } catch is ConfigReader.Validated { return }
     }

@@ -12,16 +12,17 @@ public enum ExperimentJob {
     /// Runs `experiment` with the defaults of `preset`, `overrides` and `seed`, then writes `directory`
     /// (replacing an existing one when `replace`). Bad parameters throw a `ConfigError` before anything is
     /// written; leftovers of interrupted runs beside `directory` are removed first. OpenBLAS is fixed to one thread
-    /// (the experiments parallelise across runs; more BLAS threads would oversubscribe the cores).
+    /// (the experiments parallelise across runs; more BLAS threads would oversubscribe the cores). `threads` is the
+    /// experiment's thread budget for its parallel maps, a runner option that changes no result and is not recorded.
     @discardableResult
     public static func run(_ experiment: any Experiment, preset: Preset, overrides: ParameterOverrides = .init(),
-                           seed: UInt64, to directory: URL, replace: Bool,
+                           seed: UInt64, to directory: URL, replace: Bool, threads: Int = RunContext.defaultThreads,
                            progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> RunRecord {
         BLAS.setThreads(1)
         StagedDirectory.removeStale(besides: directory)
         let startedAt = Timestamp.now()
         let clock = ContinuousClock(), start = clock.now
-        let (result, parameters) = try experiment.run(preset, overrides: overrides.tree, seed: seed, progress: progress)
+        let (result, parameters) = try experiment.run(preset, overrides: overrides.tree, seed: seed, threads: threads, progress: progress)
         let elapsed = clock.now - start
         let seconds = ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000).rounded() / 1000
         var record = RunRecord(experiment: experiment.id, paperFigure: experiment.paperFigure, summary: experiment.summary,

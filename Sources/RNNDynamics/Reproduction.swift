@@ -117,7 +117,7 @@ extension Reproduction {
     /// Runs the plan's computations in order (a failing experiment is reported and the rest go on), then writes
     /// the summary `report.html` and `metrics.csv` of every complete run in the output directory. `progress`
     /// gets the overall fraction and the experiment being computed; `didFinish` gets each step as it ends.
-    public static func execute(_ plan: ReproductionPlan,
+    public static func execute(_ plan: ReproductionPlan, threads: Int = RunContext.defaultThreads,
                                progress: @escaping @Sendable (Double, String) -> Void = { _, _ in },
                                didFinish: (ReproductionStepOutcome) -> Void = { _ in })
         throws -> (steps: [ReproductionStepOutcome], report: ReportBuilder.Outcome) {
@@ -134,7 +134,7 @@ extension Reproduction {
                 progress(Double(i) / total, id)
                 do {
                     let record = try ExperimentJob.run(step.experiment, preset: plan.preset, seed: plan.seed, to: step.directory,
-                                                       replace: replace) { f in progress((Double(i) + f) / total, id) }
+                                                       replace: replace, threads: threads) { f in progress((Double(i) + f) / total, id) }
                     outcome = ReproductionStepOutcome(step: step, record: record, error: nil, note: reason == "new" ? "" : reason)
                 } catch {
                     outcome = ReproductionStepOutcome(step: step, record: nil, error: error, note: "")

@@ -58,9 +58,11 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Replace a directory that holds a complete run or other files.")
     var force = false
 
+    @OptionGroup var threadOptions: ThreadOptions
+
     func run() throws {
         let outURL = URL(fileURLWithPath: out ?? "out/\(experiment)")
-        let exp: any Experiment, preset: Preset, replace: Bool
+        let exp: any Experiment, preset: Preset, replace: Bool, threads: Int
         var overrides = ParameterOverrides()
         do {
             guard let e = ExperimentRegistry.experiment(experiment) else {
@@ -68,6 +70,7 @@ struct Run: ParsableCommand {
             }
             exp = e
             preset = try presetOptions.preset()
+            threads = try threadOptions.count()
             if let config { overrides.merge(try ConfigFile.load(config)) }
             for s in sets { try overrides.assign(s) }
             replace = try OutputLocation.admitRun(outURL, force: force)
@@ -81,7 +84,8 @@ struct Run: ParsableCommand {
         let bar = ProgressBar(total: 1, label: exp.id)
         let record: RunRecord
         do {
-            record = try ExperimentJob.run(exp, preset: preset, overrides: overrides, seed: seed, to: outURL, replace: replace) {
+            record = try ExperimentJob.run(exp, preset: preset, overrides: overrides, seed: seed, to: outURL, replace: replace,
+                                           threads: threads) {
                 bar.update(fraction: $0)
             }
             bar.finish()

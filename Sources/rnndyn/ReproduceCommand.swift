@@ -46,10 +46,14 @@ struct Reproduce: ParsableCommand {
     @Flag(name: .long, help: "Recompute every run, replacing what is there.")
     var force = false
 
+    @OptionGroup var threadOptions: ThreadOptions
+
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
         let plan: ReproductionPlan
+        let threads: Int
         do {
+            threads = try threadOptions.count()
             plan = try Reproduction.plan(paper: paper, preset: try presetOptions.preset(), seed: seed, out: outURL,
                                          only: Self.ids(only), skip: Self.ids(skip), force: force)
         } catch {
@@ -63,7 +67,7 @@ struct Reproduce: ParsableCommand {
         let clock = ContinuousClock(), start = clock.now
         let result: (steps: [ReproductionStepOutcome], report: ReportBuilder.Outcome)
         do {
-            result = try Reproduction.execute(plan, progress: { bar.update(fraction: $0, detail: $1) }) { outcome in
+            result = try Reproduction.execute(plan, threads: threads, progress: { bar.update(fraction: $0, detail: $1) }) { outcome in
                 bar.finish()
                 let name = outcome.step.experiment.id.padding(toLength: width, withPad: " ", startingAt: 0)
                 guard let r = outcome.record else {

@@ -82,3 +82,16 @@ struct PresetOptions: ParsableArguments {
         return full ? .full : .quick
     }
 }
+
+/// `--threads`, shared by the commands that run experiments: a runner option, never a science parameter.
+struct ThreadOptions: ParsableArguments {
+    @Option(name: .long, help: "Threads for an experiment's independent runs (default: the machine's cores); results are identical for any value.")
+    var threads: Int?
+
+    /// The thread count, checked.
+    func count() throws -> Int {
+        guard let threads else { return RunContext.defaultThreads }
+        guard (1...1024).contains(threads) else { throw ConfigError(key: "--threads", "\(threads) is out of range (allowed: 1…1024)") }
+        return threads
+    }
+}

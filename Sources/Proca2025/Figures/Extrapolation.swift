@@ -32,7 +32,7 @@ public struct ProcaExtrapolation: Experiment {
          "zero_tolerance": 1e-8, "theory_tolerance": 1e-4]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let T = try p.int("T", in: 1...1000)
         let testLengths = try p.doubles("test_lengths").map { d -> Int in
             guard d == d.rounded(), d >= 1, d <= 10_000 else {
@@ -69,8 +69,8 @@ public struct ProcaExtrapolation: Experiment {
         var zeroHolds = true, theoryHolds = true
         for (k, c) in cases.enumerated() {
             let result = try ExtrapolationStudy(target: c.target, modes: modes, trainLength: T, testLengths: testLengths,
-                                                initial: initial, learningRate: eta, steps: steps).run(streams: streams)
-            progress(Double(k + 1) / Double(cases.count))
+                                                initial: initial, learningRate: eta, steps: steps).run(streams: context.streams)
+            context.progress(Double(k + 1) / Double(cases.count))
             if case let .diverged(step, why) = result.stop {
                 throw ConfigError(key: "\(p.path).learning_rate", "\(c.name) training diverged at step \(step) (\(why)); use a smaller step")
             }

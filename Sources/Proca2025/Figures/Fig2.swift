@@ -45,7 +45,7 @@ public struct ProcaFig2: Experiment {
          ("exponential", .exponential(delta: delta, lambda: lambda))]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...50)
         let lambda = try p.double("lambda", in: 0.05...0.99)
         let leftDeltas = try p.doubles("left_deltas")
@@ -83,8 +83,8 @@ public struct ProcaFig2: Experiment {
         let left = try MultiModeTraining(
             singularValues: leftCurves.map(\.s),
             initial: leftCurves.map { Proca2025.Mode(a: initial, b: $0.bFrozen, c: initial) }, frozen: .recurrent,
-            learningRate: etaL, steps: stepsL, schedule: .every(every), streams: streams.child("left"))
-        progress(0.4)
+            learningRate: etaL, steps: stepsL, schedule: .every(every), streams: context.streams.child("left"))
+        context.progress(0.4)
         guard !left.stop.isDivergence else { throw ConfigError(key: "\(p.path).left_learning_rate", "GD diverged: \(left.stop)") }
         var acSim: [[Double]] = [], acTheory: [[Double]] = [], uStar: [Double] = [], halfSim: [Double] = [],
             halfTheory: [Double] = [], sigmoidal: [Bool] = [], bDrift = 0.0
@@ -141,8 +141,8 @@ public struct ProcaFig2: Experiment {
         let right = try MultiModeTraining(
             singularValues: rightCurves.map(\.s),
             initial: rightCurves.map { let r = $0.opt.ac.squareRoot(); return Proca2025.Mode(a: r, b: b0, c: r) },
-            frozen: .inputOutput, learningRate: etaR, steps: stepsR, schedule: .every(every), streams: streams.child("right"))
-        progress(0.8)
+            frozen: .inputOutput, learningRate: etaR, steps: stepsR, schedule: .every(every), streams: context.streams.child("right"))
+        context.progress(0.8)
         guard !right.stop.isDivergence else { throw ConfigError(key: "\(p.path).right_learning_rate", "GD diverged: \(right.stop)") }
         var bSim: [[Double]] = [], bTaylor: [[Double]] = [], bRK4: [[Double]] = [], taylorVsRK4 = 0.0, acDrift = 0.0
         var halfR: [Double] = [], initialVelocity: [Double] = []
@@ -215,7 +215,7 @@ public struct ProcaFig2: Experiment {
             Panel(title: "input–output mode ac, b frozen", xLabel: "training step", yLabel: "ac", content: .lines(leftSeries)),
             Panel(title: "recurrent mode b, a and c frozen", xLabel: "training step", yLabel: "b", content: .lines(rightSeries)),
         ])
-        progress(1)
+        context.progress(1)
         return ExperimentResult(dataset: data, figure: figure, checks: checks, theoryError: worst)
     }
 

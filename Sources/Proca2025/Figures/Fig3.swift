@@ -42,7 +42,7 @@ public struct ProcaFig3: Experiment {
                 "max_test_length": 15]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...30)
         let delta = try p.double("delta", in: 0.01...5)
         let nTheory = try p.int("theory_points", in: 3...10_000)
@@ -106,7 +106,7 @@ public struct ProcaFig3: Experiment {
             let sims = panel.sim.map { panel.family($0) }
             let run = try MultiModeTraining(singularValues: sims.map { $0.singularValues(length: T) },
                                             initial: sims.map { _ in .uniform(initial) }, learningRate: eta, steps: steps,
-                                            schedule: .every(every), streams: streams.child("panel-\(panel.name)"))
+                                            schedule: .every(every), streams: context.streams.child("panel-\(panel.name)"))
             guard !run.stop.isDivergence else { throw ConfigError(key: "\(p.path).learning_rate", "GD diverged on \(panel.name): \(run.stop)") }
             misalignment = max(misalignment, run.misalignment)
             let finals = sims.indices.map { run.finalMode($0) }
@@ -130,7 +130,7 @@ public struct ProcaFig3: Experiment {
                 Series("b (GD)", x: "\(panel.name)_sim_x", y: "\(panel.name)_sim_b", style: .simulation, group: 0),
                 Series("ac (GD)", x: "\(panel.name)_sim_x", y: "\(panel.name)_sim_ac", style: .simulation, group: 1),
             ])))
-            progress(Double(pi + 1) / 6)
+            context.progress(Double(pi + 1) / 6)
         }
         checks.append(ClaimCheck(
             claim: "GD reaches the zero-loss solutions: constant (1, δ), inverse-exponential (λ, δ), exponential (1/λ, δλ^T)",
@@ -150,11 +150,11 @@ public struct ProcaFig3: Experiment {
         for L in runLengths {
             let run = try MultiModeTraining(singularValues: refFamilies.map { $0.family.singularValues(length: L) },
                                             initial: refFamilies.map { _ in .uniform(initial) }, learningRate: eta, steps: steps,
-                                            schedule: .every(every), streams: streams.child("reference-T\(L)"))
+                                            schedule: .every(every), streams: context.streams.child("reference-T\(L)"))
             guard !run.stop.isDivergence else { throw ConfigError(key: "\(p.path).learning_rate", "GD diverged at T = \(L): \(run.stop)") }
             trained[L] = refFamilies.indices.map { run.finalMode($0) }
         }
-        progress(0.9)
+        context.progress(0.9)
         let testLengths = Array(1...maxTest)
         data.add(DataArray("test_length", testLengths.map(Double.init), doc: "test lengths T′ of the extrapolation panel"))
         var extrapolationSeries: [Series] = []
@@ -209,7 +209,7 @@ public struct ProcaFig3: Experiment {
             Series("exponential (GD)", x: "train_length", y: "length_sim_ac_exponential", style: .simulation, group: 2),
             Series("ac* = δλ^T", x: "train_length", y: "length_theory_ac_exponential", style: .theory, group: 2),
         ])))
-        progress(1)
+        context.progress(1)
         let figure = FigureSpec(title: "Fig. 3 — stability and extrapolation of zero-loss solutions (T = \(T))", columns: 3, panels: figurePanels)
         return ExperimentResult(dataset: data, figure: figure, checks: checks, theoryError: worst)
     }

@@ -54,16 +54,16 @@ public struct ProcaFig4: Experiment {
             "sharpness_kappa": 1.0, "sharpness_lengths": [3, 6, 10], "sharpness_delta_max": 1.0,
             "sharpness_points": q ? 11 : 41,
             "landau_beta_min": 0.3, "landau_beta_max": 1.2, "landau_points": q ? 19 : 73, "landau_initial_mode": 0.5,
-            "landau_b_max": 50.0, "pruned_ratio": 0.1, "modes_per_network": q ? 12 : 8, "threads": 2,
+            "landau_b_max": 50.0, "pruned_ratio": 0.1, "modes_per_network": q ? 12 : 8,
         ]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let layout = try Fig4Layout(parameters: p)
-        let outcomes = layout.grid.run(threads: layout.threads)
-        progress(0.3)
-        let sims = try layout.simulate(streams: streams, outcomes: outcomes)
-        progress(0.9)
+        let outcomes = layout.grid.run(threads: context.threads)
+        context.progress(0.3)
+        let sims = try layout.simulate(streams: context.streams, threads: context.threads, outcomes: outcomes)
+        context.progress(0.9)
         return layout.assemble(outcomes: outcomes, simulations: sims)
     }
 }
@@ -79,7 +79,7 @@ enum Fig4Family: Int, CaseIterable, Sendable {
 
 /// Every grid point of Fig. 4 (mode ODE) and every full-matrix network, from the parameters.
 struct Fig4Layout: Sendable {
-    let T: Int, initial: Double, eta: Double, steps: Int, threads: Int
+    let T: Int, initial: Double, eta: Double, steps: Int
     let kappas: [Double]
     let xs: [[Double]]                  // per family
     let deltaE: Double
@@ -131,7 +131,6 @@ struct Fig4Layout: Sendable {
         landauBMax = try p.double("landau_b_max", in: 1...1e4)
         prunedRatio = try p.double("pruned_ratio", in: 0...1)
         modesPerNetwork = try p.int("modes_per_network", in: 1...64)
-        threads = try p.int("threads", in: 1...256)
         try p.finish()
 
         // Mode-ODE points.
@@ -281,7 +280,7 @@ struct Fig4Layout: Sendable {
     /// Trains every full-matrix network (aligned init with a Haar-random hidden rotation, exact population GD, η and
     /// steps as the grid; width `width(_:)`) in parallel, and measures the conditioning of each simulated mode's
     /// mode-ODE endpoint against the grid's `outcomes`. Results follow `simulatedPoints`.
-    func simulate(streams: RandomStreams, outcomes: [ModeDescentGrid.Outcome]) throws -> [SimulatedMode] {
+    func simulate(streams: RandomStreams, threads: Int, outcomes: [ModeDescentGrid.Outcome]) throws -> [SimulatedMode] {
         let nets = networks, pts = simulatedPoints
         let prepared: [(SingularValueTask, TaskBasis)] = try nets.enumerated().map { k, net in
             var rng = streams.stream("fig4-data-\(k)")
@@ -290,34 +289,30 @@ struct Fig4Layout: Sendable {
             return (task, task.basis(r: try Matrix.haarOrthogonal(Self.width(net), using: &rotation)))
         }
         var flat = [Double](repeating: .nan, count: 3 * pts.count)
-        let workers = max(1, min(threads, nets.count)), eta = self.eta, steps = self.steps
-        flat.withUnsafeMutableBufferPointer { fb in
-            nonisolated(unsafe) let out = fb.baseAddress!
-            let work: @Sendable (Int) -> Void = { w in
-                for k in stride(from: w, to: nets.count, by: workers) {
-                    let (task, basis) = prepared[k]
-                    let start = Array(repeating: nets[k].initial, count: nets[k].members.count)
-                    let net = Initializer.aligned(a: start, b: start, c: start, basis: basis)
-                    var source = PopulationGradient(task: task.population, model: net)
-                    var recorder = Recorder<LinearRNN>(schedule: .steps([]), recordsParameters: false)
-                    let run = Trainer.train(net, source: &source,
-                                            options: TrainingOptions(steps: steps, optimizer: Optimizer(.gd, learningRate: eta)),
-                                            recorder: &recorder)
-                    guard run.stop == .completed else { continue }   // a diverged network keeps NaN modes
-                    let (wx, wh, wy) = basis.projected(run.model)
-                    for (j, member) in nets[k].members.enumerated() {
-                        var off = 0.0
-                        for mat in [wx, wh, wy] {
-                            for i in 0..<mat.rows where i != j { off = max(off, abs(mat[i, j])) }
-                            for i in 0..<mat.cols where i != j { off = max(off, abs(mat[j, i])) }
-                        }
-                        out[3 * member] = wh[j, j]
-                        out[3 * member + 1] = wx[j, j] * wy[j, j]
-                        out[3 * member + 2] = off
-                    }
+        let eta = self.eta, steps = self.steps
+        // Per network: (member, b, ac, largest off-diagonal entry) of each of its modes; none when it diverged.
+        let trained = try ParallelMap.map(nets.count, threads: threads) { k -> [(Int, Double, Double, Double)] in
+            let (task, basis) = prepared[k]
+            let start = Array(repeating: nets[k].initial, count: nets[k].members.count)
+            let net = Initializer.aligned(a: start, b: start, c: start, basis: basis)
+            var source = PopulationGradient(task: task.population, model: net)
+            var recorder = Recorder<LinearRNN>(schedule: .steps([]), recordsParameters: false)
+            let run = Trainer.train(net, source: &source,
+                                    options: TrainingOptions(steps: steps, optimizer: Optimizer(.gd, learningRate: eta)),
+                                    recorder: &recorder)
+            guard run.stop == .completed else { return [] }   // a diverged network keeps NaN modes
+            let (wx, wh, wy) = basis.projected(run.model)
+            return nets[k].members.enumerated().map { j, member in
+                var off = 0.0
+                for mat in [wx, wh, wy] {
+                    for i in 0..<mat.rows where i != j { off = max(off, abs(mat[i, j])) }
+                    for i in 0..<mat.cols where i != j { off = max(off, abs(mat[j, i])) }
                 }
+                return (member, wh[j, j], wx[j, j] * wy[j, j], off)
             }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        }
+        for (member, b, ac, off) in trained.joined() {
+            flat[3 * member] = b; flat[3 * member + 1] = ac; flat[3 * member + 2] = off
         }
         // Conditioning: the same modes from an initial mode scaled by 1 + 10⁻⁹, against the unperturbed grid.
         let eps = Self.perturbation

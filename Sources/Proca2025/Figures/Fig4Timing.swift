@@ -32,16 +32,16 @@ extension ProcaFig4 {
     public func timed(_ preset: Preset, threads: Int, seed: UInt64 = 0) throws -> Fig4Timing {
         let clock = ContinuousClock()
         let start = clock.now
-        let layout = try layout(preset, overrides: ["threads": threads])
-        let outcomes = layout.grid.run(threads: layout.threads)
+        let layout = try layout(preset, overrides: [:])
+        let outcomes = layout.grid.run(threads: threads)
         let gridDone = clock.now
-        let sims = try layout.simulate(streams: RandomStreams(seed: seed).node(id), outcomes: outcomes)
+        let sims = try layout.simulate(streams: RandomStreams(seed: seed).node(id), threads: threads, outcomes: outcomes)
         let simDone = clock.now
         let result = layout.assemble(outcomes: outcomes, simulations: sims)
         let end = clock.now
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         return Fig4Timing(gridPoints: layout.grid.points.count, steps: layout.steps, learningRate: layout.eta,
-                          networks: layout.networks.count, simulatedModes: sims.count, threads: layout.threads,
+                          networks: layout.networks.count, simulatedModes: sims.count, threads: threads,
                           gridSeconds: seconds(gridDone - start), simulationSeconds: seconds(simDone - gridDone),
                           totalSeconds: seconds(end - start), checksHold: result.checks.allSatisfy(\.holds))
     }

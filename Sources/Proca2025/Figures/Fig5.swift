@@ -38,12 +38,11 @@ public struct ProcaFig5: Experiment {
             .merging(["delta": 1.0]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
         let grid = try KernelScaleGrid(p, settings: settings, kinds: [true, false])
         try p.finish()
-        return try grid.result(streams: streams, title: "Fig. 5 — kernel distance, constant task (δ = \(KernelScaleGrid.f(delta)), N_h = \(settings.hidden))",
-                               progress: progress)
+        return try grid.result(context: context, title: "Fig. 5 — kernel distance, constant task (δ = \(KernelScaleGrid.f(delta)), N_h = \(settings.hidden))")
     }
 }

@@ -49,7 +49,7 @@ public struct ProcaFig6: Experiment {
                 "sv_tolerance": 0.05, "extrapolation_ratio": 0.01, "prediction_tolerance": 0.1]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let T = try p.int("T", in: 1...1000)
         let testLengths = try p.doubles("test_lengths").map { d -> Int in
             guard d == d.rounded(), d >= 1, d <= 100_000 else {
@@ -88,17 +88,17 @@ public struct ProcaFig6: Experiment {
             let task = SensoryIntegrationTask(target: target, timeSteps: T, stimulus: stimulus)
             let run = try SensoryTraining(task: task, trainingTrials: trials, hidden: hidden, initScale: scale,
                                           learningRate: eta[target]!, steps: steps[target]!, recordEvery: every)
-                .run(streams: streams)
+                .run(streams: context.streams)
             if case let .diverged(step, why) = run.stop {
                 throw ConfigError(key: "\(p.path).\(name)_learning_rate", "training diverged at step \(step) (\(why)); use a smaller step")
             }
             // Fresh test stimuli at every test length (their own stream, shared by both targets).
-            var testRNG = streams.stream("test")
+            var testRNG = context.streams.stream("test")
             let tests = testLengths.map { task.atLength($0).sample(count: testTrials, rng: &testRNG) }
             let svH = run.networks.map { SensoryTraining.singularValues($0.wh) }
             let svIO = run.networks.map { SensoryTraining.singularValues($0.wy * $0.wx) }
             let testLoss = tests.map { batch in run.networks.map { $0.loss(batch) } }
-            progress(Double(k + 1) / Double(targets.count))
+            context.progress(Double(k + 1) / Double(targets.count))
 
             let stepArray = "step_\(name)"
             data.add(DataArray(stepArray, run.steps.map(Double.init), doc: "\(name): gradient-descent step of each record"))

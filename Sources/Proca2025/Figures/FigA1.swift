@@ -21,7 +21,7 @@ public struct ProcaFigA1: Experiment {
          "record_every": 5, "orange_delta": 1.1, "orange_lambda": 0.5, "blue_delta": 0.5, "blue_lambda": 1.1]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...1000)
         let eta = try p.double("learning_rate", in: 1e-6...1)
         let steps = try p.int("steps", in: 10...10_000_000)
@@ -41,8 +41,8 @@ public struct ProcaFigA1: Experiment {
             let colour = name == "orange" ? 1 : 0   // palette group 1 is orange, 0 is blue (the paper's colours)
             let s = Proca2025.Family.inverseExponential(delta: delta, lambda: lambda).singularValues(length: T)
             let cmp = try ModeComparison(singularValues: s, hidden: hidden, initial: initial, learningRate: eta, steps: steps,
-                                         recordEvery: every, streams: streams)
-            progress(Double(k + 1) / Double(runs.count))
+                                         recordEvery: every, streams: context.streams)
+            context.progress(Double(k + 1) / Double(runs.count))
             worstGap = max(worstGap, cmp.worstRelativeGap)
             if k == 0 { data.add(DataArray("step", cmp.steps, doc: "gradient-descent step of each record")) }
             data.add(DataArray("s_\(name)", s, doc: "\(name) task singular values s_t = δλ^{T−t} (δ = \(delta), λ = \(lambda))"))

@@ -31,7 +31,7 @@ public struct ProcaFigA10: Experiment {
                 "tolerance": 1e-6, "loss_drop": 0.9]) { _, new in new }
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let run = try RotationalRunSettings(p)
         let b0 = run.initial.b.real
         let T = run.timeSteps
@@ -49,7 +49,7 @@ public struct ProcaFigA10: Experiment {
             RotationalColumn(key: "phi\(k)", label: "φ = \(Polar.piMultiple(phi))", family: .inverseExponential,
                              delta: ComplexPair(delta), lambda: ComplexPair(radius: radius, angle: phi))
         }
-        var fig = try run.figure(title: "Fig. A10 — rotation angle (inverse-exponential, R = \(Polar.format(radius)), T = \(T))", columns: columns, streams: streams, progress: progress)
+        var fig = try run.figure(title: "Fig. A10 — rotation angle (inverse-exponential, R = \(Polar.format(radius)), T = \(T))", columns: columns, streams: context.streams, progress: context.progress)
         fig.dataset.add(DataArray("lambda_angle", angles, doc: "φ of each column (rad), in column order phi0, phi1, …"))
         let (speeds, flowSpeeds) = run.lossDropSpeeds(&fig, columns: columns, drop: drop)
         let checks = [Self.rotationSenseCheck(fig, tolerance: tol), Self.excursionCheck(fig, b0: b0),

@@ -28,7 +28,7 @@ public struct ProcaFigA11: Experiment {
                 "tolerance": 1e-6, "loss_drop": 0.9]) { _, new in new }
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let run = try RotationalRunSettings(p)
         let T = run.timeSteps
         let delta = try p.double("delta", in: -100...100)
@@ -45,7 +45,7 @@ public struct ProcaFigA11: Experiment {
             RotationalColumn(key: "R\(k)", label: "R = \(Polar.format(r))", family: .inverseExponential,
                              delta: ComplexPair(delta), lambda: ComplexPair(radius: r, angle: phi))
         }
-        var fig = try run.figure(title: "Fig. A11 — rotation radius (inverse-exponential, φ = \(Polar.piMultiple(phi)), T = \(T))", columns: columns, streams: streams, progress: progress)
+        var fig = try run.figure(title: "Fig. A11 — rotation radius (inverse-exponential, φ = \(Polar.piMultiple(phi)), T = \(T))", columns: columns, streams: context.streams, progress: context.progress)
         fig.dataset.add(DataArray("lambda_radius", radii, doc: "R of each column, in column order R0, R1, …"))
         let (speeds, flowSpeeds) = run.lossDropSpeeds(&fig, columns: columns, drop: drop)
         let checks = [Self.stabilityCheck(fig, radii: radii, tolerance: tol),

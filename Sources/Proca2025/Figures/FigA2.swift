@@ -40,7 +40,7 @@ public struct ProcaFigA2: Experiment {
                 "learning_rate": quick ? 0.01 : 0.002, "steps": quick ? 8000 : 200_000, "record_every": quick ? 20 : 500, "minimum_search_b_max": 1000.0]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...30)
         let s1s = try p.doubles("s1_values")
         let sT = try p.double("s_T", in: 1e-3...10)
@@ -93,7 +93,7 @@ public struct ProcaFigA2: Experiment {
                                     content: .heatmap(x: "b", y: "ac", z: "\(name)_s1_\(r)_log", colorLabel: "log₁₀(1 + E − min E)")))
             }
         }
-        progress(0.3)
+        context.progress(0.3)
 
         // Simulation: one full-matrix network per row with one hidden unit (N_x = N_y = 2). With spare or shared
         // hidden units the aligned solution of a Dirac task is a saddle (see `MultiModeTraining`).
@@ -103,7 +103,7 @@ public struct ProcaFigA2: Experiment {
         var recordSteps: [Int] = []
         for r in tasks.indices {
             let run = try MultiModeTraining(singularValues: [tasks[r]], initial: [.uniform(initial)], learningRate: eta,
-                                            steps: steps, schedule: .every(every), width: 2, hidden: 1, streams: streams.child("task-\(r)"))
+                                            steps: steps, schedule: .every(every), width: 2, hidden: 1, streams: context.streams.child("task-\(r)"))
             guard !run.stop.isDivergence else { throw ConfigError(key: "\(p.path).learning_rate", "GD diverged: \(run.stop)") }
             recordSteps = run.steps
             misalignment = max(misalignment, run.misalignment)
@@ -123,7 +123,7 @@ public struct ProcaFigA2: Experiment {
             data.add(DataArray("path_ac_flow_\(r)", acTh, doc: "s_1 = \(s1s[r]): ac along the mode flow"))
             series += [Series("GD path s_1=\(Self.fmt(s1s[r]))", x: "path_b_sim_\(r)", y: "path_ac_sim_\(r)", style: .simulation, group: r),
                        Series("flow", x: "path_b_flow_\(r)", y: "path_ac_flow_\(r)", style: .theory, group: r)]
-            progress(0.3 + 0.5 * Double(r + 1) / Double(tasks.count))
+            context.progress(0.3 + 0.5 * Double(r + 1) / Double(tasks.count))
         }
         data.add(DataArray("step", recordSteps.map(Double.init), doc: "GD step of each path record"))
         data.add(DataArray("grid_min_b", gridMin.map(\.b), doc: "row r: b of the smallest total energy on the heatmap grid"))
@@ -185,7 +185,7 @@ public struct ProcaFigA2: Experiment {
         checks.append(ClaimCheck(
             claim: "The full-matrix GD path follows the per-mode gradient flow on this landscape",
             holds: worst < 0.05, evidence: "largest |sim − flow| relative to the largest |flow value| along the path, over b and ac, all rows: \(Self.sci(worst)) (GD step η = \(eta) vs RK4 of the continuous flow: an O(η) lag); final misalignment \(Self.sci(misalignment))"))
-        progress(1)
+        context.progress(1)
         let figure = FigureSpec(title: "Fig. A2 — energy split for Dirac tasks (T = \(T), s_T = \(Self.fmt(sT)))", columns: 3, panels: panels)
         return ExperimentResult(dataset: data, figure: figure, checks: checks, theoryError: worst)
     }

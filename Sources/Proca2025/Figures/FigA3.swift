@@ -49,7 +49,7 @@ public struct ProcaFigA3: Experiment {
                 "learning_rate": quick ? 0.005 : 0.002, "steps": quick ? 20_000 : 100_000, "trivial_b": 0.05]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let rawLengths = try p.doubles("lengths")
         guard !rawLengths.isEmpty, rawLengths.allSatisfy({ $0 == $0.rounded() && $0 >= 2 && $0 <= 30 }) else {
             throw ConfigError(key: "\(p.path).lengths", "needs at least one length, each an integer in 2…30")
@@ -124,7 +124,7 @@ public struct ProcaFigA3: Experiment {
                 let run = try MultiModeTraining(
                     singularValues: [landau.singularValues(beta: beta)], initial: [Proca2025.Mode(a: a0, b: b0, c: a0)],
                     learningRate: eta, steps: fullSteps, schedule: .steps([]), width: 2, hidden: 1,
-                    streams: streams.child("T\(T)").child("beta-\(k)"))
+                    streams: context.streams.child("T\(T)").child("beta-\(k)"))
                 guard !run.stop.isDivergence else {
                     throw ConfigError(key: "\(p.path).learning_rate", "full-matrix GD diverged at T = \(T), β = \(beta): \(run.stop)")
                 }
@@ -141,7 +141,7 @@ public struct ProcaFigA3: Experiment {
                 misalignment = max(misalignment, run.misalignment)
             }
             fmB.append(fb); fmU.append(fu); fmE.append(fe)
-            progress(Double(ti + 1) / Double(lengths.count))
+            context.progress(Double(ti + 1) / Double(lengths.count))
         }
 
         data.add(DataArray("theory_b", rows: thB, doc: "[T, β]: b* of the global minimum of E*(b) over |b| ≤ b_max (b_max itself where the infimum is at b → ∞; odd T: E* is even in b, |b*| is stored)"))

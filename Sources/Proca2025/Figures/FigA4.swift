@@ -21,14 +21,13 @@ public struct ProcaFigA4: Experiment {
             .merging(["delta": 1.0, "lambda_radius": 1.0, "lambda_angle": Double.pi / 12]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let radius = try p.double("lambda_radius", in: 1e-3...10)
         let angle = try p.double("lambda_angle", in: -Double.pi...Double.pi)
         let settings = try KernelMovementSettings(p, task: .rotational(delta: delta, radius: radius, angle: angle))
         let grid = try KernelScaleGrid(p, settings: settings, kinds: [true, false])
         try p.finish()
-        return try grid.result(streams: streams, title: "Fig. A4 — kernel distance, rotational task (φ_λ = \(KernelScaleGrid.f(angle)), R_λ = \(KernelScaleGrid.f(radius)))",
-                               progress: progress)
+        return try grid.result(context: context, title: "Fig. A4 — kernel distance, rotational task (φ_λ = \(KernelScaleGrid.f(angle)), R_λ = \(KernelScaleGrid.f(radius)))")
     }
 }

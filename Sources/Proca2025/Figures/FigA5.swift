@@ -24,7 +24,7 @@ public struct ProcaFigA5: Experiment {
              "T_values": q ? [1, 2, 4] : Array(1...8), "init_scales": q ? [0.01, 0.25, 0.5] : Fig4Layout.linspace(0.01, 0.5, 10)]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let referenceHidden = try p.int("reference_hidden", in: 1...4096)
         let referenceDraws = try p.int("reference_draws", in: 1...1000)
@@ -34,10 +34,10 @@ public struct ProcaFigA5: Experiment {
         var narrow = grid
         narrow.settings.hidden = referenceHidden
         narrow.settings.draws = referenceDraws
-        let wide = try grid.run(streams: streams)
-        progress(0.8)
-        let reference = try narrow.run(streams: streams)
-        progress(0.95)
+        let wide = try grid.run(context: context)
+        context.progress(0.8)
+        let reference = try narrow.run(context: context)
+        context.progress(0.95)
         var data = Dataset()
         let panels = grid.assemble(wide, into: &data) + narrow.assemble(reference, into: &data, suffix: "_narrow")
         let figure = FigureSpec(title: "Fig. A5 — kernel distance, unaligned N_h = \(settings.hidden) (left) vs N_h = \(referenceHidden) (right)",

@@ -24,14 +24,13 @@ public struct ProcaFigA6: Experiment {
              "target_margin": 0.1, "draws": 4]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let margin = try p.double("target_margin", in: 0...1)
         let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
         let grid = try KernelScaleGrid(p, settings: settings, kinds: [true, false])
         try p.finish()
-        return try grid.result(streams: streams, title: "Fig. A6 — kernel distance up to init scale \(KernelScaleGrid.f(grid.scales.last!)) (NaN = diverged)",
-                               progress: progress) { o in
+        return try grid.result(context: context, title: "Fig. A6 — kernel distance up to init scale \(KernelScaleGrid.f(grid.scales.last!)) (NaN = diverged)") { o in
             [Self.alignedSettles(grid, o), Self.unalignedKeepsMoving(grid, o, margin: margin), grid.convergenceCheck(o)]
         }
     }

@@ -27,7 +27,7 @@ public struct ProcaFigA7: Experiment {
             .merging(["T_values": [2, 6], "io_scales": scales, "recurrent_scales": scales]) { _, b in b }
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let delta = try p.double("delta", in: 1e-3...100)
         let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
         let lengths = try p.doubles("T_values")
@@ -42,8 +42,8 @@ public struct ProcaFigA7: Experiment {
         for aligned in [true, false] {
             for T in Ts { for r in rec { for s in io { cells.append(KernelMovementCell(T: T, io: s, rec: r, aligned: aligned)) } } }
         }
-        let flat = try settings.run(cells, streams: streams)
-        progress(0.95)
+        let flat = try settings.run(cells, context: context)
+        context.progress(0.95)
 
         var data = Dataset()
         data.add(DataArray("io_scale", io, doc: "input–output initialisation scale of each heatmap column (aligned a = c; unaligned W_x, W_y std scale/√fan-in)"))

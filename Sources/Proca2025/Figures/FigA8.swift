@@ -51,7 +51,7 @@ public struct ProcaFigA8: Experiment {
                 "gradient_threshold": 1e-3, "spread_tolerance": 0.05, "gradient_ratio": 10.0]
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let T = try p.int("T", in: 2...1000)
         let hidden = try p.int("hidden", in: 1...1000)
         let scale = try p.double("init_scale", in: 1e-8...10)
@@ -79,11 +79,11 @@ public struct ProcaFigA8: Experiment {
             let name = target == .lateWeighted ? "late" : "early"
             let task = SensoryIntegrationTask(target: target, timeSteps: T, stimulus: stimulus)
             let run = try SensoryTraining(task: task, trainingTrials: trials, hidden: hidden, initScale: scale,
-                                          learningRate: eta, steps: steps, recordEvery: every).run(streams: streams, pairedSteps: true)
+                                          learningRate: eta, steps: steps, recordEvery: every).run(streams: context.streams, pairedSteps: true)
             if case let .diverged(step, why) = run.stop {
                 throw ConfigError(key: "\(p.path).learning_rate", "\(name) training diverged at step \(step) (\(why)); use a smaller step")
             }
-            var probeRNG = streams.stream("probe")
+            var probeRNG = context.streams.stream("probe")
             let probe = task.sample(count: probeTrials, rng: &probeRNG)
             func finalStates(_ net: LinearRNN) -> Matrix {
                 net.hiddenStates(probe).columns(((T - 1) * probeTrials)..<(T * probeTrials))
@@ -95,7 +95,7 @@ public struct ProcaFigA8: Experiment {
             let svH = run.networks.map { SensoryTraining.singularValues($0.wh) }
             let svIO = run.networks.map { SensoryTraining.singularValues($0.wy * $0.wx) }
             let optimum = Self.whitenedOptimum(target.weights(timeSteps: T))
-            progress(Double(k + 1) / Double(targets.count))
+            context.progress(Double(k + 1) / Double(targets.count))
 
             let stepArray = "step_\(name)"
             data.add(DataArray(stepArray, run.steps.map(Double.init), doc: "\(name): gradient-descent step of each record"))

@@ -36,7 +36,7 @@ public struct ProcaFigA9: Experiment {
                 "tolerance": 1e-6, "angle_fraction": 0.9]) { _, new in new }
     }
 
-    public func run(parameters p: ConfigReader, streams: RandomStreams, progress: @escaping @Sendable (Double) -> Void) throws -> ExperimentResult {
+    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let run = try RotationalRunSettings(p)
         let T = run.timeSteps
         let cDelta = ComplexPair(radius: try p.double("constant_delta_radius", in: 0...100),
@@ -57,7 +57,7 @@ public struct ProcaFigA9: Experiment {
                              delta: ComplexPair(iDelta), lambda: iLambda),
             RotationalColumn(key: "exponential", label: "exponential", family: .exponential, delta: ComplexPair(eDelta), lambda: eLambda),
         ]
-        let fig = try run.figure(title: "Fig. A9 — rotational task families (T = \(T))", columns: columns, streams: streams, progress: progress)
+        let fig = try run.figure(title: "Fig. A9 — rotational task families (T = \(T))", columns: columns, streams: context.streams, progress: context.progress)
         let checks = [Self.convergenceCheck(fig, tolerance: tol), Self.angleFirstCheck(fig, fraction: fraction)]
         return ExperimentResult(dataset: fig.dataset, figure: fig.figure, checks: checks, theoryError: fig.theoryError)
     }

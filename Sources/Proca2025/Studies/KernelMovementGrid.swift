@@ -101,13 +101,11 @@ struct KernelMovementSettings: Sendable {
     var stationaryTolerance: Double
     /// Independent weight draws per cell, averaged.
     var draws: Int
-    /// Worker threads over cells (results do not depend on it).
-    var threads: Int
 
     /// Default values of the shared keys.
     static func defaults(samples: Int, learningRate: Double, maxSteps: Int, draws: Int, hidden: Int = 4) -> [String: Any] {
         ["dimension": 4, "hidden": hidden, "samples": samples, "learning_rate": learningRate, "max_steps": maxSteps,
-         "check_every": 250, "loss_tolerance": 1e-6, "stationary_tolerance": 1e-10, "draws": draws, "threads": 2]
+         "check_every": 250, "loss_tolerance": 1e-6, "stationary_tolerance": 1e-10, "draws": draws]
     }
 
     /// Reads the shared keys.
@@ -122,7 +120,6 @@ struct KernelMovementSettings: Sendable {
         lossTolerance = try p.double("loss_tolerance", in: 0...1)
         stationaryTolerance = try p.double("stationary_tolerance", in: 0...1)
         draws = try p.int("draws", in: 1...1000)
-        threads = try p.int("threads", in: 1...256)
         if case .rotational = task, dimension % 2 != 0 {
             throw ConfigError(key: "\(p.path).dimension", "must be even for the rotational task (one conjugate pair per two dimensions)")
         }
@@ -135,10 +132,10 @@ struct KernelMovementSettings: Sendable {
         }
     }
 
-    /// Runs every cell's `draws` draws on up to `threads` workers and averages them; results in cell order,
+    /// Runs every cell's `draws` draws on `context.threads` threads and averages them; results in cell order,
     /// bit-identical for any thread count.
-    func run(_ cells: [KernelMovementCell], streams: RandomStreams) throws -> [KernelMovementOutcome] {
-        let runs = try runDraws(cells, streams: streams)
+    func run(_ cells: [KernelMovementCell], context: RunContext) throws -> [KernelMovementOutcome] {
+        let runs = try runDraws(cells, context: context)
         return cells.indices.map { c in
             let d = runs[(c * draws)..<((c + 1) * draws)]
             let good = d.filter { $0.distance.isFinite && $0.unfinished == 0 }, n = Double(good.count)
@@ -153,24 +150,9 @@ struct KernelMovementSettings: Sendable {
     }
 
     /// One outcome per (cell, draw), cell-major.
-    func runDraws(_ cells: [KernelMovementCell], streams: RandomStreams) throws -> [KernelMovementOutcome] {
-        let n = cells.count * draws, draws = self.draws
-        var out = [KernelMovementOutcome?](repeating: nil, count: n)
-        var failures = [(any Error)?](repeating: nil, count: n)
-        let workers = max(1, min(threads, n)), settings = self
-        out.withUnsafeMutableBufferPointer { ob in
-            failures.withUnsafeMutableBufferPointer { fb in
-                nonisolated(unsafe) let slots = ob.baseAddress!, errors = fb.baseAddress!
-                let work: @Sendable (Int) -> Void = { w in
-                    for i in stride(from: w, to: n, by: workers) {
-                        do { slots[i] = try settings.runCell(cells[i / draws], draw: i % draws, streams: streams) } catch { errors[i] = error }
-                    }
-                }
-                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-            }
-        }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return out.map { $0! }
+    func runDraws(_ cells: [KernelMovementCell], context: RunContext) throws -> [KernelMovementOutcome] {
+        let draws = self.draws, settings = self, streams = context.streams
+        return try context.map(cells.count * draws) { i in try settings.runCell(cells[i / draws], draw: i % draws, streams: streams) }
     }
 
     /// Every cell rests on finished training (loss at the tolerance or stationary) unless all its draws diverged (NaN,

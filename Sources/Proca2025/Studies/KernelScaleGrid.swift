@@ -34,10 +34,10 @@ struct KernelScaleGrid: Sendable {
     static func name(_ aligned: Bool) -> String { aligned ? "aligned" : "unaligned" }
 
     /// Outcomes per kind, `[kind][T][scale]`.
-    func run(streams: RandomStreams) throws -> [[[KernelMovementOutcome]]] {
+    func run(context: RunContext) throws -> [[[KernelMovementOutcome]]] {
         var cells: [KernelMovementCell] = []
         for a in kinds { for T in lengths { for s in scales { cells.append(KernelMovementCell(T: T, io: s, rec: s, aligned: a)) } } }
-        let flat = try settings.run(cells, streams: streams)
+        let flat = try settings.run(cells, context: context)
         let nT = lengths.count, nS = scales.count
         return kinds.indices.map { k in (0..<nT).map { i in Array(flat[(k * nT + i) * nS ..< (k * nT + i + 1) * nS]) } }
     }
@@ -77,10 +77,10 @@ struct KernelScaleGrid: Sendable {
 
     /// Runs the grid and packs its dataset, a heatmap figure titled `title` (one panel per kind, side by side) and the
     /// checks `checks` makes from the outcomes (`standardChecks` by default).
-    func result(streams: RandomStreams, title: String, progress: @Sendable (Double) -> Void,
+    func result(context: RunContext, title: String,
                 checks: (([[[KernelMovementOutcome]]]) -> [ClaimCheck])? = nil) throws -> ExperimentResult {
-        let outcomes = try run(streams: streams)
-        progress(0.95)
+        let outcomes = try run(context: context)
+        context.progress(0.95)
         var data = Dataset()
         let panels = assemble(outcomes, into: &data)
         return ExperimentResult(dataset: data, figure: FigureSpec(title: title, columns: kinds.count, panels: panels),

@@ -1,4 +1,4 @@
-import Dispatch
+import ExperimentKit
 import Linalg
 import Theory
 
@@ -54,32 +54,14 @@ public struct ModeDescentGrid: Sendable {
         self.steps = steps
     }
 
-    /// Runs every point on up to `threads` workers (`DispatchQueue.concurrentPerform`); results in point order.
+    /// Runs every point on up to `threads` threads (`ParallelMap`); results in point order, the same for any count.
     public func run(threads: Int = 2) -> [Outcome] {
-        let n = points.count
-        guard n > 0 else { return [] }
-        let workers = max(1, min(threads, n))
-        var out = [Double](repeating: .nan, count: 5 * n)
         let points = self.points, eta = learningRate, steps = self.steps
-        out.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let slots = buffer.baseAddress!
-            let work: @Sendable (Int) -> Void = { w in
-                var workspace = ODEWorkspace(dimension: 3)
-                for i in stride(from: w, to: n, by: workers) {
-                    let r = Self.descend(points[i], learningRate: eta, steps: steps, workspace: &workspace)
-                    slots[5 * i] = r.mode.a
-                    slots[5 * i + 1] = r.mode.b
-                    slots[5 * i + 2] = r.mode.c
-                    slots[5 * i + 3] = r.finalSpeed
-                    slots[5 * i + 4] = r.curvature
-                }
-            }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-        }
-        return (0..<n).map { i in
-            Outcome(mode: Proca2025.Mode(a: out[5 * i], b: out[5 * i + 1], c: out[5 * i + 2]), finalSpeed: out[5 * i + 3],
-                    curvature: out[5 * i + 4])
-        }
+        // Nothing in `descend` throws; the workspace is per thread.
+        return (try? ParallelMap.map(points.count, threads: threads, state: { ODEWorkspace(dimension: 3) }) { i, workspace in
+            let r = Self.descend(points[i], learningRate: eta, steps: steps, workspace: &workspace)
+            return Outcome(mode: r.mode, finalSpeed: r.finalSpeed, curvature: r.curvature)
+        }) ?? []
     }
 
     /// `steps` Euler steps of the mode flow of one point.

@@ -69,7 +69,8 @@ public enum SweepWorker {
         return true
     }
 
-    /// Runs the experiment of `cell` into `cells/<id>` (replacing an interrupted attempt's leftovers).
+    /// Runs the experiment of `cell` into `cells/<id>` (replacing an interrupted attempt's leftovers) on one thread:
+    /// a sweep parallelises across cells, in worker processes.
     static func compute(_ cell: SweepCell, in dir: SweepDirectory) throws {
         guard let e = ExperimentRegistry.experiment(dir.spec.experiment) else {
             throw ConfigError(key: "sweep.experiment", "'\(dir.spec.experiment)' is not a registered experiment")
@@ -82,7 +83,7 @@ public enum SweepWorker {
         default: throw ConfigError(key: "DIR", "'\(target.path)' holds something other than this cell's run (allowed: remove it)")
         }
         try ExperimentJob.run(e, preset: dir.spec.preset, overrides: ParameterOverrides(cell.overrides as [String: Any]),
-                              seed: cell.seed, to: target, replace: replace)
+                              seed: cell.seed, to: target, replace: replace, threads: 1)
     }
 
     /// Ends this process when the process that started it dies (so killing a sweep kills its workers); Linux only.

@@ -1,0 +1,46 @@
+import Linalg
+
+/// One independent unit of a study: a name (its node of the seed tree under the experiment's) and its index.
+public struct StudyCell: Sendable, Equatable {
+    /// Position in the study's cell order.
+    public let index: Int
+    /// Seed-tree node name, unique within the study (`T4-scale0.1-draw1`).
+    public let name: String
+
+    /// A cell.
+    public init(index: Int, name: String) { self.index = index; self.name = name }
+}
+
+/// An experiment as a map over independent cells plus a reduce: `plan` reads the parameters, every cell runs alone
+/// (in parallel, in any order, on its own node of the seed tree), and `reduce` combines the cells' results in cell
+/// order into the dataset, figure and claim checks. A reduce that compares every pair of cells maps over the pairs
+/// with `RunContext.mapPairs`. A plain `Experiment` is the one-cell case.
+public protocol Study: Experiment {
+    /// Everything read from the parameters.
+    associatedtype Plan: Sendable
+    /// What one cell returns.
+    associatedtype CellResult: Sendable
+    /// Reads (and validates) every parameter, ending with `finish()`.
+    func plan(_ parameters: ConfigReader) throws -> Plan
+    /// The cells of `plan`, in order (names unique).
+    func cells(_ plan: Plan) -> [StudyCell]
+    /// Runs one cell; every random number comes from `streams`, the cell's node.
+    func runCell(_ cell: StudyCell, plan: Plan, streams: RandomStreams) throws -> CellResult
+    /// Combines the results, in cell order.
+    func reduce(_ plan: Plan, results: [CellResult], context: RunContext) throws -> ExperimentResult
+}
+
+extension Study {
+    /// Plan, map the cells on `context.threads` threads (progress up to 90 %), reduce.
+    public func run(parameters: ConfigReader, context: RunContext) throws -> ExperimentResult {
+        let plan = try plan(parameters)
+        let cells = cells(plan)
+        let total = Double(max(cells.count, 1)), progress = context.progress
+        let results = try ParallelMap.map(cells.count, threads: context.threads, progress: { progress(0.9 * Double($0) / total) }) { i in
+            try runCell(cells[i], plan: plan, streams: context.streams.child(cells[i].name))
+        }
+        let result = try reduce(plan, results: results, context: context)
+        progress(1)
+        return result
+    }
+}
