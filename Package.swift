@@ -22,8 +22,11 @@ let package = Package(
         .target(
             name: "Linalg",
             dependencies: ["COpenBLAS", "CLapacke", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Networks", dependencies: ["Linalg", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Tasks", dependencies: ["Linalg", "Networks", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "SequenceData", dependencies: ["Linalg", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(
+            name: "Networks",
+            dependencies: ["Linalg", "SequenceData", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "Tasks", dependencies: ["Linalg", "SequenceData", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Training", dependencies: ["Linalg", "Networks"]),
         .target(name: "Theory", dependencies: [.product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Analysis", dependencies: ["Linalg", "Networks", "Training"]),
@@ -42,8 +45,8 @@ let package = Package(
             name: "Report",
             dependencies: ["Linalg", "FigureData", "DataIO", "Plot", "ExperimentKit"]),
         .target(name: "RNNDynamics",
-                dependencies: ["CSystem", "Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "DataIO", "FigureData",
-                               "Plot", "ExperimentKit", "Proca2025", "Papers", "Report"]),
+                dependencies: ["CSystem", "Linalg", "SequenceData", "Networks", "Tasks", "Training", "Theory", "Analysis",
+                               "DataIO", "FigureData", "Plot", "ExperimentKit", "Proca2025", "Papers", "Report"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,4 +1,5 @@
 import Linalg
+import SequenceData
 
 /// A two-layer linear network `ŷ = W_2 W_1 x` (Saxe et al. 2014), the feedforward baseline.
 ///

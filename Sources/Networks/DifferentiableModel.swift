@@ -1,4 +1,5 @@
 import Linalg
+import SequenceData
 
 /// A model with named matrix parameter blocks and an exact loss gradient, trainable by `Training`.
 ///

@@ -1,4 +1,5 @@
 import Linalg
+import SequenceData
 
 /// How `LinearRNN.populationLossAndGradient` evaluates the loss and gradient; every route is exact.
 public enum PopulationRoute: Sendable, Equatable {

@@ -1,4 +1,5 @@
 @_exported import Linalg
+@_exported import SequenceData
 @_exported import Networks
 @_exported import Tasks
 @_exported import Training

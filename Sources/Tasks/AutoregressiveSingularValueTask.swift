@@ -1,5 +1,5 @@
 import Linalg
-import Networks
+import SequenceData
 
 /// A T-output singular-value task (Proca et al. App. M): `Σ^{Y_tX_i} = U_y S_{t,i} V_xᵀ` for `i ≤ t`.
 ///

@@ -1,5 +1,5 @@
 import Linalg
-import Networks
+import SequenceData
 
 /// What a dataset says about the theory's assumptions: its correlations, their shared-vector decompositions
 /// (SVD form, and eigen form when square), the alignment residuals and the whitening residual.

@@ -1,5 +1,5 @@
 import Linalg
-import Networks
+import SequenceData
 
 /// Correlations and whiteness of a dataset, in the means convention of `LossConvention`.
 public enum DatasetStatistics {

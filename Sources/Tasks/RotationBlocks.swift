@@ -1,6 +1,6 @@
 import Linalg
-import Networks
 import Numerics
+import SequenceData
 
 /// The real-block convention of `EigenBasis`, usable with `(re, im)` pairs (Proca et al. §8.4, spec erratum 7).
 ///

@@ -1,5 +1,5 @@
 import Linalg
-import Networks
+import SequenceData
 
 /// A square task in eigen form (Proca et al. §8.4): `Σ^{YX_t} = Q H_t Qᵀ` with a fixed orthogonal `Q`.
 ///
@@ -9,7 +9,7 @@ import Networks
 public struct RotationalTask: Sendable, Equatable {
     /// One eigenvalue profile per block.
     public var profiles: [EigenvalueProfile]
-    /// The frame `Q` and its block structure (shared with `Networks.EigenBasis`).
+    /// The frame `Q` and its block structure (shared with `SequenceData.EigenBasis`).
     public var basis: EigenBasis
     /// Trajectory length T.
     public let timeSteps: Int

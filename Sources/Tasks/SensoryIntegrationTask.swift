@@ -1,5 +1,5 @@
 import Linalg
-import Networks
+import SequenceData
 
 /// Multisensory stimuli with an integration target, `y = Σ_t w_t x_t` per channel (N_y = N_x; not whitened).
 public struct SensoryIntegrationTask: Sendable, Equatable {

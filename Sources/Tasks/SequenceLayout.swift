@@ -1,5 +1,5 @@
 import Linalg
-import Networks
+import SequenceData
 
 /// Conversions between the two layouts of trajectory data.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import Linalg
-import Networks
+import SequenceData
 
 /// The best shared real eigen-frame fit `Σ_k ≈ Q H_k Qᵀ` of square correlation matrices (Proca et al. §8.4).
 ///

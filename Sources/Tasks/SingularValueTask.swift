@@ -1,5 +1,5 @@
 import Linalg
-import Networks
+import SequenceData
 
 /// A task given by its per-time-step singular values (Proca et al. §2.2, §2.5): `Σ^{YX_t} = U_y S_t V_xᵀ`.
 ///

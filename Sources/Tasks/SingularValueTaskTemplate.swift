@@ -1,5 +1,4 @@
 import Linalg
-import Networks
 
 /// A singular-value task defined for every trajectory length: per-mode profiles plus fixed `U_y`, `V_x`.
 ///

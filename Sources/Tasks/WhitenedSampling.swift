@@ -1,5 +1,5 @@
 import Linalg
-import Networks
+import SequenceData
 
 /// Whitened Gaussian inputs and linear-teacher targets, shared by every whitened task in this target.
 enum WhitenedSampling {

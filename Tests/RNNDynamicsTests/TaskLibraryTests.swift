@@ -297,7 +297,7 @@ import Testing
             let want = [a, a.conjugate, b, b.conjugate, Complex(-0.6, 0)]
             let got = try task.crossCorrelations[t - 1].eigenvalues()
             #expect(Self.multisetDistance(got, want) < 1e-12)
-            // Same block convention as Networks.EigenBasis.
+            // Same block convention as SequenceData.EigenBasis.
             let values = task.values(at: t).map { Complex($0.re, $0.im) }
             #expect(task.h(at: t) == task.basis.blockMatrix(values))
             // P's columns are eigenvectors: Σ p_j = λ_j p_j, with (1, −i)/√2 on the block for d = μ + iν.

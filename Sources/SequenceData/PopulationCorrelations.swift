@@ -24,7 +24,7 @@ public struct PopulationCorrelations: Sendable, Equatable {
     /// inputs: `L = E₀ − ⟨M, C⟩ + ½ ⟨M, M A⟩` with `M = [M_0 … M_{T−1}]`, `C = [C_0 … C_{T−1}]`.
     public let inputMoments: Matrix?
     /// `lagTargets` and `inputMoments` in the fused kernel's padded layout, or nil when N_x or N_y exceeds 8.
-    let padded: PaddedPopulationStatistics?
+    package let padded: PaddedPopulationStatistics?
 
     /// Final-readout statistics from `Σ^{YX_t}`, t = 1…T (`sigmaYX[t-1]`).
     public init(finalOutput sigmaYX: [Matrix], targetEnergy: Double = 0) {
