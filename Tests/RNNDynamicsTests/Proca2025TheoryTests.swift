@@ -2,6 +2,7 @@ import Foundation
 import Numerics
 import Testing
 @testable import Proca2025
+@testable import Tasks
 @testable import Theory
 
 /// A small deterministic generator (SplitMix64) for random test points.
@@ -91,7 +92,7 @@ private func relErr(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(1, ab
     }
 
     @Test func frozenBSolutionForTheAutoregressiveReadout() {
-        let s = Proca2025.Family.inverseExponential(delta: 0.8, lambda: 0.6).autoregressiveSingularValues(length: 4)
+        let s = SingularValueProfile.inverseExponential(delta: 0.8, lambda: 0.6).autoregressiveSingularValues(length: 4)
         let flow = Proca2025.ModeFlow(autoregressive: s, frozen: .recurrent)
         let start = Proca2025.Mode(a: 0.3, b: 0.4, c: 0.1)
         let sol = Proca2025.FrozenRecurrenceSolution(flow: flow, mode: start)
@@ -103,11 +104,11 @@ private func relErr(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(1, ab
     // MARK: - Zero-loss optima (spec §4.1, §14.2)
 
     @Test(arguments: [
-        (Proca2025.Family.constant(delta: 1), 1.0, 1.0),
-        (Proca2025.Family.inverseExponential(delta: 1, lambda: 0.7), 0.7, 1.0),
-        (Proca2025.Family.exponential(delta: 1, lambda: 0.8), 1.25, 0.32768),
+        (SingularValueProfile.constant(delta: 1), 1.0, 1.0),
+        (SingularValueProfile.inverseExponential(delta: 1, lambda: 0.7), 0.7, 1.0),
+        (SingularValueProfile.exponential(delta: 1, lambda: 0.8), 1.25, 0.32768),
     ])
-    func optimaAtT5AreReachedByGradientFlow(family: Proca2025.Family, bStar: Double, acStar: Double) {
+    func optimaAtT5AreReachedByGradientFlow(family: SingularValueProfile, bStar: Double, acStar: Double) {
         let flow = Proca2025.ModeFlow(singularValues: family.singularValues(length: 5))
         let times = [1.0, 5, 20, 60]
         for (method, h) in [(FixedStepMethod.euler, 0.01), (.rk4, 0.02)] {
@@ -123,32 +124,32 @@ private func relErr(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(1, ab
     }
 
     @Test func stabilityOfTheOptima() {
-        #expect(Proca2025.Family.constant(delta: 1.3).zeroLossOptimum(length: 5)!.stability == .marginal)
-        #expect(Proca2025.Family.inverseExponential(delta: 1, lambda: 0.7).zeroLossOptimum(length: 5)!.stability == .stable)
-        #expect(Proca2025.Family.inverseExponential(delta: 1, lambda: 1.2).zeroLossOptimum(length: 5)!.stability == .unstable)
-        #expect(Proca2025.Family.exponential(delta: 1, lambda: 0.8).zeroLossOptimum(length: 5)!.stability == .unstable)
-        #expect(Proca2025.Family.exponential(delta: 1, lambda: 1.25).zeroLossOptimum(length: 5)!.stability == .stable)
+        #expect(SingularValueProfile.constant(delta: 1.3).zeroLossOptimum(length: 5)!.stability == .marginal)
+        #expect(SingularValueProfile.inverseExponential(delta: 1, lambda: 0.7).zeroLossOptimum(length: 5)!.stability == .stable)
+        #expect(SingularValueProfile.inverseExponential(delta: 1, lambda: 1.2).zeroLossOptimum(length: 5)!.stability == .unstable)
+        #expect(SingularValueProfile.exponential(delta: 1, lambda: 0.8).zeroLossOptimum(length: 5)!.stability == .unstable)
+        #expect(SingularValueProfile.exponential(delta: 1, lambda: 1.25).zeroLossOptimum(length: 5)!.stability == .stable)
         #expect(Proca2025.Stability(b: -1.0) == .marginal)
         #expect(Proca2025.Stability(b: Complex(length: 1, phase: 0.3)) == .marginal)
         #expect(Proca2025.Stability(b: Complex(length: 1.05, phase: 0.3)) == .unstable)
     }
 
     @Test func generalZeroLossFinder() {
-        let inv = Proca2025.Family.inverseExponential(delta: 0.9, lambda: 1.3)
+        let inv = SingularValueProfile.inverseExponential(delta: 0.9, lambda: 1.3)
         let o = Proca2025.zeroLossOptimum(.final(inv.singularValues(length: 6)))!
         #expect(relErr(o.b, 1.3) < 1e-12 && relErr(o.ac, 0.9) < 1e-12)
         // App. M.3: the autoregressive inverse-exponential task δλ^{t−i} has the same optimum.
         let ar = Proca2025.zeroLossOptimum(.autoregressive(inv.autoregressiveSingularValues(length: 6)))!
         #expect(relErr(ar.b, 1.3) < 1e-12 && relErr(ar.ac, 0.9) < 1e-12)
         // Exponential targets are inverse-exponential at fixed T.
-        let ex = Proca2025.zeroLossOptimum(.final(Proca2025.Family.exponential(delta: 2, lambda: 0.8).singularValues(length: 5)))!
+        let ex = Proca2025.zeroLossOptimum(.final(SingularValueProfile.exponential(delta: 2, lambda: 0.8).singularValues(length: 5)))!
         #expect(relErr(ex.b, 1.25) < 1e-12 && relErr(ex.ac, 2 * pow(0.8, 5)) < 1e-12)
         // …but the autoregressive exponential task has none (each row needs a different ac).
-        #expect(Proca2025.zeroLossOptimum(.autoregressive(Proca2025.Family.exponential(delta: 2, lambda: 0.8).autoregressiveSingularValues(length: 5))) == nil)
+        #expect(Proca2025.zeroLossOptimum(.autoregressive(SingularValueProfile.exponential(delta: 2, lambda: 0.8).autoregressiveSingularValues(length: 5))) == nil)
         // Modified tasks: no zero-loss solution unless κ matches the family.
-        #expect(Proca2025.Family.dirac(beta: 1, kappa: 1).zeroLossOptimum(length: 4) == nil)
-        #expect(Proca2025.Family.lastStep(base: .constant(delta: 1), kappa: 0.5).zeroLossOptimum(length: 4) == nil)
-        let matched = Proca2025.Family.lastStep(base: .inverseExponential(delta: 1, lambda: 0.7), kappa: 1).zeroLossOptimum(length: 4)!
+        #expect(SingularValueProfile.twoDirac(beta: 1, kappa: 1).zeroLossOptimum(length: 4) == nil)
+        #expect(SingularValueProfile.lastStep(.constant(delta: 1), kappa: 0.5).zeroLossOptimum(length: 4) == nil)
+        let matched = SingularValueProfile.lastStep(.inverseExponential(delta: 1, lambda: 0.7), kappa: 1).zeroLossOptimum(length: 4)!
         #expect(relErr(matched.b, 0.7) < 1e-12 && relErr(matched.ac, 1) < 1e-12)
     }
 
@@ -184,8 +185,8 @@ private func relErr(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(1, ab
     // MARK: - Fig. A1 learning-speed ordering (spec §3.6, §14.2)
 
     @Test func figA1OrderingAtT7() {
-        let orange = Proca2025.ModeFlow(singularValues: Proca2025.Family.inverseExponential(delta: 1.1, lambda: 0.5).singularValues(length: 7))
-        let blue = Proca2025.ModeFlow(singularValues: Proca2025.Family.inverseExponential(delta: 0.5, lambda: 1.1).singularValues(length: 7))
+        let orange = Proca2025.ModeFlow(singularValues: SingularValueProfile.inverseExponential(delta: 1.1, lambda: 0.5).singularValues(length: 7))
+        let blue = Proca2025.ModeFlow(singularValues: SingularValueProfile.inverseExponential(delta: 0.5, lambda: 1.1).singularValues(length: 7))
         let nOrange = Proca2025.LearningSpeed.stepsToLossReduction(orange, from: .uniform(0.1), fraction: 0.9, stepSize: 0.01)!
         let nBlue = Proca2025.LearningSpeed.stepsToLossReduction(blue, from: .uniform(0.1), fraction: 0.9, stepSize: 0.01)!
         #expect(abs(Double(nOrange) - 233) <= 0.05 * 233, "orange: \(nOrange)")
@@ -262,7 +263,7 @@ private func relErr(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(1, ab
     }
 
     @Test func windowedTaylorConvergesToRK4() {
-        let s = Proca2025.Family.inverseExponential(delta: 1, lambda: 0.7).singularValues(length: 5)
+        let s = SingularValueProfile.inverseExponential(delta: 1, lambda: 0.7).singularValues(length: 5)
         let flow = Proca2025.ModeFlow(singularValues: s, frozen: .inputOutput)
         let start = Proca2025.Mode(a: 1, b: 0.1, c: 1)
         let times = [0.5, 1.5, 4.0]
@@ -419,7 +420,7 @@ private func relErr(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(1, ab
     }
 
     @Test func energySplitSumsToTheEnergy() {
-        let fam = Proca2025.Family.lastStep(base: .constant(delta: 0.6), kappa: 1)
+        let fam = SingularValueProfile.lastStep(.constant(delta: 0.6), kappa: 1)
         let final = Proca2025.ModeFlow(singularValues: fam.singularValues(length: 6))
         let ar = Proca2025.ModeFlow(autoregressive: fam.autoregressiveSingularValues(length: 6))
         for flow in [final, ar] {
@@ -440,7 +441,7 @@ private func relErr(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(1, ab
     // MARK: - Extrapolation (§4.3)
 
     @Test func extrapolationErrors() {
-        let fam = Proca2025.Family.exponential(delta: 1.2, lambda: 0.8)
+        let fam = SingularValueProfile.exponential(delta: 1.2, lambda: 0.8)
         let opt = fam.zeroLossOptimum(length: 5)!
         let trained = Proca2025.Mode(a: opt.ac, b: opt.b, c: 1)
         for Tp in [2, 5, 8, 20] {
@@ -456,7 +457,7 @@ private func relErr(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(1, ab
             #expect(abs(general - Proca2025.Extrapolation.meanTaskEnergy(trainLength: 4, testLength: Tp)) < 1e-12)
         }
         // Sum integration, inverse-exponential and constant optima extrapolate with zero error.
-        let inv = Proca2025.Family.inverseExponential(delta: 0.9, lambda: 0.6)
+        let inv = SingularValueProfile.inverseExponential(delta: 0.9, lambda: 0.6)
         let invOpt = inv.zeroLossOptimum(length: 4)!
         #expect(Proca2025.Extrapolation.energy(of: Proca2025.Mode(a: invOpt.ac, b: invOpt.b, c: 1), family: inv, testLength: 30) < 1e-24)
         #expect(Proca2025.Extrapolation.energy(of: Proca2025.Mode(a: invOpt.ac, b: invOpt.b, c: 1), family: inv, testLength: 30,

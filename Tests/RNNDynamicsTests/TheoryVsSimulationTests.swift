@@ -37,7 +37,7 @@ import Testing
         let T = 5
         var rng = RandomStreams(seed: 50).stream("data")
         let uy = try Matrix.haarOrthogonal(3, using: &rng), vx = try Matrix.haarOrthogonal(3, using: &rng)
-        let families: [Proca2025.Family] = [.constant(delta: 1), .inverseExponential(delta: 1, lambda: 0.7),
+        let families: [SingularValueProfile] = [.constant(delta: 1), .inverseExponential(delta: 1, lambda: 0.7),
                                             .exponential(delta: 1, lambda: 0.8)]
         let task: PopulationCorrelations
         if readout == .final {

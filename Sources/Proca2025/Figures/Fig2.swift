@@ -1,6 +1,7 @@
 import ExperimentKit
 import Foundation
 import Linalg
+import Tasks
 import Theory
 
 /// Proca et al. 2025, Fig. 2: each mode type learned on its own, simulation against the exact and local theory.
@@ -40,7 +41,7 @@ public struct ProcaFig2: Experiment {
     }
 
     /// The three families of the figure, in legend order.
-    static func families(delta: Double, lambda: Double) -> [(name: String, family: Proca2025.Family)] {
+    static func families(delta: Double, lambda: Double) -> [(name: String, family: SingularValueProfile)] {
         [("constant", .constant(delta: delta)), ("inverse-exponential", .inverseExponential(delta: delta, lambda: lambda)),
          ("exponential", .exponential(delta: delta, lambda: lambda))]
     }

@@ -1,6 +1,7 @@
 import ExperimentKit
 import Foundation
 import Linalg
+import Tasks
 
 /// Proca et al. 2025, Fig. 3: the zero-loss solutions of the three task families, their stability, and whether
 /// they extrapolate to other sequence lengths.
@@ -74,7 +75,7 @@ public struct ProcaFig3: Experiment {
 
         var data = Dataset()
         var checks: [ClaimCheck] = []
-        let panels: [(name: String, symbol: String, grid: [Double], sim: [Double], family: (Double) -> Proca2025.Family)] = [
+        let panels: [(name: String, symbol: String, grid: [Double], sim: [Double], family: (Double) -> SingularValueProfile)] = [
             ("constant", "δ", Self.linspace(deltaMax / Double(nTheory), deltaMax, nTheory), simDeltas, { .constant(delta: $0) }),
             ("inverse_exponential", "λ", Self.linspace(lambdaMin, lambdaMax, nTheory), simInverse,
              { .inverseExponential(delta: delta, lambda: $0) }),
@@ -143,7 +144,7 @@ public struct ProcaFig3: Experiment {
 
         // ---------------- Bottom row: extrapolation and T dependence ----------------
         let runLengths = Array(Set(lengths + [T])).sorted()
-        let refFamilies: [(name: String, family: Proca2025.Family)] = [
+        let refFamilies: [(name: String, family: SingularValueProfile)] = [
             ("constant", .constant(delta: delta)), ("inverse_exponential", .inverseExponential(delta: delta, lambda: lambdaX)),
             ("exponential", .exponential(delta: delta, lambda: lambdaX))]
         var trained: [Int: [Proca2025.Mode]] = [:]

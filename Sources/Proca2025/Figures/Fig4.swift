@@ -151,12 +151,12 @@ struct Fig4Layout: Sendable {
         var zl: [(family: Fig4Family, kappa: Int, x: Double, optimum: Proca2025.Optimum)] = []
         for (j, kappa) in kappas.enumerated() {
             if kappa <= maxima[0] {
-                zl.append((.constant, j, kappa, Proca2025.Family.constant(delta: kappa).zeroLossOptimum(length: T)!))
+                zl.append((.constant, j, kappa, SingularValueProfile.constant(delta: kappa).zeroLossOptimum(length: T)!))
             }
             let lambda = Foundation.pow(kappa / deltaE, 1 / Double(T))
             if lambda <= maxima[1] {
                 zl.append((.exponential, j, lambda,
-                           Proca2025.Family.exponential(delta: deltaE, lambda: lambda).zeroLossOptimum(length: T)!))
+                           SingularValueProfile.exponential(delta: deltaE, lambda: lambda).zeroLossOptimum(length: T)!))
             }
         }
         zeroLoss = zl
@@ -185,10 +185,10 @@ struct Fig4Layout: Sendable {
     /// `[s_1 … s_T]` of a Fig. 4 task.
     static func singularValues(_ f: Fig4Family, x: Double, kappa: Double, T: Int, deltaE: Double) -> [Double] {
         switch f {
-        case .constant: return Proca2025.Family.lastStep(base: .constant(delta: x), kappa: kappa).singularValues(length: T)
+        case .constant: return SingularValueProfile.lastStep(.constant(delta: x), kappa: kappa).singularValues(length: T)
         case .exponential:
-            return Proca2025.Family.lastStep(base: .exponential(delta: deltaE, lambda: x), kappa: kappa).singularValues(length: T)
-        case .dirac: return Proca2025.Family.dirac(beta: x, kappa: kappa).singularValues(length: T)
+            return SingularValueProfile.lastStep(.exponential(delta: deltaE, lambda: x), kappa: kappa).singularValues(length: T)
+        case .dirac: return SingularValueProfile.twoDirac(beta: x, kappa: kappa).singularValues(length: T)
         }
     }
 

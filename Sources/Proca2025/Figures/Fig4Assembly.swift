@@ -68,8 +68,8 @@ extension Fig4Layout {
             switch f {
             case .constant, .exponential:
                 let opt = x.map { xv -> Proca2025.Optimum? in
-                    f == .constant ? Proca2025.Family.constant(delta: xv).zeroLossOptimum(length: T)
-                        : (xv > 0 ? Proca2025.Family.exponential(delta: deltaE, lambda: xv).zeroLossOptimum(length: T) : nil)
+                    f == .constant ? SingularValueProfile.constant(delta: xv).zeroLossOptimum(length: T)
+                        : (xv > 0 ? SingularValueProfile.exponential(delta: deltaE, lambda: xv).zeroLossOptimum(length: T) : nil)
                 }
                 data.add(DataArray("b_zero_loss_\(f.name)", opt.map { o in o.map { $0.b <= 2.5 ? $0.b : .nan } ?? .nan },
                                    doc: "\(f.name): zero-loss b* of the unmodified family (reached where κ = δ f(λ, T)); NaN where b* > 2.5 (exponential: 1/λ, off the axes at small λ)"))
@@ -105,8 +105,8 @@ extension Fig4Layout {
                         pruned.ac = max(pruned.ac, abs(ac[j][i] - kappa) / kappa)
                     }
                     if f != .dirac, s[T - 2] >= kappa, let opt = (f == .constant
-                        ? Proca2025.Family.constant(delta: x[i]).zeroLossOptimum(length: T)
-                        : Proca2025.Family.exponential(delta: deltaE, lambda: x[i]).zeroLossOptimum(length: T)) {
+                        ? SingularValueProfile.constant(delta: x[i]).zeroLossOptimum(length: T)
+                        : SingularValueProfile.exponential(delta: deltaE, lambda: x[i]).zeroLossOptimum(length: T)) {
                         let toOptimum = hypot(b[j][i] - opt.b, ac[j][i] - opt.ac), toPruned = hypot(b[j][i], ac[j][i] - kappa)
                         recurrent.count += 1
                         if !(toOptimum / toPruned <= recurrent.ratio) {

@@ -1,6 +1,7 @@
 import ExperimentKit
 import Foundation
 import Linalg
+import Tasks
 
 /// Proca et al. 2025, Fig. A1: larger and later singular values are learned first.
 ///
@@ -39,7 +40,7 @@ public struct ProcaFigA1: Experiment {
         var worstGap = 0.0
         for (k, (name, delta, lambda)) in runs.enumerated() {
             let colour = name == "orange" ? 1 : 0   // palette group 1 is orange, 0 is blue (the paper's colours)
-            let s = Proca2025.Family.inverseExponential(delta: delta, lambda: lambda).singularValues(length: T)
+            let s = SingularValueProfile.inverseExponential(delta: delta, lambda: lambda).singularValues(length: T)
             let cmp = try ModeComparison(singularValues: s, hidden: hidden, initial: initial, learningRate: eta, steps: steps,
                                          recordEvery: every, streams: context.streams)
             context.progress(Double(k + 1) / Double(runs.count))

@@ -1,6 +1,7 @@
 import ExperimentKit
 import Foundation
 import Linalg
+import Tasks
 import Theory
 
 /// Proca et al. 2025, Fig. A2: the energy split into its data term and the effective regulariser (Lemma 3.2).
@@ -65,7 +66,7 @@ public struct ProcaFigA2: Experiment {
         data.add(DataArray("ac", acGrid, doc: "heatmap y ticks: input–output mode ac"))
         data.add(DataArray("s1", s1s, doc: "row r: the Dirac task's first singular value s_1 (s_T = parameter s_T, zero in between)"))
 
-        let tasks = s1s.map { Proca2025.Family.dirac(beta: $0, kappa: sT).singularValues(length: T) }
+        let tasks = s1s.map { SingularValueProfile.twoDirac(beta: $0, kappa: sT).singularValues(length: T) }
         var panels: [Panel] = []
         var gridMin: [(b: Double, ac: Double)] = [], exactMin: [(b: Double, ac: Double, e: Double, interior: Bool)] = []
         for (r, s) in tasks.enumerated() {

@@ -19,12 +19,12 @@ public struct ExtrapolationStudy: Sendable {
     /// What the task is at each length.
     public enum Target: Sendable, Equatable, CustomStringConvertible {
         /// The same family (same δ, λ) at every length.
-        case family(Proca2025.Family)
+        case family(SingularValueProfile)
         /// Mean integration: s_t = 1/T′ at length T′ (the constant family with δ = 1/T′).
         case mean
 
         /// The family the task follows at length `T`.
-        public func family(length T: Int) -> Proca2025.Family {
+        public func family(length T: Int) -> SingularValueProfile {
             switch self {
             case .family(let f): return f
             case .mean: return .constant(delta: 1 / Double(T))

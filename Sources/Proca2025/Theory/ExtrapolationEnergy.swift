@@ -1,10 +1,12 @@
 import Foundation
 import Numerics
+import Tasks
 
 /// Extrapolation error: the per-mode energy of a trained mode evaluated on the task at another length (§4.3).
 public enum Extrapolation {
     /// E(T′) of `mode` on `family` at length `testLength` (final readout, or autoregressive targets).
-    public static func energy(of mode: Mode, family: Family, testLength: Int, readout: Readout = .final) -> Double {
+    public static func energy(of mode: Mode, family: SingularValueProfile, testLength: Int,
+                              readout: Readout = .final) -> Double {
         switch readout {
         case .final: return ModeFlow(singularValues: family.singularValues(length: testLength)).energy(mode)
         case .autoregressive:

@@ -1,3 +1,5 @@
+import Tasks
+
 /// Landau analysis of the Dirac task `s_1 = β`, `s_T = 1/β`, zero otherwise (§6.3, App. H).
 ///
 /// Energies use our per-mode convention `E = ½ Σ r²`, i.e. **half** the spec's/paper's E* (which drops the ½):
@@ -24,7 +26,7 @@ public struct LandauAnalysis: Sendable {
 
     /// The task's singular values `[β, 0, …, 0, 1/β]`.
     public func singularValues(beta: Double) -> [Double] {
-        Family.dirac(beta: beta, kappa: 1 / beta).singularValues(length: length)
+        SingularValueProfile.twoDirac(beta: beta, kappa: 1 / beta).singularValues(length: length)
     }
 
     /// u*(b) = (β b^{T−1} + 1/β) / Σ_{i<T} b^{2i}, the input–output mode minimising E at fixed b.

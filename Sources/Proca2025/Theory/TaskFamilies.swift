@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import Tasks
 
 /// A learned recurrent mode's stability: |b| < 1 stable, |b| = 1 marginal (integrator), |b| > 1 unstable.
 public enum Stability: String, Sendable {
@@ -40,20 +41,12 @@ public struct ComplexOptimum: Sendable, Equatable {
     public var stability: Stability { Stability(b: b) }
 }
 
-/// Singular-value time-course families s_t = δ f(λ, t) (§2.4) and the modified tasks of §3.4.
-public indirect enum Family: Sendable, Equatable {
-    /// s_t = δ.
-    case constant(delta: Double)
-    /// s_t = δ λ^{T−t} (the teacher-LRNN family; the only one with a zero-loss solution).
-    case inverseExponential(delta: Double, lambda: Double)
-    /// s_t = δ λ^t.
-    case exponential(delta: Double, lambda: Double)
-    /// `base` for t < T, and s_T = κ (Eq. 10).
-    case lastStep(base: Family, kappa: Double)
-    /// s_1 = β, s_T = κ, zero otherwise (Eq. 11; at T = 1 the single value is κ).
-    case dirac(beta: Double, kappa: Double)
-
-    /// `[s_1, …, s_T]` for the final readout.
+// The singular-value time-courses s_t = δ f(λ, t) (§2.4) and the modified tasks of §3.4 are the Tasks library's
+// `SingularValueProfile` (constant, inverse-exponential, exponential, last-step, two-Dirac). The theory evaluates them
+// in its own arithmetic: λ^k by repeated squaring (`integerPower`), which is what every mode-ODE number of this paper
+// was computed with, whereas `values(timeSteps:)` uses `pow` and can differ in the last bits.
+extension SingularValueProfile {
+    /// `[s_1, …, s_T]` for the final readout (λ^k by repeated squaring); `explicit` only at its own length.
     public func singularValues(length T: Int) -> [Double] {
         precondition(T >= 1, "length must be at least 1")
         switch self {
@@ -64,11 +57,14 @@ public indirect enum Family: Sendable, Equatable {
             var s = base.singularValues(length: T)
             s[T - 1] = kappa
             return s
-        case let .dirac(beta, kappa):
+        case let .twoDirac(beta, kappa):
             var s = [Double](repeating: 0, count: T)
             s[0] = beta
             s[T - 1] = kappa
             return s
+        case let .explicit(v):
+            precondition(v.count == T, "an explicit profile of \(v.count) values has no length-\(T) form")
+            return v
         }
     }
 
@@ -80,8 +76,8 @@ public indirect enum Family: Sendable, Equatable {
 
     /// The zero-loss optimum at length T (§4.1 table), or nil when none exists.
     ///
-    /// Constant: (1, δ); inverse-exponential: (λ, δ); exponential: (1/λ, δλ^T). The modified families are
-    /// checked with `Proca2025.zeroLossOptimum(_:)`.
+    /// Constant: (1, δ); inverse-exponential: (λ, δ); exponential: (1/λ, δλ^T). The modified (and explicit)
+    /// profiles are checked with `Proca2025.zeroLossOptimum(_:)`.
     public func zeroLossOptimum(length T: Int) -> Optimum? {
         switch self {
         case .constant(let d): return Optimum(b: 1, ac: d)
@@ -89,7 +85,7 @@ public indirect enum Family: Sendable, Equatable {
         case let .exponential(d, l):
             precondition(l != 0, "exponential family needs λ ≠ 0")
             return Optimum(b: 1 / l, ac: d * integerPower(l, T))
-        case .lastStep, .dirac:
+        case .lastStep, .twoDirac, .explicit:
             return Proca2025.zeroLossOptimum(.final(singularValues(length: T)))
         }
     }
