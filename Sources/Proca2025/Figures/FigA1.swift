@@ -10,27 +10,37 @@ import Tasks
 /// 0–500 steps come from the figure's axes; the paper does not state the step size or initial modes, so the
 /// defaults are the spec's check values (step 0.01, all modes 0.1), under which the loss falls by 90 % after
 /// ≈ 233 (orange) and ≈ 378 (blue) steps.
-public struct ProcaFigA1: Experiment {
+public struct ProcaFigA1: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.figA1" }
     public var paperFigure: String { "Proca et al. 2025, Fig. A1" }
     public var summary: String { "Ordering of learning: larger and later singular values are learned faster" }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        ["T": 7, "learning_rate": 0.01, "steps": preset == .quick ? 600 : 1000, "initial_mode": 0.1, "hidden": 2,
-         "record_every": 5, "orange_delta": 1.1, "orange_lambda": 0.5, "blue_delta": 0.5, "blue_lambda": 1.1]
-    }
+    static let T = Parameter.int("T", 7, in: 2...1000, doc: "trajectory length (the figure's axis)")
+    static let learningRate = Parameter.double("learning_rate", 0.01, in: 1e-6...1, doc: "gradient-descent step η (spec's check value)")
+    static let steps = Parameter.int("steps", 600, full: 1000, in: 10...10_000_000, doc: "gradient-descent steps")
+    static let initialMode = Parameter.double("initial_mode", 0.1, in: 1e-6...10, doc: "initial a = b = c of every mode")
+    static let hidden = Parameter.int("hidden", 2, in: 1...1000, doc: "hidden units N_h")
+    static let recordEvery = Parameter.int("record_every", 5, in: 1...1_000_000, unit: "steps", doc: "record the modes and loss every this many steps")
+    static let orangeDelta = Parameter.double("orange_delta", 1.1, in: 0...100, doc: "orange task: δ of s_t = δλ^{T−t}")
+    static let orangeLambda = Parameter.double("orange_lambda", 0.5, in: 0...100, doc: "orange task: λ")
+    static let blueDelta = Parameter.double("blue_delta", 0.5, in: 0...100, doc: "blue task: δ")
+    static let blueLambda = Parameter.double("blue_lambda", 1.1, in: 0...100, doc: "blue task: λ")
+    public static let declared = ParameterList([
+        .init(T), .init(learningRate), .init(steps), .init(initialMode), .init(hidden), .init(recordEvery),
+        .init(orangeDelta), .init(orangeLambda), .init(blueDelta), .init(blueLambda),
+    ])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let T = try p.int("T", in: 2...1000)
-        let eta = try p.double("learning_rate", in: 1e-6...1)
-        let steps = try p.int("steps", in: 10...10_000_000)
-        let initial = try p.double("initial_mode", in: 1e-6...10)
-        let hidden = try p.int("hidden", in: 1...1000)
-        let every = try p.int("record_every", in: 1...1_000_000)
-        let runs = [("orange", try p.double("orange_delta", in: 0...100), try p.double("orange_lambda", in: 0...100)),
-                    ("blue", try p.double("blue_delta", in: 0...100), try p.double("blue_lambda", in: 0...100))]
+        let T = try p.read(Self.T)
+        let eta = try p.read(Self.learningRate)
+        let steps = try p.read(Self.steps)
+        let initial = try p.read(Self.initialMode)
+        let hidden = try p.read(Self.hidden)
+        let every = try p.read(Self.recordEvery)
+        let runs = [("orange", try p.read(Self.orangeDelta), try p.read(Self.orangeLambda)),
+                    ("blue", try p.read(Self.blueDelta), try p.read(Self.blueLambda))]
         try p.finish()
 
         var data = Dataset()
