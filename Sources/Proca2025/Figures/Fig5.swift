@@ -23,26 +23,24 @@ import Linalg
 /// aligned network from a small init at T = 8 the initial NTK is the last input's Gram and the final one is dominated
 /// by the (T − j)-weighted W_h term, giving D ≈ 1 − 2/‖K‖ ≈ 0.99. Quick preset: T ∈ {1, 2, 4, 8} × 4 scales; full:
 /// the paper's T = 1…8 × linspace(0.01, 0.5, 10).
-public struct ProcaFig5: Experiment {
+public struct ProcaFig5: KernelScaleStudy, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.fig5" }
     public var paperFigure: String { "Proca et al. 2025, Fig. 5" }
     public var summary: String { "Kernel movement vs recurrence: NTK distance over T × init scale, aligned and unaligned" }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        let q = preset == .quick
-        return KernelMovementSettings.defaults(samples: 33, learningRate: 0.01, maxSteps: q ? 20_000 : 60_000, draws: q ? 2 : 4)
-            .merging(KernelScaleGrid.defaults(lengths: q ? [1, 2, 4, 8] : Array(1...8),
-                                              scales: q ? [0.01, 0.17, 0.33, 0.5] : Fig4Layout.linspace(0.01, 0.5, 10))) { _, b in b }
-            .merging(["delta": 1.0]) { _, b in b }
-    }
+    static let kernel = KernelMovementSettings.Declared(samples: 33, learningRate: 0.01, maxSteps: (20_000, 60_000), draws: (2, 4))
+    static let grid = KernelScaleGrid.Declared(lengths: ([1, 2, 4, 8], Array(1...8)),
+                                               scales: ([0.01, 0.17, 0.33, 0.5], Fig4Layout.linspace(0.01, 0.5, 10)))
+    static let delta = Parameter.double("delta", 1.0, in: 1e-3...100, doc: "task singular value s_t = δ at every step (perfect integration)")
+    public static let declared = ParameterList(kernel.list + grid.list + [.init(delta)])
 
-    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let delta = try p.double("delta", in: 1e-3...100)
-        let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
-        let grid = try KernelScaleGrid(p, settings: settings, kinds: [true, false])
+    public func plan(_ p: ConfigReader) throws -> KernelScalePlan {
+        let delta = try p.read(Self.delta)
+        let settings = try KernelMovementSettings(p, Self.kernel, task: .constant(delta: delta))
+        let grid = try KernelScaleGrid(p, Self.grid, settings: settings, kinds: [true, false])
         try p.finish()
-        return try grid.result(context: context, title: "Fig. 5 — kernel distance, constant task (δ = \(KernelScaleGrid.f(delta)), N_h = \(settings.hidden))")
+        return KernelScalePlan(grid: grid, title: "Fig. 5 — kernel distance, constant task (δ = \(KernelScaleGrid.f(delta)), N_h = \(settings.hidden))")
     }
 }

@@ -10,26 +10,28 @@ import Linalg
 /// per cell for both networks); full: T = 1…8 × linspace(0.01, 0.5, 10) at N_h = 300 with one draw per cell (a width-300
 /// network self-averages: over 4 draws the distance's standard deviation stays below 0.01, against 0.08 at width 4,
 /// whose reference keeps 4 draws).
-public struct ProcaFigA5: Experiment {
+public struct ProcaFigA5: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.figA5" }
     public var paperFigure: String { "Proca et al. 2025, Fig. A5" }
     public var summary: String { "Kernel movement of a wide network (N_h = 300, unaligned) against the narrow N_h = 4 one" }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        let q = preset == .quick
-        return ProcaFig5().parameters(preset).merging(
-            ["hidden": q ? 32 : 300, "reference_hidden": 4, "draws": q ? 2 : 1, "reference_draws": q ? 2 : 4,
-             "T_values": q ? [1, 2, 4] : Array(1...8), "init_scales": q ? [0.01, 0.25, 0.5] : Fig4Layout.linspace(0.01, 0.5, 10)]) { _, b in b }
-    }
+    static let kernel = KernelMovementSettings.Declared(samples: 33, learningRate: 0.01, maxSteps: (20_000, 60_000), draws: (2, 1),
+                                                        hidden: 32)
+    static let wideHidden = Parameter.int("hidden", 32, full: 300, in: 1...4096, doc: "hidden units N_h of the wide network")
+    static let grid = KernelScaleGrid.Declared(lengths: ([1, 2, 4], Array(1...8)), scales: ([0.01, 0.25, 0.5], Fig4Layout.linspace(0.01, 0.5, 10)))
+    static let referenceHidden = Parameter.int("reference_hidden", 4, in: 1...4096, doc: "hidden units of the narrow reference network")
+    static let referenceDraws = Parameter.int("reference_draws", 2, full: 4, in: 1...1000, doc: "weight draws per cell of the narrow reference")
+    public static let declared = ParameterList(kernel.list.filter { $0.key != "hidden" } + [.init(wideHidden)] + grid.list
+                                               + [.init(ProcaFig5.delta), .init(referenceHidden), .init(referenceDraws)])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let delta = try p.double("delta", in: 1e-3...100)
-        let referenceHidden = try p.int("reference_hidden", in: 1...4096)
-        let referenceDraws = try p.int("reference_draws", in: 1...1000)
-        let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
-        let grid = try KernelScaleGrid(p, settings: settings, kinds: [false])
+        let delta = try p.read(ProcaFig5.delta)
+        let referenceHidden = try p.read(Self.referenceHidden)
+        let referenceDraws = try p.read(Self.referenceDraws)
+        let settings = try KernelMovementSettings(p, Self.kernel, task: .constant(delta: delta))
+        let grid = try KernelScaleGrid(p, Self.grid, settings: settings, kinds: [false])
         try p.finish()
         var narrow = grid
         narrow.settings.hidden = referenceHidden

@@ -11,28 +11,31 @@ import Linalg
 /// weights. Runs that diverge keep NaN cells (shown as missing). Four draws per cell in both presets: at T = 2 and
 /// large unaligned scales most draws end with one mode unlearned (its recurrent part at b ≤ −1), and some approach that
 /// point too slowly to finish, so fewer draws can leave a cell without a finished run.
-public struct ProcaFigA6: Experiment {
+public struct ProcaFigA6: KernelScaleStudy, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.figA6" }
     public var paperFigure: String { "Proca et al. 2025, Fig. A6" }
     public var summary: String { "Kernel movement for initialisation scales up to 1 (aligned settles, unaligned keeps moving)" }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        ProcaFig5().parameters(preset).merging(
-            ["init_scales": preset == .quick ? [0.01, 0.34, 0.67, 1.0] : Fig4Layout.linspace(0.01, 1, 10),
-             "target_margin": 0.1, "draws": 4]) { _, b in b }
+    static let kernel = KernelMovementSettings.Declared(samples: 33, learningRate: 0.01, maxSteps: (20_000, 60_000), draws: (4, 4))
+    static let grid = KernelScaleGrid.Declared(lengths: ([1, 2, 4, 8], Array(1...8)),
+                                               scales: ([0.01, 0.34, 0.67, 1.0], Fig4Layout.linspace(0.01, 1, 10)))
+    static let margin = Parameter.double("target_margin", 0.1, in: 0...1, doc: "how much more the unaligned distance must exceed the aligned one at the largest scale")
+    public static let declared = ParameterList(kernel.list + grid.list + [.init(ProcaFig5.delta), .init(margin)])
+
+    public func plan(_ p: ConfigReader) throws -> KernelScalePlan {
+        let delta = try p.read(ProcaFig5.delta)
+        let margin = try p.read(Self.margin)
+        let settings = try KernelMovementSettings(p, Self.kernel, task: .constant(delta: delta))
+        let grid = try KernelScaleGrid(p, Self.grid, settings: settings, kinds: [true, false])
+        try p.finish()
+        return KernelScalePlan(grid: grid, title: "Fig. A6 — kernel distance up to init scale \(KernelScaleGrid.f(grid.scales.last!)) (NaN = diverged)",
+                               margin: margin)
     }
 
-    public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let delta = try p.double("delta", in: 1e-3...100)
-        let margin = try p.double("target_margin", in: 0...1)
-        let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
-        let grid = try KernelScaleGrid(p, settings: settings, kinds: [true, false])
-        try p.finish()
-        return try grid.result(context: context, title: "Fig. A6 — kernel distance up to init scale \(KernelScaleGrid.f(grid.scales.last!)) (NaN = diverged)") { o in
-            [Self.alignedSettles(grid, o), Self.unalignedKeepsMoving(grid, o, margin: margin), grid.convergenceCheck(o)]
-        }
+    func checks(_ plan: KernelScalePlan, _ o: [[[KernelMovementOutcome]]]) -> [ClaimCheck] {
+        [Self.alignedSettles(plan.grid, o), Self.unalignedKeepsMoving(plan.grid, o, margin: plan.margin), plan.grid.convergenceCheck(o)]
     }
 
     /// Aligned: for every T > lengths[0], the distance at the largest scale is below its maximum over the scales

@@ -14,22 +14,23 @@ import Linalg
 /// Unaligned networks do not reproduce the paper's claim robustly: at T = 6 their distance saturates near 0.97 with
 /// ranges below 0.02 on both axes, and at T = 2 both axes move the kernel about equally (range ratio 0.4–2 over
 /// seeds). Their ranges are reported in the evidence, not claimed.
-public struct ProcaFigA7: Experiment {
+public struct ProcaFigA7: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.figA7" }
     public var paperFigure: String { "Proca et al. 2025, Fig. A7" }
     public var summary: String { "Input–output vs recurrent initialisation: kernel distance is set mainly by the recurrent init" }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        let scales = preset == .quick ? [0.01, 0.25, 0.5] : Fig4Layout.linspace(0.01, 0.5, 10)
-        return ProcaFig5().parameters(preset).filter { $0.key != "T_values" && $0.key != "init_scales" }
-            .merging(["T_values": [2, 6], "io_scales": scales, "recurrent_scales": scales]) { _, b in b }
-    }
+    static let lengths = Parameter.doubles("T_values", [2, 6], doc: "trajectory lengths T, one pair of heatmaps each (integers in 1…64)")
+    static let ioScales = Parameter.doubles("io_scales", [0.01, 0.25, 0.5], full: Fig4Layout.linspace(0.01, 0.5, 10),
+                                            doc: "input–output initialisation scales (heatmap columns; positive, increasing)")
+    static let recurrentScales = Parameter.doubles("recurrent_scales", [0.01, 0.25, 0.5], full: Fig4Layout.linspace(0.01, 0.5, 10),
+                                                   doc: "recurrent initialisation scales (heatmap rows; positive, increasing)")
+    public static let declared = ParameterList(ProcaFig5.kernel.list + [.init(ProcaFig5.delta), .init(lengths), .init(ioScales), .init(recurrentScales)])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let delta = try p.double("delta", in: 1e-3...100)
-        let settings = try KernelMovementSettings(p, task: .constant(delta: delta))
+        let delta = try p.read(ProcaFig5.delta)
+        let settings = try KernelMovementSettings(p, ProcaFig5.kernel, task: .constant(delta: delta))
         let lengths = try p.doubles("T_values")
         guard !lengths.isEmpty, lengths.allSatisfy({ $0 == $0.rounded() && $0 >= 1 && $0 <= 64 }) else {
             throw ConfigError(key: "\(p.path).T_values", "needs integers in 1…64")

@@ -64,7 +64,7 @@ struct KernelMovementCell: Sendable, Equatable {
 /// with recurrent part b ≤ −1 that cannot learn the constant task), or at `max_steps`. A cell averages its draws whose
 /// training finished (converged or stalled) and counts the diverged and unfinished ones, which it leaves out (NaN when
 /// no draw finished).
-struct KernelMovementOutcome: Sendable, Equatable {
+public struct KernelMovementOutcome: Sendable, Equatable {
     /// Kernel distance between the NTK at initialisation and after training (NaN if no draw finished).
     var distance: Double
     /// Standard deviation of the distance over the averaged draws (0 for one).
@@ -102,24 +102,44 @@ struct KernelMovementSettings: Sendable {
     /// Independent weight draws per cell, averaged.
     var draws: Int
 
-    /// Default values of the shared keys.
-    static func defaults(samples: Int, learningRate: Double, maxSteps: Int, draws: Int, hidden: Int = 4) -> [String: Any] {
-        ["dimension": 4, "hidden": hidden, "samples": samples, "learning_rate": learningRate, "max_steps": maxSteps,
-         "check_every": 250, "loss_tolerance": 1e-6, "stationary_tolerance": 1e-10, "draws": draws]
+    /// The declarations of the shared keys, with a figure's defaults.
+    struct Declared: Sendable {
+        let dimension: Parameter<Int>, hidden: Parameter<Int>, samples: Parameter<Int>, learningRate: Parameter<Double>
+        let maxSteps: Parameter<Int>, checkEvery: Parameter<Int>, lossTolerance: Parameter<Double>
+        let stationaryTolerance: Parameter<Double>, draws: Parameter<Int>
+
+        /// The keys with these defaults (quick, full).
+        init(samples: Int, learningRate: Double, maxSteps: (Int, Int), draws: (Int, Int), hidden: Int = 4) {
+            dimension = .int("dimension", 4, in: 1...256, doc: "singular (or rotational: real) dimensions of the task, N_x = N_y")
+            self.hidden = .int("hidden", hidden, in: 1...4096, doc: "hidden units N_h")
+            self.samples = .int("samples", samples, in: 2...100_000, doc: "whitened training trajectories P (> T·N_x); the NTK is taken on them")
+            self.learningRate = .double("learning_rate", learningRate, in: 1e-7...10, doc: "full-batch gradient-descent step η")
+            self.maxSteps = .int("max_steps", maxSteps.0, full: maxSteps.1, in: 1...100_000_000, unit: "steps", doc: "most gradient-descent steps per run")
+            checkEvery = .int("check_every", 250, in: 1...100_000_000, unit: "steps", doc: "steps between checks of the stopping rules")
+            lossTolerance = .double("loss_tolerance", 1e-6, in: 0...1, doc: "stop at loss ≤ this × the zero network's loss")
+            stationaryTolerance = .double("stationary_tolerance", 1e-10, in: 0...1, doc: "stop when the loss moved by ≤ this × the zero network's loss between checks")
+            self.draws = .int("draws", draws.0, full: draws.1, in: 1...1000, doc: "independent weight (and data) draws per cell, averaged")
+        }
+
+        /// In declaration order.
+        var list: [ParameterDeclaration] {
+            [.init(dimension), .init(hidden), .init(samples), .init(learningRate), .init(maxSteps), .init(checkEvery),
+             .init(lossTolerance), .init(stationaryTolerance), .init(draws)]
+        }
     }
 
-    /// Reads the shared keys.
-    init(_ p: ConfigReader, task: KernelTask) throws {
+    /// Reads the shared keys with their declared ranges.
+    init(_ p: ConfigReader, _ d: Declared, task: KernelTask) throws {
         self.task = task
-        dimension = try p.int("dimension", in: 1...256)
-        hidden = try p.int("hidden", in: 1...4096)
-        samples = try p.int("samples", in: 2...100_000)
-        learningRate = try p.double("learning_rate", in: 1e-7...10)
-        maxSteps = try p.int("max_steps", in: 1...100_000_000)
-        checkEvery = try p.int("check_every", in: 1...100_000_000)
-        lossTolerance = try p.double("loss_tolerance", in: 0...1)
-        stationaryTolerance = try p.double("stationary_tolerance", in: 0...1)
-        draws = try p.int("draws", in: 1...1000)
+        dimension = try p.read(d.dimension)
+        hidden = try p.read(d.hidden)
+        samples = try p.read(d.samples)
+        learningRate = try p.read(d.learningRate)
+        maxSteps = try p.read(d.maxSteps)
+        checkEvery = try p.read(d.checkEvery)
+        lossTolerance = try p.read(d.lossTolerance)
+        stationaryTolerance = try p.read(d.stationaryTolerance)
+        draws = try p.read(d.draws)
         if case .rotational = task, dimension % 2 != 0 {
             throw ConfigError(key: "\(p.path).dimension", "must be even for the rotational task (one conjugate pair per two dimensions)")
         }
@@ -136,17 +156,20 @@ struct KernelMovementSettings: Sendable {
     /// bit-identical for any thread count.
     func run(_ cells: [KernelMovementCell], context: RunContext) throws -> [KernelMovementOutcome] {
         let runs = try runDraws(cells, context: context)
-        return cells.indices.map { c in
-            let d = runs[(c * draws)..<((c + 1) * draws)]
-            let good = d.filter { $0.distance.isFinite && $0.unfinished == 0 }, n = Double(good.count)
-            let mean = good.isEmpty ? .nan : good.map(\.distance).reduce(0, +) / n
-            let spread = good.count > 1 ? (good.map { ($0.distance - mean) * ($0.distance - mean) }.reduce(0, +) / (n - 1)).squareRoot() : 0
-            return KernelMovementOutcome(distance: mean, distanceSpread: spread,
-                                         relativeLoss: good.map(\.relativeLoss).max() ?? .nan, steps: d.map(\.steps).max()!,
-                                         weightChange: (0..<3).map { b in good.isEmpty ? .nan : good.map { $0.weightChange[b] }.reduce(0, +) / n },
-                                         diverged: d.map(\.diverged).reduce(0, +), stalled: d.map(\.stalled).reduce(0, +),
-                                         unfinished: d.map(\.unfinished).reduce(0, +))
-        }
+        return cells.indices.map { c in average(runs[(c * draws)..<((c + 1) * draws)]) }
+    }
+
+    /// One cell's draws combined: the mean (and spread) of the distance over the draws whose training finished, the
+    /// worst relative loss, the most steps, the mean weight change, and the counts.
+    func average(_ d: ArraySlice<KernelMovementOutcome>) -> KernelMovementOutcome {
+        let good = d.filter { $0.distance.isFinite && $0.unfinished == 0 }, n = Double(good.count)
+        let mean = good.isEmpty ? .nan : good.map(\.distance).reduce(0, +) / n
+        let spread = good.count > 1 ? (good.map { ($0.distance - mean) * ($0.distance - mean) }.reduce(0, +) / (n - 1)).squareRoot() : 0
+        return KernelMovementOutcome(distance: mean, distanceSpread: spread,
+                                     relativeLoss: good.map(\.relativeLoss).max() ?? .nan, steps: d.map(\.steps).max()!,
+                                     weightChange: (0..<3).map { b in good.isEmpty ? .nan : good.map { $0.weightChange[b] }.reduce(0, +) / n },
+                                     diverged: d.map(\.diverged).reduce(0, +), stalled: d.map(\.stalled).reduce(0, +),
+                                     unfinished: d.map(\.unfinished).reduce(0, +))
     }
 
     /// One outcome per (cell, draw), cell-major.
@@ -168,7 +191,12 @@ struct KernelMovementSettings: Sendable {
 
     /// Builds, trains and measures one draw of a cell.
     func runCell(_ cell: KernelMovementCell, draw: Int, streams: RandomStreams) throws -> KernelMovementOutcome {
-        var data = streams.stream(cell.dataStream), rng = streams.stream(cell.weightStream(draw: draw))
+        try runCell(cell, data: streams.stream(cell.dataStream), weights: streams.stream(cell.weightStream(draw: draw)))
+    }
+
+    /// Trains one network of `cell` on data drawn from `data`, with weights (or the aligned rotation) from `weights`.
+    func runCell(_ cell: KernelMovementCell, data: Xoshiro256, weights: Xoshiro256) throws -> KernelMovementOutcome {
+        var data = data, rng = weights
         let made = try task.make(T: cell.T, dimension: dimension, hidden: hidden, samples: samples, io: cell.io, rec: cell.rec,
                                  data: &data, weights: &rng)
         let net: LinearRNN

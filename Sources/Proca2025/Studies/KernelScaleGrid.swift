@@ -5,26 +5,39 @@ import Linalg
 /// A Fig. 5-style sweep: kernel distance over trajectory length T (heatmap rows) × initialisation scale (columns),
 /// for aligned and/or unaligned networks; the scale sets every mode (aligned: a = b = c = scale) or the std of every
 /// block (unaligned: scale/√fan-in, spectral radius ≈ scale).
-struct KernelScaleGrid: Sendable {
+public struct KernelScaleGrid: Sendable {
     var settings: KernelMovementSettings
     var lengths: [Int]
     var scales: [Double]
     /// Network kinds, e.g. `[true, false]` = aligned, unaligned (panel order).
     var kinds: [Bool]
 
-    /// Parameter defaults of the grid keys.
-    static func defaults(lengths: [Int], scales: [Double]) -> [String: Any] { ["T_values": lengths, "init_scales": scales] }
+    /// The grid keys with a figure's defaults (quick, full).
+    struct Declared: Sendable {
+        let lengths: Parameter<[Double]>, scales: Parameter<[Double]>
+
+        /// The keys `T_values` and `init_scales`.
+        init(lengths: ([Int], [Int]), scales: ([Double], [Double])) {
+            self.lengths = .doubles("T_values", lengths.0.map(Double.init), full: lengths.1.map(Double.init),
+                                    doc: "trajectory lengths T, one heatmap row each (increasing integers in 1…64)")
+            self.scales = .doubles("init_scales", scales.0, full: scales.1,
+                                   doc: "initialisation scales, one heatmap column each (increasing, in (0, 10])")
+        }
+
+        /// In declaration order.
+        var list: [ParameterDeclaration] { [.init(lengths), .init(scales)] }
+    }
 
     /// Reads `T_values` and `init_scales` (increasing, positive).
-    init(_ p: ConfigReader, settings: KernelMovementSettings, kinds: [Bool]) throws {
+    init(_ p: ConfigReader, _ d: Declared, settings: KernelMovementSettings, kinds: [Bool]) throws {
         self.settings = settings
         self.kinds = kinds
-        let t = try p.doubles("T_values")
+        let t = try p.read(d.lengths)
         guard t.count >= 2, t.allSatisfy({ $0 == $0.rounded() && $0 >= 1 && $0 <= 64 }), zip(t, t.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw ConfigError(key: "\(p.path).T_values", "needs at least two increasing integers in 1…64")
         }
         lengths = t.map { Int($0) }
-        scales = try p.doubles("init_scales")
+        scales = try p.read(d.scales)
         guard scales.count >= 2, scales.allSatisfy({ $0 > 0 && $0 <= 10 }), zip(scales, scales.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw ConfigError(key: "\(p.path).init_scales", "needs at least two increasing scales in (0, 10]")
         }
@@ -33,13 +46,42 @@ struct KernelScaleGrid: Sendable {
 
     static func name(_ aligned: Bool) -> String { aligned ? "aligned" : "unaligned" }
 
-    /// Outcomes per kind, `[kind][T][scale]`.
+    /// Outcomes per kind, `[kind][T][scale]`, every (kind, T, scale) cell with its own `draws` (A5's path).
     func run(context: RunContext) throws -> [[[KernelMovementOutcome]]] {
         var cells: [KernelMovementCell] = []
         for a in kinds { for T in lengths { for s in scales { cells.append(KernelMovementCell(T: T, io: s, rec: s, aligned: a)) } } }
         let flat = try settings.run(cells, context: context)
         let nT = lengths.count, nS = scales.count
         return kinds.indices.map { k in (0..<nT).map { i in Array(flat[(k * nT + i) * nS ..< (k * nT + i + 1) * nS]) } }
+    }
+
+    /// The grid as study cells: one per (kind, T, draw), named `aligned-T4-draw1`. A cell trains one network per
+    /// scale from the same data and weight draws of its seed-tree node (common random numbers across scales).
+    func studyCells() -> [StudyCell] {
+        var out: [StudyCell] = []
+        for a in kinds { for T in lengths { for d in 0..<settings.draws {
+            out.append(StudyCell(index: out.count, name: "\(Self.name(a))-T\(T)-draw\(d)"))
+        } } }
+        return out
+    }
+
+    /// Runs study cell `cell` (see `studyCells`): one outcome per scale.
+    func runStudyCell(_ cell: StudyCell, streams: RandomStreams) throws -> [KernelMovementOutcome] {
+        let draws = settings.draws, nT = lengths.count
+        let k = cell.index / (nT * draws), T = lengths[(cell.index / draws) % nT]
+        return try scales.map { s in
+            try settings.runCell(KernelMovementCell(T: T, io: s, rec: s, aligned: kinds[k]),
+                                 data: streams.stream("data"), weights: streams.stream("weights"))
+        }
+    }
+
+    /// The study cells' results (in `studyCells` order) as `[kind][T][scale]`, the draws averaged.
+    func outcomes(_ results: [[KernelMovementOutcome]]) -> [[[KernelMovementOutcome]]] {
+        let draws = settings.draws, nT = lengths.count
+        return kinds.indices.map { k in (0..<nT).map { i in scales.indices.map { j in
+            let first = (k * nT + i) * draws
+            return settings.average(ArraySlice((first..<first + draws).map { results[$0][j] }))
+        } } }
     }
 
     /// Dataset arrays (`T`, `init_scale`, and per kind `distance_*`, `relative_loss_*`, `steps_*`,
@@ -75,12 +117,10 @@ struct KernelScaleGrid: Sendable {
         return panels
     }
 
-    /// Runs the grid and packs its dataset, a heatmap figure titled `title` (one panel per kind, side by side) and the
-    /// checks `checks` makes from the outcomes (`standardChecks` by default).
-    func result(context: RunContext, title: String,
-                checks: (([[[KernelMovementOutcome]]]) -> [ClaimCheck])? = nil) throws -> ExperimentResult {
-        let outcomes = try run(context: context)
-        context.progress(0.95)
+    /// Packs `outcomes` into the dataset, a heatmap figure titled `title` (one panel per kind, side by side) and the
+    /// checks `checks` makes from them (`standardChecks` by default).
+    func result(_ outcomes: [[[KernelMovementOutcome]]], title: String,
+                checks: (([[[KernelMovementOutcome]]]) -> [ClaimCheck])? = nil) -> ExperimentResult {
         var data = Dataset()
         let panels = assemble(outcomes, into: &data)
         return ExperimentResult(dataset: data, figure: FigureSpec(title: title, columns: kinds.count, panels: panels),
