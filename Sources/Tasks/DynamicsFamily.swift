@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// The three canonical singular-value time-courses `s_t = δ f(λ, t)` of Proca et al. §2.4 (and §8.2).
 public enum DynamicsFamily: String, Sendable, CaseIterable, Codable {
@@ -21,7 +22,7 @@ public enum DynamicsFamily: String, Sendable, CaseIterable, Codable {
     /// `f(λ, t)` for a real λ.
     public func factor(lambda: Double, at t: Int, timeSteps T: Int) -> Double {
         let k = exponent(at: t, timeSteps: T)
-        return k == 0 ? 1 : pow(lambda, Double(k))
+        return integerPower(lambda, k)
     }
 
     /// `f(λ, t)` for a complex λ, `R^k e^{ikφ}` with `k` the exponent.

@@ -1,3 +1,4 @@
+import Linalg
 import Numerics
 import Theory
 

@@ -1,3 +1,4 @@
+import Linalg
 import Numerics
 
 /// The per-mode energy split into a data-driven term and the effective regulariser (Lemma 3.2, Eqs. 9 / 159).

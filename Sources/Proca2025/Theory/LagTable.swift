@@ -53,14 +53,3 @@ struct LagTable<Scalar: AlgebraicField & Sendable>: Sendable {
     }
 }
 
-/// x^n for a non-negative integer n by repeated squaring (exact sign, no `pow` domain issues for negative x).
-@inlinable func integerPower<S: AlgebraicField>(_ x: S, _ n: Int) -> S {
-    precondition(n >= 0, "negative integer power")
-    var result: S = 1, base = x, e = n
-    while e > 0 {
-        if e & 1 == 1 { result *= base }
-        e >>= 1
-        if e > 0 { base *= base }
-    }
-    return result
-}

@@ -1,3 +1,4 @@
+import Linalg
 import Tasks
 
 /// Landau analysis of the Dirac task `s_1 = β`, `s_T = 1/β`, zero otherwise (§6.3, App. H).

@@ -1,3 +1,4 @@
+import Linalg
 import Theory
 
 /// Local (Taylor-in-time) solution of the recurrent mode with a and c frozen (§3.5, App. D).

@@ -1,3 +1,4 @@
+import Linalg
 import Theory
 
 /// The gradient flow of one real mode (spec Eqs. 5–7, τ = 1; App. M for the autoregressive readout).

@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 import Numerics
 import Tasks
@@ -42,30 +43,13 @@ public struct ComplexOptimum: Sendable, Equatable {
 }
 
 // The singular-value time-courses s_t = δ f(λ, t) (§2.4) and the modified tasks of §3.4 are the Tasks library's
-// `SingularValueProfile` (constant, inverse-exponential, exponential, last-step, two-Dirac). The theory evaluates them
-// in its own arithmetic: λ^k by repeated squaring (`integerPower`), which is what every mode-ODE number of this paper
-// was computed with, whereas `values(timeSteps:)` uses `pow` and can differ in the last bits.
+// `SingularValueProfile` (constant, inverse-exponential, exponential, last-step, two-Dirac), evaluated with the same
+// `integerPower` as the theory's u·b^k.
 extension SingularValueProfile {
-    /// `[s_1, …, s_T]` for the final readout (λ^k by repeated squaring); `explicit` only at its own length.
+    /// `[s_1, …, s_T]` for the final readout; `explicit` only at its own length (a programming error otherwise).
     public func singularValues(length T: Int) -> [Double] {
         precondition(T >= 1, "length must be at least 1")
-        switch self {
-        case .constant(let d): return [Double](repeating: d, count: T)
-        case let .inverseExponential(d, l): return (1...T).map { d * integerPower(l, T - $0) }
-        case let .exponential(d, l): return (1...T).map { d * integerPower(l, $0) }
-        case let .lastStep(base, kappa):
-            var s = base.singularValues(length: T)
-            s[T - 1] = kappa
-            return s
-        case let .twoDirac(beta, kappa):
-            var s = [Double](repeating: 0, count: T)
-            s[0] = beta
-            s[T - 1] = kappa
-            return s
-        case let .explicit(v):
-            precondition(v.count == T, "an explicit profile of \(v.count) values has no length-\(T) form")
-            return v
-        }
+        do { return try values(timeSteps: T) } catch { preconditionFailure("\(error)") }
     }
 
     /// Autoregressive targets `s_{t,i}` = the family's time-course at length t, i.e. row t is
