@@ -8,16 +8,20 @@ import Training
 
 /// What a finished `rnndyn train` produced, ready to be written to a run directory.
 public struct TrainOutcome {
-    /// Arrays for `results.npz`, in write order (keys documented in `TrainJob`).
+    /// Arrays for `results.npz`, in write order (keys documented in `TrainJob`, descriptions in `TrainOutput`).
     public var arrays: [(name: String, array: NumpyArray)]
-    /// Per-step loss table for `metrics.csv`.
-    public var metrics: CSVWriter
+    /// The spec that ran.
+    public var spec: TrainSpec
+    /// Loss before each update and after the last (`S + 1` values for `S` steps run).
+    public var losses: [Double]
     /// Resolved configuration plus provenance and the stop reason, for `config.json`.
     public var config: [String: Any]
     /// Why training ended.
     public var stop: StopReason
     /// Learning rate of the last update (changes only under `training.lr_schedule`).
     public var finalLearningRate: Double
+    /// Seconds spent training (data, initialisation and updates; not writing files).
+    public var wallTimeSeconds: Double
     /// Human-readable summary lines.
     public var summary: [String]
 }
@@ -26,7 +30,7 @@ public struct TrainOutcome {
 ///
 /// `results.npz` keys:
 /// - `loss` `[S+1]` loss (with penalties) before each update and after the last (S = steps run, fewer than `steps`
-///   when a `training.stop` rule ends the run);
+///   when a `training.stop` rule ends the run), and `step` `[S+1]` int64 its steps 0…S;
 /// - `record_step` `[R]` int64 snapshot steps (log-spaced, always 0 and the last), `record_loss` `[R]`;
 /// - one final weight matrix per block (`Wx`, `Wh`, `Wy` or `W1`, `W2`; 2-D, Fortran order) and its history
 ///   `<block>_history` `[R, rows, cols]`;
@@ -83,6 +87,7 @@ public enum TrainJob {
     /// Runs `spec`. `progress` receives `(step, loss)` about 200 times.
     public static func run(_ spec: TrainSpec, progress: (@Sendable (Int, Double) -> Void)? = nil) throws -> TrainOutcome {
         BLAS.setThreads(1)
+        let clock = ContinuousClock.now
         let streams = RandomStreams(seed: spec.seed)
         var dataRNG = streams.stream("data"), initRNG = streams.stream("init")
         var arrays: [(name: String, array: NumpyArray)] = []
@@ -200,8 +205,9 @@ public enum TrainJob {
 
         let r = recording.steps.count
         arrays.insert(("loss", NumpyArray(losses)), at: 0)
-        arrays.insert(("record_step", NumpyArray(recording.steps.map(Int64.init))), at: 1)
-        arrays.insert(("record_loss", NumpyArray(recording.losses)), at: 2)
+        arrays.insert(("step", NumpyArray(losses.indices.map(Int64.init))), at: 1)
+        arrays.insert(("record_step", NumpyArray(recording.steps.map(Int64.init))), at: 2)
+        arrays.insert(("record_loss", NumpyArray(recording.losses)), at: 3)
         for (name, w) in finalBlocks {
             arrays.append((name, NumpyArray(w)))
             let history = recording.parameters[name] ?? []
@@ -215,9 +221,6 @@ public enum TrainJob {
             arrays.append((name, try NumpyArray(shape: [rows.count, rows.first?.count ?? 0], cOrder: rows.flatMap { $0 })))
         }
 
-        var metrics = CSVWriter(header: ["step", "loss"])
-        for (k, l) in losses.enumerated() { try metrics.append([.int(k), .double(l)]) }
-
         var config = spec.resolved
         config["rnndyn_version"] = RNNDynamicsVersion.string
         config["blas"] = ["threads": BLAS.threads, "config": BLAS.configuration]
@@ -225,8 +228,10 @@ public enum TrainJob {
         config["final_learning_rate"] = finalLearningRate
         if let line = stopSummary(stop, spec: spec) { summary.insert(line, at: 0) }
         summary.insert(String(format: "loss: %.6g → %.6g over %d steps", losses.first ?? .nan, losses.last ?? .nan, max(0, losses.count - 1)), at: 0)
-        return TrainOutcome(arrays: arrays, metrics: metrics, config: config, stop: stop, finalLearningRate: finalLearningRate,
-                            summary: summary)
+        let elapsed = ContinuousClock.now - clock
+        let seconds = ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000).rounded() / 1000
+        return TrainOutcome(arrays: arrays, spec: spec, losses: losses, config: config, stop: stop,
+                            finalLearningRate: finalLearningRate, wallTimeSeconds: seconds, summary: summary)
     }
 
     /// The `stop` object of `config.json`: `reason` (completed, diverged, loss_threshold, wall_time), the `step` the
@@ -263,16 +268,6 @@ public enum TrainJob {
             return "stopped at step \(step): the loss changed by ≤ \(spec.stopping.stationaryTolerance ?? 0) over \(spec.stopping.checkEvery) steps"
         case .completed, .diverged:
             return nil
-        }
-    }
-
-    /// Writes `config.json`, `results.npz` and `metrics.csv` into `directory` atomically: everything appears at
-    /// once or nothing does. An existing non-empty directory is refused unless `force`.
-    public static func write(_ outcome: TrainOutcome, to directory: URL, force: Bool) throws {
-        try StagedDirectory.withStaging(final: directory, replace: force) { stage in
-            try stage.write(try ConfigReader.jsonData(outcome.config), to: "config.json")
-            try stage.write(try NPZ.encode(outcome.arrays), to: "results.npz")
-            try stage.write(outcome.metrics.data, to: "metrics.csv")
         }
     }
 }

@@ -3,36 +3,44 @@ import ExperimentKit
 import Foundation
 import Plot
 
-/// Writes an experiment run directory — `results.npz`, `DATA.md`, `figure.json`, `figures/<id>.svg` (and a PNG
-/// copy when `rsvg-convert` is installed), `metrics.csv`, `report.html` and, last, `config.json` with the
-/// completion marker — all staged and renamed into place at once.
+/// Writes an experiment run directory through `RunDirectoryWriter` — `results.npz`, `DATA.md`, `figure.json`,
+/// `figures/<id>.svg` (and a PNG copy when `rsvg-convert` is installed), `metrics.csv`, `report.html` and, last,
+/// `config.json` with the completion marker — all staged and renamed into place at once.
 public enum ExperimentOutput {
     /// The arrays of `dataset` as NumPy arrays (C order, float64), in dataset order.
     public static func arrays(_ dataset: Dataset) throws -> [(name: String, array: NumpyArray)] {
-        try dataset.arrays.map { ($0.name, try NumpyArray(shape: $0.shape, cOrder: $0.values)) }
+        try documentedArrays(dataset).map { ($0.name, $0.array) }
+    }
+
+    /// The arrays of `dataset` as documented NumPy arrays (C order, float64), in dataset order.
+    public static func documentedArrays(_ dataset: Dataset) throws -> [RunArray] {
+        try dataset.arrays.map { RunArray($0.name, try NumpyArray(shape: $0.shape, cOrder: $0.values), doc: $0.doc) }
+    }
+
+    /// The contents of one run's directory; `record` describes the run and its completion marker is set here.
+    public static func contents(_ experiment: any Experiment, result: ExperimentResult,
+                                record: RunRecord) throws -> RunDirectoryContents {
+        let figure = try RunFigure(result.figure, stem: experiment.id, dataset: result.dataset)
+        var record = record
+        record.complete = true
+        let config = try record.jsonData()
+        // The page is built from the record as it will be read back, so `rnndyn report` rebuilds the same page.
+        let saved = try RunRecord(json: JSONSerialization.jsonObject(with: config) as? [String: Any] ?? [:], source: RunFiles.config)
+        let report = RunExtraFile(RunFiles.report) { staging in
+            let page = ReportPage(entries: [ReportBuilder.entry(saved, svg: figure.svg, directory: staging, link: "")],
+                                  generatedAt: saved.startedAt, builtBy: saved.provenance)
+            return Data(page.html().utf8)
+        }
+        return RunDirectoryContents(arrays: try documentedArrays(result.dataset),
+                                    documentation: RunDocumentation.document(experiment), figure: figure,
+                                    metrics: RunMetrics.rows(saved), extraFiles: [report], config: config)
     }
 
     /// Writes everything for one run into `directory`; an existing non-empty directory is an error unless
     /// `replace`. `record` describes the run; its completion marker is set here.
     public static func write(_ experiment: any Experiment, result: ExperimentResult, record: RunRecord,
                              to directory: URL, replace: Bool) throws {
-        let svg = try FigureRenderer.render(result.figure, dataset: result.dataset)
-        var record = record
-        record.complete = true
-        let config = try record.jsonData()
-        // The page is built from the record as it will be read back, so `rnndyn report` rebuilds the same page.
-        let saved = try RunRecord(json: JSONSerialization.jsonObject(with: config) as? [String: Any] ?? [:], source: RunFiles.config)
-        try StagedDirectory.withStaging(final: directory, replace: replace) { stage in
-            try stage.write(try NPZ.encode(try arrays(result.dataset)), to: RunFiles.results)
-            try stage.write(Data(RunDocumentation.markdown(experiment, dataset: result.dataset).utf8), to: RunFiles.dataDoc)
-            try stage.write(try JSONIO.encode(result.figure, source: RunFiles.figure), to: RunFiles.figure)
-            try FigureFiles.write(svg: svg, experiment: experiment.id, in: stage.url)
-            try stage.write(try RunMetrics.table(saved).data, to: RunFiles.metrics)
-            let page = ReportPage(entries: [ReportBuilder.entry(saved, svg: svg, directory: stage.url, link: "")],
-                                  generatedAt: saved.startedAt, builtBy: saved.provenance)
-            try stage.write(Data(page.html().utf8), to: RunFiles.report)
-            try stage.write(config, to: RunFiles.config)
-        }
+        try RunDirectoryWriter.write(try contents(experiment, result: result, record: record), to: directory, replace: replace)
     }
 }
 

@@ -28,8 +28,11 @@ struct Train: ParsableCommand {
           training.lr_schedule     type none | reduce_on_plateau (PyTorch's: factor, patience, threshold,
                                    threshold_mode rel | abs, cooldown, min_lr; stepped every steps_per_epoch steps)
 
-        Outputs in --out: config.json (with stop.reason, stop.step, final_learning_rate), results.npz (loss, record_step, record_loss, Wx/Wh/Wy and *_history, \
-        eig_Wh_real/imag, modes_a/b/c, task_*), metrics.csv (step, loss).
+        Outputs in --out: config.json (with stop.reason, stop.step, final_learning_rate), results.npz (loss, step, \
+        record_step, record_loss, Wx/Wh/Wy and *_history, eig_Wh_real/imag, modes_a/b/c, task_*), DATA.md (every \
+        array with shape and description), metrics.csv (metric,value,description: final_loss, initial_loss, \
+        steps_run, stop, final_learning_rate, wall_time_seconds), loss.csv (step,loss), figure.json and \
+        figures/train.svg (loss curve; eigenvalues of W_h over the records).
 
         Examples:
           rnndyn train --out out/demo
@@ -75,7 +78,7 @@ struct Train: ParsableCommand {
             throw fail(error)
         }
         for line in outcome.summary { print(line) }
-        print("wrote \(out)/config.json, results.npz, metrics.csv")
+        print("wrote \(out)/config.json, results.npz, DATA.md, metrics.csv, loss.csv, figures/train.svg")
         if case let .diverged(step, diagnostic) = outcome.stop {
             printError("training diverged at step \(step): \(diagnostic); kept the state of step \(max(0, step - 1)) in \(out)")
             throw ExitCode(ExitStatus.diverged)

@@ -80,7 +80,12 @@ struct CLIHarness {
         let stop = config["stop"] as? [String: Any]
         #expect(stop?["reason"] as? String == "completed" && stop?["step"] as? Int == 6000)
         let csv = try String(contentsOf: dir.appendingPathComponent("metrics.csv"), encoding: .utf8)
-        #expect(csv.hasPrefix("step,loss\n0,"))
+        #expect(csv.hasPrefix("metric,value,description\nfinal_loss,") && csv.contains("\nstop,6000,completed\n"))
+        let losses = try String(contentsOf: dir.appendingPathComponent("loss.csv"), encoding: .utf8)
+        #expect(losses.hasPrefix("step,loss\n0,") && losses.split(separator: "\n").count == 6002)
+        for file in ["DATA.md", "figure.json", "figures/train.svg"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "missing \(file)")
+        }
         // A second run into the finished directory is refused without --force, and nothing is changed.
         let before = try Data(contentsOf: dir.appendingPathComponent("results.npz"))
         let (again, _, againErr) = try CLIHarness.run(["train", "--out", dir.path])

@@ -2,7 +2,7 @@ import DataIO
 import ExperimentKit
 import Foundation
 
-/// The files of an experiment run directory.
+/// The files of a run directory (experiment runs; `rnndyn train` writes the same names where it has the file).
 public enum RunFiles {
     /// Resolved configuration, provenance, checks and the completion marker (written last).
     public static let config = "config.json"

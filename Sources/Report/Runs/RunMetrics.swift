@@ -4,22 +4,26 @@ import Foundation
 
 /// The scalar outcomes of runs as tidy CSV tables.
 public enum RunMetrics {
-    /// One run's `metrics.csv`: columns `metric,value,description`; rows `checks_holding`, `checks_total`,
-    /// `check_<k>` (1 holds, 0 fails; the description is the claim and its evidence), `theory_error` (when the
-    /// experiment compares theory and simulation), the experiment's named scalars and `wall_time_seconds`.
+    /// One experiment run's `metrics.csv` (see `rows`).
     public static func table(_ record: RunRecord) throws -> CSVWriter {
-        var csv = CSVWriter(header: ["metric", "value", "description"])
-        try csv.append(["checks_holding", .int(record.checksHolding), "claim checks that hold"])
-        try csv.append(["checks_total", .int(record.checks.count), "claim checks"])
+        try RunMetric.table(rows(record))
+    }
+
+    /// The `metrics.csv` rows of an experiment run: `checks_holding`, `checks_total`, `check_<k>` (1 holds, 0 fails;
+    /// the description is the claim and its evidence), `theory_error` (when the experiment compares theory and
+    /// simulation), the experiment's named scalars and `wall_time_seconds`.
+    public static func rows(_ record: RunRecord) -> [RunMetric] {
+        var rows = [RunMetric("checks_holding", .int(record.checksHolding), "claim checks that hold"),
+                    RunMetric("checks_total", .int(record.checks.count), "claim checks")]
         for (k, check) in record.checks.enumerated() {
-            try csv.append([.string("check_\(k + 1)"), .int(check.holds ? 1 : 0), .string("\(check.claim) — \(check.evidence)")])
+            rows.append(RunMetric("check_\(k + 1)", .int(check.holds ? 1 : 0), "\(check.claim) — \(check.evidence)"))
         }
         if let e = record.theoryError {
-            try csv.append(["theory_error", .double(e), "largest relative theory-vs-simulation gap"])
+            rows.append(RunMetric("theory_error", .double(e), "largest relative theory-vs-simulation gap"))
         }
-        for s in record.scalars { try csv.append([.string(s.name), .double(s.value), .string(s.doc)]) }
-        try csv.append(["wall_time_seconds", .double(record.wallTimeSeconds), "seconds spent computing"])
-        return csv
+        for s in record.scalars { rows.append(RunMetric(s.name, .double(s.value), s.doc)) }
+        rows.append(RunMetric("wall_time_seconds", .double(record.wallTimeSeconds), "seconds spent computing"))
+        return rows
     }
 
     /// The summary `metrics.csv` of a directory of runs, one row per run: `experiment,paper_figure,preset,seed,
@@ -33,6 +37,31 @@ public enum RunMetrics {
                             .int(r.checksHolding), .int(r.checks.count), r.theoryError.map(CSVCell.double) ?? "",
                             .double(r.wallTimeSeconds), .string(RelativePath.from(root, to: run.directory))])
         }
+        return csv
+    }
+}
+
+/// One row of a run's `metrics.csv`, the one layout of `rnndyn run` and `rnndyn train`: a named scalar, its
+/// value and what it means.
+public struct RunMetric: Sendable, Equatable {
+    /// The shared header, `metric,value,description`.
+    public static let header = ["metric", "value", "description"]
+    /// Metric name (a key: letters, digits, underscores).
+    public var name: String
+    /// Its value (an integer or a number).
+    public var value: CSVCell
+    /// What it means.
+    public var description: String
+
+    /// A row.
+    public init(_ name: String, _ value: CSVCell, _ description: String) {
+        self.name = name; self.value = value; self.description = description
+    }
+
+    /// The `metrics.csv` table of `rows`, under `header`.
+    public static func table(_ rows: [RunMetric]) throws -> CSVWriter {
+        var csv = CSVWriter(header: header)
+        for r in rows { try csv.append([.string(r.name), r.value, .string(r.description)]) }
         return csv
     }
 }
