@@ -44,20 +44,6 @@ public struct ProcaFig4: Experiment {
         "Feed-forward vs recurrent phase transition: pruned (b ≈ 0, ac ≈ κ) below a threshold, recurrent above"
     }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        let q = preset == .quick
-        return [
-            "T": 4, "initial_mode": 0.5, "learning_rate": q ? 0.001 : 0.0003, "steps": q ? 10_000 : 120_000,
-            "kappas": q ? [0.4, 0.8, 1.2] : [0.2, 0.4, 0.6, 0.8, 1.0, 1.2],
-            "delta_max": 2.0, "lambda_max": 1.0, "beta_max": 4.0, "exponential_delta": 1.0,
-            "grid_points": q ? 9 : 81, "simulation_every": q ? 4 : 10,
-            "sharpness_kappa": 1.0, "sharpness_lengths": [3, 6, 10], "sharpness_delta_max": 1.0,
-            "sharpness_points": q ? 11 : 41,
-            "landau_beta_min": 0.3, "landau_beta_max": 1.2, "landau_points": q ? 19 : 73, "landau_initial_mode": 0.5,
-            "landau_b_max": 50.0, "pruned_ratio": 0.1, "modes_per_network": q ? 12 : 8,
-        ]
-    }
-
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let layout = try Fig4Layout(parameters: p)
         let outcomes = layout.grid.run(threads: context.threads)
@@ -99,38 +85,40 @@ struct Fig4Layout: Sendable {
     let sharpOffset: Int
     let landauOffset: Int
 
+    /// Reads every declared parameter of `ProcaFig4` (Fig4Parameters.swift) from `p`, finishes it and lays out the grid.
     init(parameters p: ConfigReader) throws {
-        T = try p.int("T", in: 3...64)
-        initial = try p.double("initial_mode", in: 1e-6...10)
-        eta = try p.double("learning_rate", in: 1e-7...1)
-        steps = try p.int("steps", in: 1...100_000_000)
-        kappas = try p.doubles("kappas")
+        typealias F = ProcaFig4
+        T = try p.read(F.T)
+        initial = try p.read(F.initialMode)
+        eta = try p.read(F.learningRate)
+        steps = try p.read(F.steps)
+        kappas = try p.read(F.kappas)
         guard !kappas.isEmpty, kappas.allSatisfy({ $0 > 0 && $0 <= 100 }) else {
             throw ConfigError(key: "\(p.path).kappas", "needs at least one κ in (0, 100]")
         }
-        let maxima = [try p.double("delta_max", in: 1e-3...100), try p.double("lambda_max", in: 1e-3...10),
-                      try p.double("beta_max", in: 1e-3...100)]
-        deltaE = try p.double("exponential_delta", in: 1e-3...100)
-        let n = try p.int("grid_points", in: 3...100_000)
+        let maxima = [try p.read(F.deltaMax), try p.read(F.lambdaMax),
+                      try p.read(F.betaMax)]
+        deltaE = try p.read(F.exponentialDelta)
+        let n = try p.read(F.gridPoints)
         xs = maxima.map { Self.linspace(0, $0, n) }
-        simEvery = try p.int("simulation_every", in: 1...100_000)
-        sharpKappa = try p.double("sharpness_kappa", in: 1e-3...100)
-        let lengths = try p.doubles("sharpness_lengths")
+        simEvery = try p.read(F.simulationEvery)
+        sharpKappa = try p.read(F.sharpnessKappa)
+        let lengths = try p.read(F.sharpnessLengths)
         guard lengths.count >= 2, lengths.allSatisfy({ $0 == $0.rounded() && $0 >= 2 && $0 <= 64 }),
               zip(lengths, lengths.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw ConfigError(key: "\(p.path).sharpness_lengths", "needs at least two increasing integers in 2…64")
         }
         sharpLengths = lengths.map { Int($0) }
-        sharpDeltas = Self.linspace(0, try p.double("sharpness_delta_max", in: 1e-3...100),
-                                    try p.int("sharpness_points", in: 3...100_000))
-        let bMin = try p.double("landau_beta_min", in: 1e-3...100)
-        let bMaxBeta = try p.double("landau_beta_max", in: 1e-3...100)
+        sharpDeltas = Self.linspace(0, try p.read(F.sharpnessDeltaMax),
+                                    try p.read(F.sharpnessPoints))
+        let bMin = try p.read(F.landauBetaMin)
+        let bMaxBeta = try p.read(F.landauBetaMax)
         guard bMaxBeta > bMin else { throw ConfigError(key: "\(p.path).landau_beta_max", "must exceed landau_beta_min") }
-        landauBetas = Self.linspace(bMin, bMaxBeta, try p.int("landau_points", in: 3...100_000))
-        landauInitial = try p.double("landau_initial_mode", in: 1e-6...10)
-        landauBMax = try p.double("landau_b_max", in: 1...1e4)
-        prunedRatio = try p.double("pruned_ratio", in: 0...1)
-        modesPerNetwork = try p.int("modes_per_network", in: 1...64)
+        landauBetas = Self.linspace(bMin, bMaxBeta, try p.read(F.landauPoints))
+        landauInitial = try p.read(F.landauInitialMode)
+        landauBMax = try p.read(F.landauBMax)
+        prunedRatio = try p.read(F.prunedRatio)
+        modesPerNetwork = try p.read(F.modesPerNetwork)
         try p.finish()
 
         // Mode-ODE points.
@@ -260,71 +248,4 @@ struct Fig4Layout: Sendable {
     /// seeds it, and GD leaves the aligned manifold (observed with two spare units at δ ≥ 1.25 for κ = 0.2 in the
     /// constant family, full preset).
     static func width(_ net: Network) -> Int { net.singularValues.count }
-
-    /// One simulated mode: the full-matrix result, how aligned its network stayed, and the conditioning of its
-    /// mode-ODE endpoint.
-    struct SimulatedMode: Sendable {
-        /// Final b and ac of the full-matrix network in the task frame (NaN if the network diverged).
-        var b: Double, ac: Double
-        /// Largest |off-diagonal entry| in this mode's row and column of R^T W_x V_x, R^T W_h R and U_y^T W_y R at
-        /// the end: round-off (≈ 10⁻¹⁵) while the network stays on the aligned manifold the mode theory describes.
-        var alignment: Double
-        /// Relative change of the mode-ODE endpoint (b, ac) per relative change of the initial mode (10⁻⁹ probe).
-        /// Large (≫ 1) next to a threshold, where the trajectory lingers near a saddle and round-off decides the timing.
-        var condition: Double
-    }
-
-    /// Relative size of the initial-mode perturbation used for `SimulatedMode.condition`.
-    static let perturbation = 1e-9
-
-    /// Trains every full-matrix network (aligned init with a Haar-random hidden rotation, exact population GD, η and
-    /// steps as the grid; width `width(_:)`) in parallel, and measures the conditioning of each simulated mode's
-    /// mode-ODE endpoint against the grid's `outcomes`. Results follow `simulatedPoints`.
-    func simulate(streams: RandomStreams, threads: Int, outcomes: [ModeDescentGrid.Outcome]) throws -> [SimulatedMode] {
-        let nets = networks, pts = simulatedPoints
-        let prepared: [(SingularValueTask, TaskBasis)] = try nets.enumerated().map { k, net in
-            var rng = streams.stream("fig4-data-\(k)")
-            let task = try SingularValueTask(singularValues: net.singularValues, nx: Self.width(net), ny: Self.width(net), rng: &rng)
-            var rotation = streams.stream("fig4-init-\(k)")
-            return (task, task.basis(r: try Matrix.haarOrthogonal(Self.width(net), using: &rotation)))
-        }
-        var flat = [Double](repeating: .nan, count: 3 * pts.count)
-        let eta = self.eta, steps = self.steps
-        // Per network: (member, b, ac, largest off-diagonal entry) of each of its modes; none when it diverged.
-        let trained = try ParallelMap.map(nets.count, threads: threads) { k -> [(Int, Double, Double, Double)] in
-            let (task, basis) = prepared[k]
-            let start = Array(repeating: nets[k].initial, count: nets[k].members.count)
-            let net = Initializer.aligned(a: start, b: start, c: start, basis: basis)
-            var source = PopulationGradient(task: task.population, model: net)
-            var recorder = Recorder<LinearRNN>(schedule: .steps([]), recordsParameters: false)
-            let run = Trainer.train(net, source: &source,
-                                    options: TrainingOptions(steps: steps, optimizer: Optimizer(.gd, learningRate: eta)),
-                                    recorder: &recorder)
-            guard run.stop == .completed else { return [] }   // a diverged network keeps NaN modes
-            let (wx, wh, wy) = basis.projected(run.model)
-            return nets[k].members.enumerated().map { j, member in
-                var off = 0.0
-                for mat in [wx, wh, wy] {
-                    for i in 0..<mat.rows where i != j { off = max(off, abs(mat[i, j])) }
-                    for i in 0..<mat.cols where i != j { off = max(off, abs(mat[j, i])) }
-                }
-                return (member, wh[j, j], wx[j, j] * wy[j, j], off)
-            }
-        }
-        for (member, b, ac, off) in trained.joined() {
-            flat[3 * member] = b; flat[3 * member + 1] = ac; flat[3 * member + 2] = off
-        }
-        // Conditioning: the same modes from an initial mode scaled by 1 + 10⁻⁹, against the unperturbed grid.
-        let eps = Self.perturbation
-        let shifted = ModeDescentGrid(points: pts.map { gi in
-            let p = grid.points[gi]
-            return .init(singularValues: p.singularValues,
-                         initial: .init(a: p.initial.a * (1 + eps), b: p.initial.b * (1 + eps), c: p.initial.c * (1 + eps)))
-        }, learningRate: eta, steps: steps).run(threads: threads)
-        return pts.indices.map { k in
-            let x = outcomes[pts[k]].mode, y = shifted[k].mode
-            let change = max(abs(y.b - x.b) / max(abs(x.b), 1e-3), abs(y.u - x.u) / max(abs(x.u), 1e-3))
-            return SimulatedMode(b: flat[3 * k], ac: flat[3 * k + 1], alignment: flat[3 * k + 2], condition: change / eps)
-        }
-    }
 }

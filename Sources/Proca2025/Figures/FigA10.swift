@@ -17,29 +17,33 @@ import Tasks
 /// at arg b = φ; (2) ac makes a transient imaginary excursion whose sign is sign(Im λ) and which has decayed by
 /// the end (for b(0) < 0 the sign flips: b → −b maps the run onto λ → −λ with the same ac); (3) the column whose λ lies farthest from b(0) in the complex plane (φ = −3π/4 here) is the slowest
 /// to reach a 90 % loss drop.
-public struct ProcaFigA10: Experiment {
+public struct ProcaFigA10: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.figA10" }
     public var paperFigure: String { "Proca et al. 2025, Fig. A10" }
     public var summary: String { "Rotation angle: the sense of rotation follows Im λ; the farthest angle is learned slowest" }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        RotationalRunSettings.defaults(preset, quickSteps: 6000, fullSteps: 15000).merging([
-                "delta": 1.0, "lambda_radius": 1.0,
-                "lambda_angles": [Double.pi / 8, -Double.pi / 8, Double.pi / 4, -3 * Double.pi / 4],
-                "tolerance": 1e-6, "loss_drop": 0.9]) { _, new in new }
-    }
+    static let steps = RotationalRunSettings.steps(6000, full: 15000)
+    static let delta = Parameter.double("delta", 1.0, in: -100...100, doc: "real δ of d_t = δλ^{T−t}")
+    static let lambdaRadius = Parameter.double("lambda_radius", 1.0, in: 0...100, doc: "radius R of λ = R e^{iφ} (the paper's 1)")
+    static let lambdaAngles = Parameter.doubles("lambda_angles", [Double.pi / 8, -Double.pi / 8, Double.pi / 4, -3 * Double.pi / 4], unit: "rad",
+                                                doc: "one column per angle φ of λ (1…12 angles in [−2π, 2π]; the paper's π/8, −π/8, π/4, −3π/4)")
+    static let tolerance = Parameter.double("tolerance", 1e-6, in: 1e-15...1, doc: "tolerance of the final arg b against φ")
+    static let lossDrop = Parameter.double("loss_drop", 0.9, in: 0.1...0.999, doc: "learning speed: steps until the loss has fallen by this fraction")
+    public static let declared = ParameterList(RotationalRunSettings.declarations(steps: steps) + [
+        .init(delta), .init(lambdaRadius), .init(lambdaAngles), .init(tolerance), .init(lossDrop),
+    ])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let run = try RotationalRunSettings(p)
+        let run = try RotationalRunSettings(p, steps: Self.steps)
         let b0 = run.initial.b.real
         let T = run.timeSteps
-        let delta = try p.double("delta", in: -100...100)
-        let radius = try p.double("lambda_radius", in: 0...100)
-        let angles = try p.doubles("lambda_angles")
-        let tol = try p.double("tolerance", in: 1e-15...1)
-        let drop = try p.double("loss_drop", in: 0.1...0.999)
+        let delta = try p.read(Self.delta)
+        let radius = try p.read(Self.lambdaRadius)
+        let angles = try p.read(Self.lambdaAngles)
+        let tol = try p.read(Self.tolerance)
+        let drop = try p.read(Self.lossDrop)
         try p.finish()
         guard (1...12).contains(angles.count), angles.allSatisfy({ abs($0) <= 2 * .pi }) else {
             throw ConfigError(key: "\(id).lambda_angles", "expected 1…12 angles in [−2π, 2π] (radians)")

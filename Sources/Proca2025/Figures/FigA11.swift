@@ -15,27 +15,31 @@ import Tasks
 /// stable |b*| < 1; R = 1 keeps |d_t| = 1 (a limit cycle) with a marginal |b*| = 1; R > 1 is early importance
 /// (a spiral sink) with an unstable |b*| > 1 — the learned b of the LRNN is classified with `tolerance`;
 /// (2) larger R is learned faster: the steps to a 90 % loss drop decrease strictly with R.
-public struct ProcaFigA11: Experiment {
+public struct ProcaFigA11: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.figA11" }
     public var paperFigure: String { "Proca et al. 2025, Fig. A11" }
     public var summary: String { "Rotation radius: R sets stability (source / limit cycle / sink) and larger R is learned faster" }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        RotationalRunSettings.defaults(preset, quickSteps: 8000, fullSteps: 20000).merging([
-                "delta": 1.0, "lambda_angle": Double.pi / 6, "lambda_radii": [0.4, 0.9, 1.0, 1.05],
-                "tolerance": 1e-6, "loss_drop": 0.9]) { _, new in new }
-    }
+    static let steps = RotationalRunSettings.steps(8000, full: 20000)
+    static let delta = Parameter.double("delta", 1.0, in: -100...100, doc: "real δ of d_t = δλ^{T−t}")
+    static let lambdaAngle = Parameter.double("lambda_angle", Double.pi / 6, in: -10...10, unit: "rad", doc: "angle φ of λ = R e^{iφ} (the paper's π/6)")
+    static let lambdaRadii = Parameter.doubles("lambda_radii", [0.4, 0.9, 1.0, 1.05], doc: "one column per radius R of λ (1…12 radii in (0, 3]; the paper's 0.4, 0.9, 1, 1.05)")
+    static let tolerance = Parameter.double("tolerance", 1e-6, in: 1e-15...1, doc: "tolerance of |b| against 1 when classifying stability, and of |b_end| against R")
+    static let lossDrop = Parameter.double("loss_drop", 0.9, in: 0.1...0.999, doc: "learning speed: steps until the loss has fallen by this fraction")
+    public static let declared = ParameterList(RotationalRunSettings.declarations(steps: steps) + [
+        .init(delta), .init(lambdaAngle), .init(lambdaRadii), .init(tolerance), .init(lossDrop),
+    ])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let run = try RotationalRunSettings(p)
+        let run = try RotationalRunSettings(p, steps: Self.steps)
         let T = run.timeSteps
-        let delta = try p.double("delta", in: -100...100)
-        let phi = try p.double("lambda_angle", in: -10...10)
-        let radii = try p.doubles("lambda_radii")
-        let tol = try p.double("tolerance", in: 1e-15...1)
-        let drop = try p.double("loss_drop", in: 0.1...0.999)
+        let delta = try p.read(Self.delta)
+        let phi = try p.read(Self.lambdaAngle)
+        let radii = try p.read(Self.lambdaRadii)
+        let tol = try p.read(Self.tolerance)
+        let drop = try p.read(Self.lossDrop)
         try p.finish()
         guard (1...12).contains(radii.count), radii.allSatisfy({ $0 > 0 && $0 <= 3 }) else {
             throw ConfigError(key: "\(id).lambda_radii", "expected 1…12 radii in (0, 3]")

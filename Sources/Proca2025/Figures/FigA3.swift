@@ -30,7 +30,7 @@ import Theory
 /// 35 simulated β, full-matrix runs at β = 0.6, 0.9, 1.1, 1.5 for the same 100,000 steps; quick: η = 0.005, 20,000
 /// steps (flow time 100), 11 simulated β, full-matrix runs at β = 0.6, 1.1 for 4,000 steps (compared with mode GD
 /// for the same 4,000 steps).
-public struct ProcaFigA3: Experiment {
+public struct ProcaFigA3: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.figA3" }
@@ -39,138 +39,40 @@ public struct ProcaFigA3: Experiment {
         "Landau check on the Dirac task: b*, u*, E* vs β for several T; continuous onset at 1/√2 (T = 3), jump at 1 (T = 4)"
     }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        let quick = preset == .quick
-        let fineBetas = (0...34).map { Double(30 + 5 * $0) / 100 }
-        return ["lengths": [3, 4, 6], "beta_min": 0.3, "beta_max": 2.0, "theory_points": quick ? 69 : 341, "b_max": 3.0,
-                "sim_betas": quick ? [0.5, 0.6, 0.65, 0.75, 0.8, 0.9, 0.95, 1.05, 1.1, 1.3, 1.6] : fineBetas,
-                "full_matrix_betas": quick ? [0.6, 1.1] : [0.6, 0.9, 1.1, 1.5],
-                "full_matrix_steps": quick ? 4000 : 100_000, "initial_b": 1.0, "initial_ac_factor": 0.5,
-                "learning_rate": quick ? 0.005 : 0.002, "steps": quick ? 20_000 : 100_000, "trivial_b": 0.05]
-    }
+    static let lengths = Parameter.doubles("lengths", [3, 4, 6], unit: "steps", doc: "sequence lengths T, one curve each (integers in 2…30)")
+    static let betaMin = Parameter.double("beta_min", 0.3, in: 0.01...10, doc: "smallest β of the theory grid (s_1 = β, s_T = 1/β; below beta_max)")
+    static let betaMax = Parameter.double("beta_max", 2.0, in: 0.01...10, doc: "largest β of the theory grid")
+    static let theoryPoints = Parameter.int("theory_points", 69, full: 341, in: 3...100_000, doc: "β grid points of the Landau theory curves")
+    static let bMax = Parameter.double("b_max", 3.0, in: 0.5...1e4, doc: "the Landau global minimum of E*(b) is searched over |b| ≤ b_max")
+    static let simBetas = Parameter.doubles("sim_betas", [0.5, 0.6, 0.65, 0.75, 0.8, 0.9, 0.95, 1.05, 1.1, 1.3, 1.6],
+                                            full: (0...34).map { Double(30 + 5 * $0) / 100 }, doc: "β of the mode-ODE gradient-descent runs (each in (0, 10], at least one)")
+    static let fullMatrixBetas = Parameter.doubles("full_matrix_betas", [0.6, 1.1], full: [0.6, 0.9, 1.1, 1.5], doc: "β of the full-matrix LRNN runs (each in (0, 10])")
+    static let fullMatrixSteps = Parameter.int("full_matrix_steps", 4000, full: 100_000, in: 1...100_000_000, unit: "steps", doc: "gradient-descent steps of the full-matrix runs (and of the mode GD they are compared with)")
+    static let initialB = Parameter.double("initial_b", 1.0, in: -10...10, doc: "initial recurrent mode b₀ (non-trivial init)")
+    static let initialAcFactor = Parameter.double("initial_ac_factor", 0.5, in: 1e-4...10, doc: "initial u₀ = ac = initial_ac_factor/β (a = c = √u₀): a fraction of the trivial u = 1/β")
+    static let learningRate = Parameter.double("learning_rate", 0.005, full: 0.002, in: 1e-7...0.1, doc: "gradient-descent step η (mode ODE and full-matrix networks)")
+    static let steps = Parameter.int("steps", 20_000, full: 100_000, in: 1...100_000_000, unit: "steps", doc: "gradient-descent steps of the mode-ODE runs")
+    static let trivialB = Parameter.double("trivial_b", 0.05, in: 1e-6...1, doc: "|b| below this counts as the trivial (feed-forward) branch b ≈ 0")
+    public static let declared = ParameterList([
+        .init(lengths), .init(betaMin), .init(betaMax), .init(theoryPoints), .init(bMax), .init(simBetas), .init(fullMatrixBetas),
+        .init(fullMatrixSteps), .init(initialB), .init(initialAcFactor), .init(learningRate), .init(steps), .init(trivialB),
+    ])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let rawLengths = try p.doubles("lengths")
-        guard !rawLengths.isEmpty, rawLengths.allSatisfy({ $0 == $0.rounded() && $0 >= 2 && $0 <= 30 }) else {
-            throw ConfigError(key: "\(p.path).lengths", "needs at least one length, each an integer in 2…30")
-        }
-        let lengths = rawLengths.map { Int($0) }
-        let betaMin = try p.double("beta_min", in: 0.01...10), betaMax = try p.double("beta_max", in: 0.01...10)
-        let nTheory = try p.int("theory_points", in: 3...100_000)
-        let bMax = try p.double("b_max", in: 0.5...1e4)
-        let simBetas = try p.doubles("sim_betas").sorted()
-        let fullBetas = try p.doubles("full_matrix_betas").sorted()
-        let b0 = try p.double("initial_b", in: -10...10)
-        let acFactor = try p.double("initial_ac_factor", in: 1e-4...10)
-        let eta = try p.double("learning_rate", in: 1e-7...0.1)
-        let steps = try p.int("steps", in: 1...100_000_000)
-        let fullSteps = try p.int("full_matrix_steps", in: 1...100_000_000)
-        let trivialB = try p.double("trivial_b", in: 1e-6...1)
-        try p.finish()
-        guard betaMin < betaMax else { throw ConfigError(key: "\(p.path).beta_min", "must be below beta_max") }
-        for (key, bs) in [("sim_betas", simBetas), ("full_matrix_betas", fullBetas)] {
-            guard bs.allSatisfy({ $0 > 0 && $0 <= 10 }) else { throw ConfigError(key: "\(p.path).\(key)", "each β must be in (0, 10]") }
-        }
-        guard !simBetas.isEmpty else { throw ConfigError(key: "\(p.path).sim_betas", "needs at least one β") }
-
-        let grid = (0..<nTheory).map { betaMin + (betaMax - betaMin) * Double($0) / Double(nTheory - 1) }
+        let s = try FigA3Settings(p)
+        let runs = try Self.simulate(s, context: context)
         var data = Dataset()
-        data.add(DataArray("beta", grid, doc: "β grid of the theory curves (s_1 = β, s_T = 1/β)"))
-        data.add(DataArray("T", lengths.map(Double.init), doc: "sequence lengths T (row index of every [T, …] array)"))
-        data.add(DataArray("sim_beta", simBetas, doc: "β of the mode-ODE gradient-descent runs"))
-        data.add(DataArray("full_beta", fullBetas, doc: "β of the full-matrix LRNN runs"))
+        Self.record(s, runs, into: &data)
+        let checks = Self.checks(s, runs)
+        return ExperimentResult(dataset: data, figure: Self.figure(s), checks: checks, theoryError: runs.worst)
+    }
 
-        /// Mode GD (explicit Euler = GD on the per-mode energy) from the non-trivial init.
-        func modeGD(T: Int, beta: Double, steps: Int) -> Proca2025.Mode {
-            let landau = Proca2025.LandauAnalysis(length: T)
-            let flow = Proca2025.ModeFlow(singularValues: landau.singularValues(beta: beta))
-            let a0 = (acFactor / beta).squareRoot()
-            let end = FixedStepIntegrator(.euler, stepSize: eta).solve(flow, initial: [a0, b0, a0], outputTimes: [eta * Double(steps)])
-            return Proca2025.Mode(state: end.finalState)
-        }
-
-        var thB: [[Double]] = [], thU: [[Double]] = [], thE: [[Double]] = []
-        var simB: [[Double]] = [], simU: [[Double]] = [], simE: [[Double]] = []
-        var fmB: [[Double]] = [], fmU: [[Double]] = [], fmE: [[Double]] = []
-        var transitions: [Int: Proca2025.PhaseTransition] = [:]
-        var fullVsMode = 0.0, worst = 0.0, misalignment = 0.0
-        // Full-matrix runs compared with mode GD, and those left out because mode GD ends at its stability edge
-        // (η λ_max ≥ 1, the runaway branch of T ≥ 4): there GD stops wherever round-off lets the edge catch it, so
-        // two exact implementations can end O(1) apart in u (e.g. T = 6, β = 1.1: u = 0.0017 vs 0.0025).
-        var fullCompared = 0, fullAtEdge: [String] = []
-        for (ti, T) in lengths.enumerated() {
-            let landau = Proca2025.LandauAnalysis(length: T, bMax: bMax)
-            let minima = grid.map { landau.globalMinimum(beta: $0) }
-            thB.append(minima.map { T % 2 == 1 ? abs($0.b) : $0.b }); thU.append(minima.map(\.u)); thE.append(minima.map(\.energy))
-            transitions[T] = landau.criticalPoint(betaRange: max(betaMin, 0.05)...betaMax)
-
-            var bs: [Double] = [], us: [Double] = [], es: [Double] = []
-            for beta in simBetas {
-                let m = modeGD(T: T, beta: beta, steps: steps)
-                let flow = Proca2025.ModeFlow(singularValues: landau.singularValues(beta: beta))
-                bs.append(m.b); us.append(m.u); es.append(flow.energy(m))
-                let th = landau.globalMinimum(beta: beta)
-                if abs(th.b) < 0.99 * bMax && m.b.isFinite && abs(m.b) < 0.99 * bMax {
-                    worst = max(worst, abs(flow.energy(m) - th.energy) / th.energy)
-                }
-            }
-            simB.append(bs); simU.append(us); simE.append(es)
-
-            // Full-matrix networks: one β per network with one hidden unit (input/output width 2). With a spare hidden
-            // unit the aligned single-mode solution of the Dirac task is a saddle (see `MultiModeTraining`).
-            var fb: [Double] = [], fu: [Double] = [], fe: [Double] = []
-            for (k, beta) in fullBetas.enumerated() {
-                let a0 = (acFactor / beta).squareRoot()
-                let run = try MultiModeTraining(
-                    singularValues: [landau.singularValues(beta: beta)], initial: [Proca2025.Mode(a: a0, b: b0, c: a0)],
-                    learningRate: eta, steps: fullSteps, schedule: .steps([]), width: 2, hidden: 1,
-                    streams: context.streams.child("T\(T)").child("beta-\(k)"))
-                guard !run.stop.isDivergence else {
-                    throw ConfigError(key: "\(p.path).learning_rate", "full-matrix GD diverged at T = \(T), β = \(beta): \(run.stop)")
-                }
-                let m = run.finalMode(0), ref = modeGD(T: T, beta: beta, steps: fullSteps)
-                fb.append(m.b); fu.append(m.u)
-                fe.append(Proca2025.ModeFlow(singularValues: landau.singularValues(beta: beta)).energy(m))
-                let edge = eta * ModeDescentGrid.maxCurvature(ref, singularValues: landau.singularValues(beta: beta))
-                if edge < 1 {
-                    fullCompared += 1
-                    fullVsMode = max(fullVsMode, abs(m.b - ref.b) / max(abs(ref.b), 1e-3), abs(m.u - ref.u) / max(abs(ref.u), 1e-3))
-                } else {
-                    fullAtEdge.append("T = \(T), β = \(Self.fmt(beta)) (η λ_max = \(Self.fmt(edge)))")
-                }
-                misalignment = max(misalignment, run.misalignment)
-            }
-            fmB.append(fb); fmU.append(fu); fmE.append(fe)
-            context.progress(Double(ti + 1) / Double(lengths.count))
-        }
-
-        data.add(DataArray("theory_b", rows: thB, doc: "[T, β]: b* of the global minimum of E*(b) over |b| ≤ b_max (b_max itself where the infimum is at b → ∞; odd T: E* is even in b, |b*| is stored)"))
-        data.add(DataArray("theory_u", rows: thU, doc: "[T, β]: u* = u*(b*)"))
-        data.add(DataArray("theory_energy", rows: thE, doc: "[T, β]: E*(b*) in the ½Σr² convention"))
-        data.add(DataArray("sim_b", rows: simB, doc: "[T, sim β]: b after GD on the mode ODE from the non-trivial init"))
-        data.add(DataArray("sim_u", rows: simU, doc: "[T, sim β]: u = ac after mode GD"))
-        data.add(DataArray("sim_energy", rows: simE, doc: "[T, sim β]: per-mode energy ½Σr² after mode GD"))
-        if !fullBetas.isEmpty {
-            data.add(DataArray("full_b", rows: fmB, doc: "[T, full β]: b of the full-matrix aligned LRNN after full_matrix_steps GD steps"))
-            data.add(DataArray("full_u", rows: fmU, doc: "[T, full β]: ac of the full-matrix LRNN"))
-            data.add(DataArray("full_energy", rows: fmE, doc: "[T, full β]: per-mode energy of the full-matrix LRNN's mode"))
-        }
-        data.add(DataArray("trivial_u", grid.map { 1 / $0 }, doc: "trivial branch u = s_T = 1/β"))
-        data.add(DataArray("trivial_energy", grid.map { 0.5 * $0 * $0 }, doc: "trivial branch E = ½β² (½Σr² convention)"))
-        data.add(DataArray("large_b_energy", grid.map { 0.5 / ($0 * $0) }, doc: "recurrent-branch limit E → 1/(2β²) as b → ∞"))
-        data.add(DataArray("critical_beta", lengths.map { transitions[$0]?.criticalBeta ?? .nan },
-                           doc: "[T]: β_c where the global minimum leaves b = 0 (LandauAnalysis.criticalPoint; NaN if none in range)"))
-        let bTop = max(bMax, (simB.flatMap { $0 } + fmB.flatMap { $0 }).filter(\.isFinite).max() ?? bMax)
-        let uTop = grid.map { 1 / $0 }.max()!
-        let eTop = thE.flatMap { $0 }.max()! * 1.1
-        for (name, v) in [("inv_sqrt2", 1 / 2.0.squareRoot()), ("one", 1.0)] {
-            data.add(DataArray("vline_\(name)_x", [v, v], doc: "vertical reference at β = \(name == "one" ? "1" : "1/√2") (x)"))
-        }
-        data.add(DataArray("vline_b_y", [0, bTop], doc: "vertical reference y-extent (b panel)"))
-        data.add(DataArray("vline_u_y", [0, uTop], doc: "vertical reference y-extent (u panel)"))
-        data.add(DataArray("vline_e_y", [0, eTop], doc: "vertical reference y-extent (E panel)"))
-
-        // ---------------- Checks ----------------
+    /// The claims: continuous onset at T = 3, jump at T = 4, full-matrix networks reproduce mode GD.
+    static func checks(_ s: FigA3Settings, _ r: FigA3Runs) -> [ClaimCheck] {
+        let lengths = s.lengths, simBetas = s.simBetas, fullBetas = s.fullBetas, trivialB = s.trivialB, bMax = s.bMax
+        let b0 = s.b0, acFactor = s.acFactor, eta = s.eta, steps = s.steps, fullSteps = s.fullSteps
+        let transitions = r.transitions, simB = r.simB, simU = r.simU
+        let fullCompared = r.fullCompared, fullVsMode = r.fullVsMode, fullAtEdge = r.fullAtEdge, misalignment = r.misalignment
         var checks: [ClaimCheck] = []
         if let i3 = lengths.firstIndex(of: 3), let tr = transitions[3] {
             let bc = tr.criticalBeta
@@ -219,37 +121,7 @@ public struct ProcaFigA3: Experiment {
                 + "final misalignment \(Self.sci(misalignment)); "
                 + switchText.joined(separator: "; ") + "; init b₀ = \(Self.fmt(b0)), u₀ = \(Self.fmt(acFactor))/β, η = \(eta), \(steps) steps"))
 
-        // ---------------- Figure ----------------
-        var bSeries: [Series] = [], uSeries: [Series] = [], eSeries: [Series] = []
-        for (ti, T) in lengths.enumerated() {
-            // Solid: mode-ODE GD; dashed: Landau minimum; markers: full-matrix networks, drawn only when they ran the
-            // same budget as the mode GD curve (quick runs them for fewer steps, which the claim check compares).
-            bSeries += [Series("T=\(T)", x: "sim_beta", y: "sim_b", yRow: ti, style: .simulation, group: ti),
-                        Series("T=\(T) Landau theory", x: "beta", y: "theory_b", yRow: ti, style: .theory, group: ti)]
-            uSeries += [Series("T=\(T)", x: "sim_beta", y: "sim_u", yRow: ti, style: .simulation, group: ti),
-                        Series("T=\(T) Landau theory", x: "beta", y: "theory_u", yRow: ti, style: .theory, group: ti)]
-            eSeries += [Series("T=\(T)", x: "sim_beta", y: "sim_energy", yRow: ti, style: .simulation, group: ti),
-                        Series("T=\(T) Landau theory", x: "beta", y: "theory_energy", yRow: ti, style: .theory, group: ti)]
-            if !fullBetas.isEmpty && fullSteps == steps {
-                bSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_b", yRow: ti, style: .points, group: ti))
-                uSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_u", yRow: ti, style: .points, group: ti))
-                eSeries.append(Series("T=\(T) full matrix", x: "full_beta", y: "full_energy", yRow: ti, style: .points, group: ti))
-            }
-        }
-        let g = lengths.count
-        uSeries.append(Series("trivial u = 1/β", x: "beta", y: "trivial_u", style: .reference, group: g))
-        eSeries += [Series("trivial E = β²/2", x: "beta", y: "trivial_energy", style: .reference, group: g),
-                    Series("b → ∞: E = 1/(2β²)", x: "beta", y: "large_b_energy", style: .reference, group: g + 1)]
-        func vlines(_ y: String) -> [Series] {
-            [Series("β = 1/√2", x: "vline_inv_sqrt2_x", y: y, style: .reference, group: g + 2),
-             Series("β = 1", x: "vline_one_x", y: y, style: .reference, group: g + 3)]
-        }
-        let figure = FigureSpec(title: "Fig. A3 — Landau analysis of the Dirac task (s_1 = β, s_T = 1/β)", columns: 3, panels: [
-            Panel(title: "recurrent mode b* (solid: mode-ODE GD)", xLabel: "β", yLabel: "b", content: .lines(bSeries + vlines("vline_b_y"))),
-            Panel(title: "input–output mode u*", xLabel: "β", yLabel: "u = ac", content: .lines(uSeries + vlines("vline_u_y"))),
-            Panel(title: "energy E* (½Σr²)", xLabel: "β", yLabel: "E", content: .lines(eSeries + vlines("vline_e_y"))),
-        ])
-        return ExperimentResult(dataset: data, figure: figure, checks: checks, theoryError: worst)
+        return checks
     }
 
     static func fmt(_ x: Double) -> String { String(format: "%.4g", x) }

@@ -20,35 +20,43 @@ import Tasks
 /// ac* = δ; exponential b* = 1/λ, ac* = δλ^T), and the angle moves first: for every mode that has to rotate
 /// (b in the inverse-exponential and exponential columns, ac in the constant and exponential ones), its angle
 /// completes `angle_fraction` (90 %) of its change before its radius does.
-public struct ProcaFigA9: Experiment {
+public struct ProcaFigA9: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
     public var id: String { "proca2025.figA9" }
     public var paperFigure: String { "Proca et al. 2025, Fig. A9" }
     public var summary: String { "Rotational task families: complex modes converge to the §8.2 optima, angle before radius" }
 
-    public func parameters(_ preset: Preset) -> [String: Any] {
-        RotationalRunSettings.defaults(preset, quickSteps: 6000, fullSteps: 15000).merging([
-                "constant_delta_radius": 0.7, "constant_delta_angle": Double.pi / 6,
-                "inverse_exponential_delta": 1.0, "inverse_exponential_lambda_radius": 0.9,
-                "inverse_exponential_lambda_angle": Double.pi / 6,
-                "exponential_delta": 1.0, "exponential_lambda_radius": 1.05, "exponential_lambda_angle": Double.pi / 6,
-                "tolerance": 1e-6, "angle_fraction": 0.9]) { _, new in new }
-    }
+    static let steps = RotationalRunSettings.steps(6000, full: 15000)
+    static let constantDeltaRadius = Parameter.double("constant_delta_radius", 0.7, in: 0...100, doc: "constant column: radius of δ = R e^{iφ} (the paper's 0.7)")
+    static let constantDeltaAngle = Parameter.double("constant_delta_angle", Double.pi / 6, in: -10...10, unit: "rad", doc: "constant column: angle φ of δ (the paper's π/6)")
+    static let inverseExponentialDelta = Parameter.double("inverse_exponential_delta", 1.0, in: -100...100, doc: "inverse-exponential column: real δ of d_t = δλ^{T−t}")
+    static let inverseExponentialLambdaRadius = Parameter.double("inverse_exponential_lambda_radius", 0.9, in: 0...100, doc: "inverse-exponential column: radius of λ (the paper's 0.9)")
+    static let inverseExponentialLambdaAngle = Parameter.double("inverse_exponential_lambda_angle", Double.pi / 6, in: -10...10, unit: "rad", doc: "inverse-exponential column: angle of λ (the paper's π/6)")
+    static let exponentialDelta = Parameter.double("exponential_delta", 1.0, in: -100...100, doc: "exponential column: real δ of d_t = δλ^t")
+    static let exponentialLambdaRadius = Parameter.double("exponential_lambda_radius", 1.05, in: 1e-6...100, doc: "exponential column: radius of λ (the paper's 1.05)")
+    static let exponentialLambdaAngle = Parameter.double("exponential_lambda_angle", Double.pi / 6, in: -10...10, unit: "rad", doc: "exponential column: angle of λ (the paper's π/6)")
+    static let tolerance = Parameter.double("tolerance", 1e-6, in: 1e-15...1, doc: "relative tolerance of the final (b, ac) against the §8.2 optimum")
+    static let angleFraction = Parameter.double("angle_fraction", 0.9, in: 0.5...0.999, doc: "fraction of its change the angle must complete before the radius does")
+    public static let declared = ParameterList(RotationalRunSettings.declarations(steps: steps) + [
+        .init(constantDeltaRadius), .init(constantDeltaAngle), .init(inverseExponentialDelta), .init(inverseExponentialLambdaRadius),
+        .init(inverseExponentialLambdaAngle), .init(exponentialDelta), .init(exponentialLambdaRadius), .init(exponentialLambdaAngle),
+        .init(tolerance), .init(angleFraction),
+    ])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let run = try RotationalRunSettings(p)
+        let run = try RotationalRunSettings(p, steps: Self.steps)
         let T = run.timeSteps
-        let cDelta = ComplexPair(radius: try p.double("constant_delta_radius", in: 0...100),
-                                 angle: try p.double("constant_delta_angle", in: -10...10))
-        let iDelta = try p.double("inverse_exponential_delta", in: -100...100)
-        let iLambda = ComplexPair(radius: try p.double("inverse_exponential_lambda_radius", in: 0...100),
-                                  angle: try p.double("inverse_exponential_lambda_angle", in: -10...10))
-        let eDelta = try p.double("exponential_delta", in: -100...100)
-        let eLambda = ComplexPair(radius: try p.double("exponential_lambda_radius", in: 1e-6...100),
-                                  angle: try p.double("exponential_lambda_angle", in: -10...10))
-        let tol = try p.double("tolerance", in: 1e-15...1)
-        let fraction = try p.double("angle_fraction", in: 0.5...0.999)
+        let cDelta = ComplexPair(radius: try p.read(Self.constantDeltaRadius),
+                                 angle: try p.read(Self.constantDeltaAngle))
+        let iDelta = try p.read(Self.inverseExponentialDelta)
+        let iLambda = ComplexPair(radius: try p.read(Self.inverseExponentialLambdaRadius),
+                                  angle: try p.read(Self.inverseExponentialLambdaAngle))
+        let eDelta = try p.read(Self.exponentialDelta)
+        let eLambda = ComplexPair(radius: try p.read(Self.exponentialLambdaRadius),
+                                  angle: try p.read(Self.exponentialLambdaAngle))
+        let tol = try p.read(Self.tolerance)
+        let fraction = try p.read(Self.angleFraction)
         try p.finish()
 
         let columns = [

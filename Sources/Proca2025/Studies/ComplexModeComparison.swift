@@ -287,22 +287,34 @@ struct RotationalRunSettings {
     /// Starting mode: a = c = `initial_io`, b = `initial_b`.
     let initial: Proca2025.ComplexMode
 
-    /// Defaults for `preset`, with `steps` quick/full step counts (both presets cover the same flow time). The
-    /// quick preset takes 2.5× larger GD steps: the GD-vs-flow gap (first order in η) is then about 5 % instead of 2 %.
-    static func defaults(_ preset: Preset, quickSteps: Int, fullSteps: Int) -> [String: Any] {
-        let quick = preset == .quick
-        return ["T": 6, "learning_rate": quick ? 0.0025 : 0.001, "steps": quick ? quickSteps : fullSteps,
-                "record_every": quick ? 4 : 10, "theory_substeps": quick ? 2 : 4, "initial_io": 0.1, "initial_b": 0.1]
+    /// The shared keys, declared once; each figure declares its own `steps` with `steps(_:full:)`. The quick preset
+    /// takes 2.5× larger GD steps than the full one (both cover the same flow time): the GD-vs-flow gap (first order
+    /// in η) is then about 5 % instead of 2 %.
+    static let T = Parameter.int("T", 6, in: 2...200, unit: "steps", doc: "sequence length T of the rotational tasks (the spec's §8.2 check length)")
+    static let learningRate = Parameter.double("learning_rate", 0.0025, full: 0.001, in: 1e-6...1, doc: "gradient-descent step η of the eigen-aligned LRNN")
+    static let recordEvery = Parameter.int("record_every", 4, full: 10, in: 1...1_000_000, unit: "steps", doc: "record the complex modes b and ac every this many steps")
+    static let theorySubsteps = Parameter.int("theory_substeps", 2, full: 4, in: 1...1000, doc: "RK4 substeps per GD step of the complex mode flow (the theory curves)")
+    static let initialIO = Parameter.double("initial_io", 0.1, in: -10...10, doc: "initial input and output modes a = c (real)")
+    static let initialB = Parameter.double("initial_b", 0.1, in: -10...10, doc: "initial recurrent mode b (real)")
+
+    /// The `steps` parameter of a rotational figure: `quick` and `full` GD steps (the same flow time at each preset's η).
+    static func steps(_ quick: Int, full: Int) -> Parameter<Int> {
+        .int("steps", quick, full: full, in: 10...10_000_000, unit: "steps", doc: "gradient-descent steps of every column")
     }
 
-    /// Reads the shared keys from `p`.
-    init(_ p: ConfigReader) throws {
-        timeSteps = try p.int("T", in: 2...200)
-        learningRate = try p.double("learning_rate", in: 1e-6...1)
-        steps = try p.int("steps", in: 10...10_000_000)
-        recordEvery = try p.int("record_every", in: 1...1_000_000)
-        theorySubsteps = try p.int("theory_substeps", in: 1...1000)
-        let io = try p.double("initial_io", in: -10...10), b0 = try p.double("initial_b", in: -10...10)
+    /// The shared declarations, with the figure's `steps`.
+    static func declarations(steps: Parameter<Int>) -> [ParameterDeclaration] {
+        [.init(T), .init(learningRate), .init(steps), .init(recordEvery), .init(theorySubsteps), .init(initialIO), .init(initialB)]
+    }
+
+    /// Reads the shared keys from `p`, with the figure's declared `steps`.
+    init(_ p: ConfigReader, steps stepsParameter: Parameter<Int>) throws {
+        timeSteps = try p.read(Self.T)
+        learningRate = try p.read(Self.learningRate)
+        steps = try p.read(stepsParameter)
+        recordEvery = try p.read(Self.recordEvery)
+        theorySubsteps = try p.read(Self.theorySubsteps)
+        let io = try p.read(Self.initialIO), b0 = try p.read(Self.initialB)
         initial = Proca2025.ComplexMode(a: Complex(io), b: Complex(b0), c: Complex(io))
     }
 
