@@ -21,7 +21,7 @@ enum SweepFigure {
         let inner = spec.axes.dropFirst(2).reduce(1) { $0 * $1.values.count }
         var panels: [Panel] = []
         for (c, name) in columns.names.enumerated() {
-            var series: [Series] = []
+            var series: [Series] = [], means: [Double] = []
             for (g, value) in groups.enumerated() {
                 var mean: [Double] = [], sem: [Double] = []
                 for xi in x.indices {
@@ -34,13 +34,18 @@ enum SweepFigure {
                     let (m, e) = Self.meanAndSEM(sample)
                     mean.append(m); sem.append(e)
                 }
+                means += mean.filter(\.isFinite)
                 let tag = "\(SweepMerge.key(name))_g\(g)"
                 data.add(DataArray("mean_\(tag)", mean, doc: "mean of \(name) over seeds"))
                 data.add(DataArray("sem_\(tag)", sem, doc: "standard error of the mean of \(name) over seeds"))
                 let label = spec.axes.count >= 2 ? "\(spec.axes[1].name) = \(value.text)" : name
                 series.append(Series(label, x: "x", y: "mean_\(tag)", style: x.count == 1 ? .points : .simulation, group: g, band: "sem_\(tag)"))
             }
-            panels.append(Panel(title: name, xLabel: xAxis?.name ?? "", yLabel: "mean ± s.e.m. (\(nSeeds) seeds)", content: .lines(series)))
+            // Positive values spanning more than two decades read better on a log axis.
+            let positive = !means.isEmpty && means.allSatisfy { $0 > 0 }
+            let log = positive && means.max()! / means.min()! > 100
+            panels.append(Panel(title: name, xLabel: xAxis?.name ?? "", yLabel: "mean ± s.e.m. (\(nSeeds) seeds)",
+                                yScale: log ? .log : .linear, content: .lines(series)))
         }
         let title = "Sweep of \(spec.experiment): " + (spec.axes.map(\.name) + ["\(nSeeds) seeds"]).joined(separator: " × ")
         return (FigureSpec(title: title, columns: min(3, max(1, panels.count)), panels: panels), data)
