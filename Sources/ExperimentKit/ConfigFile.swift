@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 import Yams
 
@@ -10,7 +11,11 @@ public enum ConfigFile {
     /// The top-level object of the file at `path`; errors name `key` (the option that gave the path).
     public static func load(_ path: String, key: String = "--config") throws -> [String: Any] {
         let data = try jsonData(path, key: key)
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        let parsed: Any
+        do { parsed = try ExactJSON.parse(data) } catch {
+            throw ConfigError(key: key, "'\(path)' is not valid JSON (\(error))")
+        }
+        guard let object = parsed as? [String: Any] else {
             throw ConfigError(key: key, "'\(path)' is not an object of parameters (allowed: key: value pairs at the top level)")
         }
         return object

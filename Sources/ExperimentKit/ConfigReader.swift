@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 
 /// A configuration problem: one line naming the key and what is allowed.
@@ -39,8 +40,8 @@ public final class ConfigReader {
     /// Parses `data` as a JSON object.
     public convenience init(json data: Data, path: String = "config") throws {
         let any: Any
-        do { any = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) }
-        catch { throw ConfigError(key: path, "not valid JSON (\(Self.jsonReason(error)))") }
+        do { any = try ExactJSON.parse(data) }
+        catch { throw ConfigError(key: path, "not valid JSON (\(error))") }
         guard let obj = any as? [String: Any] else { throw ConfigError(key: path, "must be a JSON object") }
         self.init(object: obj, path: path)
     }
@@ -49,12 +50,6 @@ public final class ConfigReader {
     public init(object: [String: Any], path: String) {
         self.object = object
         self.path = path
-    }
-
-    private static func jsonReason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let d = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return d }
-        return ns.localizedDescription
     }
 
     private func key(_ k: String) -> String { "\(path).\(k)" }

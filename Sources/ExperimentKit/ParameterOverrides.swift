@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 
 /// User overrides of an experiment's parameters: a nested JSON-compatible tree built from config files and
@@ -39,7 +40,7 @@ public struct ParameterOverrides {
             throw ConfigError(key: "--set", "'\(assignment)' is not key=value (allowed: e.g. --set learning_rate=0.01)")
         }
         let key = String(assignment[..<eq]), raw = String(assignment[assignment.index(after: eq)...])
-        let value = (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed])) ?? raw
+        let value = (try? ExactJSON.parse(Data(raw.utf8))) ?? raw
         try set(key, to: value)
     }
 

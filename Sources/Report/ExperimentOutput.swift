@@ -25,7 +25,7 @@ public enum ExperimentOutput {
         record.complete = true
         let config = try record.jsonData()
         // The page is built from the record as it will be read back, so `rnndyn report` rebuilds the same page.
-        let saved = try RunRecord(json: JSONSerialization.jsonObject(with: config) as? [String: Any] ?? [:], source: RunFiles.config)
+        let saved = try RunRecord(json: ExactJSON.parse(config) as? [String: Any] ?? [:], source: RunFiles.config)
         let report = RunExtraFile(RunFiles.report) { staging in
             let page = ReportPage(entries: [ReportBuilder.entry(saved, svg: figure.svg, directory: staging, link: "")],
                                   generatedAt: saved.startedAt, builtBy: saved.provenance)

@@ -57,6 +57,17 @@ import Testing
         #expect(page.contains("id=\"\(HTMLText.anchor(id))\"") && page.contains("<svg "))
     }
 
+    /// Planning the same reproduction again keeps every run: the recorded parameters read back exactly, so nothing
+    /// looks changed (before exact JSON numbers, figA4, A9 and A11 were recomputed on every rerun).
+    @Test func aSecondReproductionRecomputesNothing() throws {
+        for paper in Paper.all {
+            let plan = try Reproduction.plan(paper: paper, preset: .quick, seed: 3, out: try Self.output.get().appendingPathComponent(paper))
+            for step in plan.steps {
+                guard case .skip = step.action else { Issue.record("\(step.experiment.id) would be recomputed: \(step.action)"); continue }
+            }
+        }
+    }
+
     @Test func reportHasOneSectionPerExperimentAndIsSelfContained() throws {
         for paper in Paper.all {
             let dir = try Self.output.get().appendingPathComponent(paper)

@@ -119,7 +119,7 @@ public struct RunRecord {
         do { data = try Data(contentsOf: url) } catch {
             throw DataIOError.io(path: url.path, operation: "read", detail: error.localizedDescription)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let object = (try? ExactJSON.parse(data)) as? [String: Any] else {
             throw DataIOError.json(source: url.path, detail: "not a JSON object")
         }
         return try RunRecord(json: object, source: url.path)
