@@ -22,7 +22,8 @@ struct Run: ParsableCommand {
         abstract: "Run one experiment and write its data, figure, claim checks and report.",
         discussion: """
         Parameters start from the preset (--quick, the default, or --full), then the --config file (JSON or \
-        YAML: an object of parameters; nested objects merge key by key), then each --set key=value (dotted keys \
+        YAML: an object of parameters; nested objects merge key by key; or a run's own config.json, whose \
+        recorded parameters, seed and preset reproduce that run bit for bit), then each --set key=value (dotted keys \
         reach nested parameters; values are JSON: numbers, true/false, lists; anything else is a string). Unknown \
         keys and values of the wrong type or range are rejected with one line naming the key and what is \
         allowed, exit status 2, and nothing is written.
@@ -49,8 +50,8 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override one parameter: key=value, dotted keys for nested ones (repeatable).")
     var sets: [String] = []
 
-    @Option(name: .long, help: "Root seed.")
-    var seed: UInt64 = 0
+    @Option(name: .long, help: "Root seed (default 0, or the seed of the run whose config.json --config names).")
+    var seed: UInt64?
 
     @Option(name: .long, help: "Output directory (default out/<experiment>).")
     var out: String?
@@ -62,7 +63,8 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let outURL = URL(fileURLWithPath: out ?? "out/\(experiment)")
-        let exp: any Experiment, preset: Preset, replace: Bool, threads: Int
+        let exp: any Experiment, replace: Bool, threads: Int
+        var preset: Preset, seed = self.seed
         var overrides = ParameterOverrides()
         do {
             guard let e = ExperimentRegistry.experiment(experiment) else {
@@ -71,7 +73,12 @@ struct Run: ParsableCommand {
             exp = e
             preset = try presetOptions.preset()
             threads = try threadOptions.count()
-            if let config { overrides.merge(try ConfigFile.load(config)) }
+            if let config {
+                let file = try RunConfigFile(config, experiment: e.id)
+                overrides.merge(file.overrides)
+                if seed == nil { seed = file.seed }
+                if !presetOptions.quick && !presetOptions.full, let p = file.preset { preset = p }
+            }
             for s in sets { try overrides.assign(s) }
             replace = try OutputLocation.admitRun(outURL, force: force)
             try OutputLocation.requireWritable(outURL)
@@ -84,7 +91,7 @@ struct Run: ParsableCommand {
         let bar = ProgressBar(total: 1, label: exp.id)
         let record: RunRecord
         do {
-            record = try ExperimentJob.run(exp, preset: preset, overrides: overrides, seed: seed, to: outURL, replace: replace,
+            record = try ExperimentJob.run(exp, preset: preset, overrides: overrides, seed: seed ?? 0, to: outURL, replace: replace,
                                            threads: threads) {
                 bar.update(fraction: $0)
             }

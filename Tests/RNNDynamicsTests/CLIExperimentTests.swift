@@ -193,3 +193,26 @@ import Testing
         #expect(empty == 2 && emptyErr.split(separator: "\n").count == 1 && emptyErr.contains("no complete run"), "stderr: \(emptyErr)")
     }
 }
+
+/// A run's own `config.json` is accepted back by `--config` and reproduces the run bit for bit (issue 11, bug 1).
+@Suite struct RunConfigRoundTripTests {
+    @Test func aRunsConfigJSONReproducesItBitForBit() throws {
+        let root = CLIHarness.tempDir()
+        let first = root.appendingPathComponent("first"), again = root.appendingPathComponent("again")
+        let (s1, _, e1) = try CLIHarness.run(["run", "proca2025.figA1", "--set", "initial_mode=0.10123456789012345",
+                                              "--seed", "2", "--out", first.path])
+        #expect(s1 == 0, "\(e1)")
+        let config = first.appendingPathComponent("config.json").path
+        let (s2, _, e2) = try CLIHarness.run(["run", "proca2025.figA1", "--config", config, "--out", again.path])
+        #expect(s2 == 0, "\(e2)")
+        #expect(try Data(contentsOf: first.appendingPathComponent("results.npz")) == Data(contentsOf: again.appendingPathComponent("results.npz")))
+        let a = try RunRecord.read(from: URL(fileURLWithPath: config))
+        let b = try RunRecord.read(from: again.appendingPathComponent("config.json"))
+        #expect(b.seed == 2 && b.preset == a.preset)
+        #expect(CanonicalJSON.text(a.parameters) == CanonicalJSON.text(b.parameters))
+        #expect((b.parameters["initial_mode"] as? NSNumber)?.doubleValue == 0.101_234_567_890_123_45)
+        // Another experiment's run is refused by name.
+        let (s3, _, e3) = try CLIHarness.run(["run", "proca2025.figA2", "--config", config, "--out", root.appendingPathComponent("x").path])
+        #expect(s3 == 2 && e3.contains("--config:") && e3.contains("proca2025.figA1 run"), "\(e3)")
+    }
+}
