@@ -92,13 +92,15 @@ extension Experiment {
     }
 
     /// Checks the parameters of `preset` with `overrides` as `run` would, without computing anything: throws the
-    /// same one-line `ConfigError` that `run` would throw before its work starts.
-    public func validate(_ preset: Preset, overrides: [String: Any] = [:]) throws {
+    /// same one-line `ConfigError` that `run` would throw before its work starts. Returns the resolved parameters
+    /// (every value `run` would use and record).
+    @discardableResult
+    public func validate(_ preset: Preset, overrides: [String: Any] = [:]) throws -> [String: Any] {
         let reader = ConfigReader(object: ParameterOverrides.deepMerge(parameters(preset), overrides), path: id)
         reader.stopsAfterValidation = true
         do {
             _ = try run(parameters: reader, context: RunContext(streams: RandomStreams(seed: 0), threads: 1))
             throw ConfigError(key: id, "read its parameters without calling finish() (an rnndyn bug)")
-        } catch is ConfigReader.Validated { return }
+        } catch is ConfigReader.Validated { return reader.resolvedTree }
     }
 }

@@ -29,6 +29,22 @@ public enum ExperimentRegistry {
 
     /// Experiments whose id starts with `prefix` (e.g. `proca2025.`).
     public static func experiments(prefix: String) -> [any Experiment] { all.filter { $0.id.hasPrefix(prefix) } }
+
+    /// The experiment `name` names: its full id (`proca2025.fig5`) or its id without the paper prefix (`fig5`),
+    /// looked up among `paper`'s experiments, or among all when `paper` is nil (then a short id must belong to one
+    /// paper only). Otherwise a one-line `ConfigError` at `key` listing the allowed ids.
+    public static func resolve(_ name: String, key: String, paper: String? = nil) throws -> any Experiment {
+        let pool = paper.map { experiments(prefix: $0 + ".") } ?? all
+        func short(_ e: any Experiment) -> Substring { e.id.dropFirst(Paper.of(e.id).count + 1) }
+        if let exact = pool.first(where: { $0.id == name }) { return exact }
+        let matches = pool.filter { short($0) == name }
+        if matches.count == 1 { return matches[0] }
+        if matches.count > 1 {
+            throw ConfigError(key: key, "'\(name)' is ambiguous (allowed: one of \(matches.map(\.id).joined(separator: ", ")))")
+        }
+        let allowed = paper == nil ? pool.map(\.id) : pool.map { String(short($0)) }
+        throw ConfigError(key: key, "'\(name)' is not an experiment\(paper.map { " of \($0)" } ?? "") (allowed: \(allowed.joined(separator: ", ")))")
+    }
 }
 
 extension Paper {

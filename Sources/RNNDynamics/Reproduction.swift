@@ -48,14 +48,7 @@ public enum Reproduction {
         }
         let experiments = ExperimentRegistry.experiments(prefix: paper + ".")
         func resolve(_ names: [String], _ key: String) throws -> Set<String> {
-            Set(try names.map { name in
-                let id = name.hasPrefix(paper + ".") ? name : "\(paper).\(name)"
-                guard experiments.contains(where: { $0.id == id }) else {
-                    let allowed = experiments.map { String($0.id.dropFirst(paper.count + 1)) }.joined(separator: ", ")
-                    throw ConfigError(key: key, "'\(name)' is not an experiment of \(paper) (allowed: \(allowed))")
-                }
-                return id
-            })
+            Set(try names.map { try ExperimentRegistry.resolve($0, key: key, paper: paper).id })
         }
         let onlyIDs = try resolve(only, "--only"), skipIDs = try resolve(skip, "--skip")
         let chosen = experiments.filter { (onlyIDs.isEmpty || onlyIDs.contains($0.id)) && !skipIDs.contains($0.id) }

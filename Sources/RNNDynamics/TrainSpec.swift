@@ -98,7 +98,16 @@ public struct TrainSpec {
 
     /// Parses and validates `json`; every problem is a one-line `ConfigError`.
     public static func parse(_ json: Data) throws -> TrainSpec {
-        let root = try ConfigReader(json: json)
+        try parse(try ConfigReader(json: json))
+    }
+
+    /// Parses and validates an already parsed config object (e.g. from `TrainConfigFile.resolve`).
+    public static func parse(object: [String: Any]) throws -> TrainSpec {
+        try parse(ConfigReader(object: object, path: "config"))
+    }
+
+    /// Reads every key of `root` (the keys `TrainParameters` lists) and checks that no other is present.
+    static func parse(_ root: ConfigReader) throws -> TrainSpec {
         let seed = try root.int("seed", default: 0, in: 0...Int(Int32.max))
         let m = try root.object("model")
         let type = ModelType(rawValue: try m.string("type", default: "linear_rnn", allowed: ModelType.allCases.map(\.rawValue)))!

@@ -33,10 +33,16 @@ struct Run: ParsableCommand {
         directory appears complete or not at all. A directory holding a complete run is refused without --force; \
         one left by an interrupted run is replaced.
 
+        --print-config validates the parameters and prints the resolved config (experiment, preset, seed and every \
+        parameter, as JSON with exact numbers) without running or writing anything; save it as a .json file, edit it \
+        and pass it back with --config. `rnndyn describe EXPERIMENT` lists every parameter with its defaults, range, \
+        unit and doc.
+
         Examples:
           rnndyn run proca2025.figA1
           rnndyn run proca2025.figA1 --full --set learning_rate=0.005 --out out/a1
           rnndyn run proca2025.fig6 --config fig6.yaml --seed 3 --out out/fig6-s3
+          rnndyn run proca2025.figA1 --set steps=400 --print-config > a1.json
         """)
 
     @Argument(help: "Experiment id (see `rnndyn list`).")
@@ -59,6 +65,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Replace a directory that holds a complete run or other files.")
     var force = false
 
+    @Flag(name: .long, help: "Print the resolved config (JSON that --config reads back) after validating it; run and write nothing.")
+    var printConfig = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
@@ -80,6 +89,10 @@ struct Run: ParsableCommand {
                 if !presetOptions.quick && !presetOptions.full, let p = file.preset { preset = p }
             }
             for s in sets { try overrides.assign(s) }
+            if printConfig {
+                FileHandle.standardOutput.write(try ResolvedRunConfig.json(e, preset: preset, overrides: overrides, seed: seed ?? 0) + Data("\n".utf8))
+                return
+            }
             replace = try OutputLocation.admitRun(outURL, force: force)
             try OutputLocation.requireWritable(outURL)
         } catch {

@@ -18,12 +18,13 @@ struct RnnDyn: ParsableCommand {
 
         Examples:
           rnndyn list
+          rnndyn describe proca2025.figA1         (every parameter: defaults, range, unit, doc)
           rnndyn reproduce proca2025 --quick     (every figure, then out/report.html)
           rnndyn run proca2025.figA1 --set steps=400
           rnndyn report out                      (redraw from saved data)
         """,
         version: RNNDynamicsVersion.string,
-        subcommands: [List.self, Run.self, Reproduce.self, ReportCommand.self, Train.self, Sweep.self])
+        subcommands: [List.self, Describe.self, Run.self, Reproduce.self, ReportCommand.self, Train.self, Sweep.self])
 
     /// Parses and runs the command; usage errors become one line and exit status 2 like other bad input.
     static func main() {

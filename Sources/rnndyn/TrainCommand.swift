@@ -9,7 +9,10 @@ struct Train: ParsableCommand {
         discussion: """
         Without --config, trains the built-in demo: a constant-dynamics singular-value task (T = 6, three modes \
         with δ = 1, 0.5, 0.25) from small aligned modes by exact population gradient descent; the modes approach \
-        b* = 1 and ac* = δ. Print the demo config with --print-default-config and edit it.
+        b* = 1 and ac* = δ. Print the demo config with --print-default-config and edit it, or change keys with \
+        --set key=value (dotted keys, values read as JSON) and the seed with --seed. A train run's own config.json is \
+        accepted by --config and reproduces the run. `rnndyn describe train` lists every key with its default, range, \
+        unit and doc.
 
         Config keys (unknown keys are rejected):
           seed                     root seed of the data/init/batch streams (default 0)
@@ -38,10 +41,17 @@ struct Train: ParsableCommand {
           rnndyn train --out out/demo
           rnndyn train --print-default-config > my.json
           rnndyn train --config my.json --out out/my --force
+          rnndyn train --set training.learning_rate=0.02 --seed 3 --out out/lr02
         """)
 
     @Option(name: .long, help: "JSON or YAML config file (.json, .yaml, .yml; default: the built-in demo).")
     var config: String?
+
+    @Option(name: .customLong("set"), help: "Override one config key: key=value, dotted keys for nested ones, e.g. training.steps=500 (repeatable).")
+    var sets: [String] = []
+
+    @Option(name: .long, help: "Root seed (overrides the config's seed; recorded in config.json).")
+    var seed: UInt64?
 
     @Option(name: .long, help: "Output directory.")
     var out: String = "out/train"
@@ -56,13 +66,7 @@ struct Train: ParsableCommand {
         if printDefaultConfig { print(TrainSpec.defaultJSON); return }
         let spec: TrainSpec
         do {
-            let data: Data
-            if let config {
-                data = try ConfigFile.jsonData(config)
-            } else {
-                data = Data(TrainSpec.defaultJSON.utf8)
-            }
-            spec = try TrainSpec.parse(data)
+            spec = try TrainSpec.parse(object: try TrainConfigFile.resolve(path: config, sets: sets, seed: seed))
             try OutputDirectory.check(out, force: force)
         } catch {
             throw fail(error)

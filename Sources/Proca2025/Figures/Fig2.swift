@@ -31,7 +31,7 @@ public struct ProcaFig2: Experiment, DeclaredParameters {
         "Input–output mode with b frozen (Eq. 47) and recurrent mode with a, c frozen (windowed Taylor), aligned LRNN vs theory"
     }
 
-    static let T = Parameter.int("T", 5, in: 2...50, doc: "sequence length T of every task")
+    static let T = Parameter.int("T", 5, in: 2...50, unit: "steps", doc: "sequence length T of every task")
     static let lambda = Parameter.double("lambda", 0.7, in: 0.05...0.99, doc: "λ of the inverse-exponential λ^{T−t} and exponential λ^t families (the legend's 0.7)")
     static let leftDeltas = Parameter.doubles("left_deltas", [0.7, 1.0, 1.2], doc: "left panel: scalings δ, each run with every family (each in (0, 5])")
     static let rightDeltas = Parameter.doubles("right_deltas", [2.0, 1.0, 0.5], doc: "right panel: scalings δ, each run with every family (each in (0, 5])")

@@ -31,7 +31,7 @@ public struct ProcaFig3: Experiment, DeclaredParameters {
         "Zero-loss solutions (b*, ac*) vs δ and λ with unstable regions; exponential solutions depend on T and do not extrapolate"
     }
 
-    static let T = Parameter.int("T", 5, in: 2...30, doc: "training sequence length T of the top row and of the extrapolation panel")
+    static let T = Parameter.int("T", 5, in: 2...30, unit: "steps", doc: "training sequence length T of the top row and of the extrapolation panel")
     static let delta = Parameter.double("delta", 1.0, in: 0.01...5, doc: "δ of the inverse-exponential and exponential families (and of the extrapolation tasks)")
     static let theoryPoints = Parameter.int("theory_points", 25, full: 100, in: 3...10_000, doc: "grid points of each theory line (b*, ac*)")
     static let deltaMax = Parameter.double("delta_max", 2.0, in: 0.01...10, doc: "constant panel: largest δ of the theory grid (which starts at delta_max/theory_points)")

@@ -2,7 +2,7 @@ import ExperimentKit
 
 /// Fig. 4's parameters, declared once; `Fig4Layout.init(parameters:)` reads them.
 extension ProcaFig4: DeclaredParameters {
-    static let T = Parameter.int("T", 4, in: 3...64, doc: "sequence length T of the main grid (top and middle rows)")
+    static let T = Parameter.int("T", 4, in: 3...64, unit: "steps", doc: "sequence length T of the main grid (top and middle rows)")
     static let initialMode = Parameter.double("initial_mode", 0.5, in: 1e-6...10, doc: "initial a = b = c of every mode (non-trivial: the Dirac switch needs it)")
     static let learningRate = Parameter.double("learning_rate", 0.001, full: 0.0003, in: 1e-7...1, doc: "gradient-descent step η (mode ODE and full-matrix networks)")
     static let steps = Parameter.int("steps", 10_000, full: 120_000, in: 1...100_000_000, unit: "steps", doc: "gradient-descent step budget; b and ac are reported after it")

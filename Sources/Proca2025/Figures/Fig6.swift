@@ -41,7 +41,7 @@ public struct ProcaFig6: Experiment, DeclaredParameters {
 
     static let T = Parameter.int("T", 4, in: 1...1000, unit: "steps", doc: "training sequence length T")
     static let testLengths = Parameter.doubles("test_lengths", [50, 75, 100], unit: "steps", doc: "extrapolation test lengths T′ (integers in 1…100000)")
-    static let hidden = Parameter.int("hidden", 4, in: 1...1000, doc: "hidden units N_h of the unaligned LRNN")
+    static let hidden = Parameter.int("hidden", 4, in: 1...1000, unit: "units", doc: "hidden units N_h of the unaligned LRNN")
     static let initScale = Parameter.double("init_scale", 0.1, in: 1e-8...10, doc: "initial weights are i.i.d. Gaussian with std init_scale/√fan-in")
     static let trainingTrials = Parameter.int("training_trials", 1000, in: 2...1_000_000, doc: "training trials of the full-batch GD (shared by both targets)")
     static let testTrials = Parameter.int("test_trials", 100, full: 500, in: 1...1_000_000, doc: "fresh trials per test length for the extrapolation loss")

@@ -17,11 +17,11 @@ public struct ProcaFigA1: Experiment, DeclaredParameters {
     public var paperFigure: String { "Proca et al. 2025, Fig. A1" }
     public var summary: String { "Ordering of learning: larger and later singular values are learned faster" }
 
-    static let T = Parameter.int("T", 7, in: 2...1000, doc: "trajectory length (the figure's axis)")
+    static let T = Parameter.int("T", 7, in: 2...1000, unit: "steps", doc: "trajectory length (the figure's axis)")
     static let learningRate = Parameter.double("learning_rate", 0.01, in: 1e-6...1, doc: "gradient-descent step η (spec's check value)")
-    static let steps = Parameter.int("steps", 600, full: 1000, in: 10...10_000_000, doc: "gradient-descent steps")
+    static let steps = Parameter.int("steps", 600, full: 1000, in: 10...10_000_000, unit: "steps", doc: "gradient-descent steps")
     static let initialMode = Parameter.double("initial_mode", 0.1, in: 1e-6...10, doc: "initial a = b = c of every mode")
-    static let hidden = Parameter.int("hidden", 2, in: 1...1000, doc: "hidden units N_h")
+    static let hidden = Parameter.int("hidden", 2, in: 1...1000, unit: "units", doc: "hidden units N_h")
     static let recordEvery = Parameter.int("record_every", 5, in: 1...1_000_000, unit: "steps", doc: "record the modes and loss every this many steps")
     static let orangeDelta = Parameter.double("orange_delta", 1.1, in: 0...100, doc: "orange task: δ of s_t = δλ^{T−t}")
     static let orangeLambda = Parameter.double("orange_lambda", 0.5, in: 0...100, doc: "orange task: λ")

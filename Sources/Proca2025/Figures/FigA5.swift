@@ -19,9 +19,9 @@ public struct ProcaFigA5: Experiment, DeclaredParameters {
 
     static let kernel = KernelMovementSettings.Declared(samples: 33, learningRate: 0.01, maxSteps: (20_000, 60_000), draws: (2, 1),
                                                         hidden: 32)
-    static let wideHidden = Parameter.int("hidden", 32, full: 300, in: 1...4096, doc: "hidden units N_h of the wide network")
+    static let wideHidden = Parameter.int("hidden", 32, full: 300, in: 1...4096, unit: "units", doc: "hidden units N_h of the wide network")
     static let grid = KernelScaleGrid.Declared(lengths: ([1, 2, 4], Array(1...8)), scales: ([0.01, 0.25, 0.5], Fig4Layout.linspace(0.01, 0.5, 10)))
-    static let referenceHidden = Parameter.int("reference_hidden", 4, in: 1...4096, doc: "hidden units of the narrow reference network")
+    static let referenceHidden = Parameter.int("reference_hidden", 4, in: 1...4096, unit: "units", doc: "hidden units of the narrow reference network")
     static let referenceDraws = Parameter.int("reference_draws", 2, full: 4, in: 1...1000, doc: "weight draws per cell of the narrow reference")
     public static let declared = ParameterList(kernel.list.filter { $0.key != "hidden" } + [.init(wideHidden)] + grid.list
                                                + [.init(ProcaFig5.delta), .init(referenceHidden), .init(referenceDraws)])

@@ -21,7 +21,7 @@ public struct ProcaFigA7: Experiment, DeclaredParameters {
     public var paperFigure: String { "Proca et al. 2025, Fig. A7" }
     public var summary: String { "Input–output vs recurrent initialisation: kernel distance is set mainly by the recurrent init" }
 
-    static let lengths = Parameter.doubles("T_values", [2, 6], doc: "trajectory lengths T, one pair of heatmaps each (integers in 1…64)")
+    static let lengths = Parameter.doubles("T_values", [2, 6], unit: "steps", doc: "trajectory lengths T, one pair of heatmaps each (integers in 1…64)")
     static let ioScales = Parameter.doubles("io_scales", [0.01, 0.25, 0.5], full: Fig4Layout.linspace(0.01, 0.5, 10),
                                             doc: "input–output initialisation scales (heatmap columns; positive, increasing)")
     static let recurrentScales = Parameter.doubles("recurrent_scales", [0.01, 0.25, 0.5], full: Fig4Layout.linspace(0.01, 0.5, 10),

@@ -44,7 +44,7 @@ public struct ProcaFigA8: Experiment, DeclaredParameters {
     public var summary: String { "Late vs early importance: late converges to one stable solution, early stays scattered" }
 
     static let T = Parameter.int("T", 6, in: 2...1000, unit: "steps", doc: "sequence length T of both tasks")
-    static let hidden = Parameter.int("hidden", 4, in: 1...1000, doc: "hidden units N_h of the unaligned LRNN")
+    static let hidden = Parameter.int("hidden", 4, in: 1...1000, unit: "units", doc: "hidden units N_h of the unaligned LRNN")
     static let initScale = Parameter.double("init_scale", 0.1, in: 1e-8...10, doc: "initial weights are i.i.d. Gaussian with std init_scale/√fan-in")
     static let trainingTrials = Parameter.int("training_trials", 1000, in: 2...1_000_000, doc: "training trials of the full-batch GD")
     static let probeTrials = Parameter.int("probe_trials", 100, in: 1...1_000_000, doc: "fresh trials P_probe on which the hidden-layer gradient ‖dH_T/dt_θ‖ is measured")
