@@ -9,7 +9,7 @@ import Testing
         for e in ExperimentRegistry.all { #expect(out.contains(e.id) && out.contains(e.paperFigure)) }
     }
 
-    @Test(arguments: [[], ["list"], ["run"], ["reproduce"], ["report"], ["train"]])
+    @Test(arguments: [[], ["list"], ["describe"], ["run"], ["reproduce"], ["report"], ["train"]])
     func everyCommandHasHelpWithExamples(command: [String]) throws {
         let (status, out, _) = try CLIHarness.run(command + ["--help"])
         #expect(status == 0 && out.contains("Example"), "\(command): \(out)")
