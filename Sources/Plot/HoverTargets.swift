@@ -3,12 +3,12 @@ import FigureData
 /// Invisible hover targets carrying SVG `<title>` tooltips, so a browser shows a heatmap cell's or a curve point's
 /// values under the pointer (in the HTML report and in the SVG file alike). Dense data is thinned: heatmaps with more
 /// than `maxCells` cells get one target per block of cells (titled with the block's middle cell), curves at most
-/// `maxPointsPerSeries` evenly spaced points.
+/// `maxPointsPerSeries` evenly spaced points. Labels show their markup as `N_h`, `λ^(T−t)`.
 enum HoverTargets {
     /// Largest number of heatmap cells with a target each.
-    static let maxCells = 2500
+    static let maxCells = 256
     /// Largest number of targets per curve.
-    static let maxPointsPerSeries = 60
+    static let maxPointsPerSeries = 40
     /// Radius of a curve point's target, in pixels.
     static let radius = 4.5
 
@@ -27,10 +27,22 @@ enum HoverTargets {
         return e
     }
 
-    /// An axis name for tooltips: the label without markup, or `fallback` when empty.
+    /// A label as tooltip text (plain text has no scripts): `N_h`, `b_max`, `λ^(T−t)`.
+    static func text(_ label: String) -> String {
+        LabelMarkup.runs(label).map { run in
+            let grouped = run.text.count == 1 || run.text.allSatisfy { $0.isLetter || $0.isNumber } ? run.text : "(\(run.text))"
+            switch run.position {
+            case .normal: return run.text
+            case .superscript: return "^" + grouped
+            case .subscript: return "_" + grouped
+            }
+        }.joined()
+    }
+
+    /// An axis name for tooltips (`text`), or `fallback` when empty.
     static func name(_ label: String, _ fallback: String) -> String {
-        let plain = LabelMarkup.plain(label)
-        return plain.isEmpty ? fallback : plain
+        let shown = text(label)
+        return shown.isEmpty ? fallback : shown
     }
 
     /// Targets over the heatmap `z` [rows = y, cols = x] drawn in `rect` (row 0 at the bottom); `xs`, `ys` hold cell
@@ -69,7 +81,7 @@ enum HoverTargets {
         guard !shown.isEmpty else { return [] }
         let picked = shown.count <= maxPointsPerSeries ? shown
             : (0..<maxPointsPerSeries).map { shown[($0 * (shown.count - 1)) / (maxPointsPerSeries - 1)] }
-        let prefix = LabelMarkup.plain(label).isEmpty ? "" : LabelMarkup.plain(label) + ": "
+        let prefix = text(label).isEmpty ? "" : text(label) + ": "
         let (xName, yName) = (name(names.x, "x"), name(names.y, "y"))
         return picked.map { k in
             let p = pixels[k]!

@@ -171,7 +171,8 @@ import Testing
         ])
         let lineSVG = try FigureRenderer.render(curve, dataset: line)
         #expect(lineSVG.components(separatedBy: "<title>").count - 1 == HoverTargets.maxPointsPerSeries)
-        #expect(lineSVG.contains("<title>s1: step = 0, bmax = 0</title>") && lineSVG.contains("<title>s1: step = 500, bmax = 125</title>"))
+        #expect(lineSVG.contains("<title>s_1: step = 0, b_max = 0</title>") && lineSVG.contains("<title>s_1: step = 500, b_max = 125</title>"))
+        #expect(HoverTargets.text("λ^(T−t), N_h") == "λ^(T−t), N_h")
     }
 
     // MARK: report data links
