@@ -51,7 +51,7 @@ public enum PanelContent: Sendable, Equatable {
     case complexPlane([Series], unitCircle: Bool)
 }
 
-/// One panel of a figure.
+/// One panel of a figure. Its title and axis labels, like series labels and the figure title, are `LabelMarkup`.
 public struct Panel: Sendable, Equatable, Codable {
     /// Panel title.
     public var title: String
@@ -65,12 +65,16 @@ public struct Panel: Sendable, Equatable, Codable {
     public var yScale: AxisScale
     /// The content.
     public var content: PanelContent
+    /// Heatmaps naming the same colour scale share one colour range (the union of their finite values, widened to
+    /// nice values) and one colour bar right of the figure's grid; nil gives the panel its own range and bar.
+    /// Omitted from `figure.json` when nil, so files written before it existed read back unchanged.
+    public var colorScale: String?
 
-    /// A panel.
+    /// A panel; a heatmap may share its colour scale with the other heatmaps naming `colorScale`.
     public init(title: String, xLabel: String, yLabel: String, xScale: AxisScale = .linear, yScale: AxisScale = .linear,
-                content: PanelContent) {
+                content: PanelContent, colorScale: String? = nil) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
-        self.xScale = xScale; self.yScale = yScale; self.content = content
+        self.xScale = xScale; self.yScale = yScale; self.content = content; self.colorScale = colorScale
     }
 }
 
@@ -86,5 +90,21 @@ public struct FigureSpec: Sendable, Equatable, Codable {
     /// A figure with `panels` in a grid of `columns` columns.
     public init(title: String, columns: Int, panels: [Panel]) {
         self.title = title; self.columns = columns; self.panels = panels
+    }
+}
+
+extension FigureSpec {
+    /// The arrays the figure draws (heatmap z, x, y; series y, x, band), each once, in panel order.
+    public var arrayNames: [String] {
+        var names: [String] = []
+        func add(_ name: String?) { if let name, !names.contains(name) { names.append(name) } }
+        for panel in panels {
+            switch panel.content {
+            case let .heatmap(x, y, z, _): add(z); add(x); add(y)
+            case .lines(let series), .complexPlane(let series, _):
+                for s in series { add(s.y); add(s.x); add(s.band) }
+            }
+        }
+        return names
     }
 }

@@ -80,7 +80,7 @@ enum ComplexPlanePanel {
                                 ["class": "unit-circle", "fill": "none", "stroke": "#8c8c8c", "stroke-width": "1.3",
                                  "stroke-dasharray": "0.5 3", "stroke-linecap": "round"]))
         }
-        var lines: [SVGElement] = [], markers: [SVGElement] = []
+        var lines: [SVGElement] = [], markers: [SVGElement] = [], hover: [SVGElement] = []
         var samples: [PlotPoint] = []
         let order = series.indices.sorted {
             (StrokeStyle.layer(series[$0].style), $0) < (StrokeStyle.layer(series[$1].style), $1)
@@ -93,11 +93,15 @@ enum ComplexPlanePanel {
                     return PlotPoint(x: x, y: y)
                 }
                 if s.style == .points {
+                    hover += HoverTargets.curve(label: s.label, points: trajectory, pixels: pixels, rect: rect,
+                                                names: ("Re", "Im"))
                     let points = pixels.compactMap { $0 }
                     markers += points.map { Markers.point(at: $0, color: color) }
                     samples += points
                     continue
                 }
+                hover += HoverTargets.curve(label: s.label, points: trajectory, pixels: pixels, rect: rect,
+                                            names: ("Re", "Im"))
                 let runs = LinePath.runs(pixels)
                 let d = LinePath.data(runs)
                 if !d.isEmpty { lines.append(StrokeStyle.of(s.style).path(d, color: color, style: s.style)) }
@@ -113,6 +117,7 @@ enum ComplexPlanePanel {
         if !hasData { out.append(ctx.note(series.isEmpty ? "no series" : "no finite data", in: rect)) }
         out += frame.decorations(title: panel.title, xLabel: panel.xLabel.isEmpty ? "Re" : panel.xLabel,
                                  yLabel: panel.yLabel.isEmpty ? "Im" : panel.yLabel)
+        if !hover.isEmpty { out.append(HoverTargets.group(hover)) }
         return PanelDrawing(elements: out, rect: rect, clip: ctx.clipPath(rect), samples: samples)
     }
 }

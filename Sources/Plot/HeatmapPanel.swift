@@ -9,16 +9,13 @@ import Foundation
 enum HeatmapPanel {
     /// Id of the hatch pattern for missing cells.
     static let hatchID = "nan-hatch"
-    /// Id of the colour-bar gradient.
-    static let gradientID = "viridis-gradient"
-    /// Colour-bar width.
-    static let barWidth = 14.0
     /// Gap between plot and colour bar.
     static let barGap = 16.0
 
-    /// The panel's elements; patterns, gradients and clip paths go into `document`'s definitions.
-    static func render(x xName: String, y yName: String, z zName: String, colorLabel: String, _ ctx: PanelContext,
-                       document: inout SVGDocument) throws -> [SVGElement] {
+    /// The panel's elements; patterns, gradients and clip paths go into `document`'s definitions. With a `shared`
+    /// scale the cells take its colours and the panel draws no colour bar (the figure draws the scale's one bar).
+    static func render(x xName: String, y yName: String, z zName: String, colorLabel: String, shared: ColorScale? = nil,
+                       _ ctx: PanelContext, document: inout SVGDocument) throws -> [SVGElement] {
         let theme = ctx.theme, panel = ctx.panel, at = ctx.location
         let za = try SeriesData.array(zName, in: ctx.dataset, context: at)
         guard za.shape.count == 2 else {
@@ -28,24 +25,18 @@ enum HeatmapPanel {
         let xs = try axisValues(xName, count: nx, dim: "columns", zName: zName, ctx)
         let ys = try axisValues(yName, count: ny, dim: "rows", zName: zName, ctx)
 
-        let finite = za.values.filter(\.isFinite)
-        let hasMissing = finite.count < za.values.count
-        let colorDomain = AxisDomain.fromExtent(lo: finite.min() ?? 1, hi: finite.max() ?? 0, scale: .linear, margin: 0)
+        let hasMissing = za.values.contains { !$0.isFinite }
+        let scale = shared ?? ColorScale(id: nil, domain: ColorScale.domain(of: za.values), hasMissing: hasMissing,
+                                         panels: [ctx.number - 1], label: colorLabel)
 
         // Layout: the bar's ticks and the y labels decide the margins.
         let hasTitle = !panel.title.isEmpty
         let probe = PanelLayout.plotRect(cell: ctx.cell, theme: theme, hasTitle: hasTitle, yTickLabelWidth: 0)
-        let barBottomInset = hasMissing ? 22.0 : 0
-        let barMap0 = AxisMap(scale: .linear, domain: colorDomain, start: probe.bottom - barBottomInset, end: probe.y)
-        let barTicks = barMap0.ticks(horizontal: false, fontSize: theme.tickLabelSize)
-        let barLabelWidth = max(PanelLayout.labelWidth(barTicks, theme: theme),
-                                hasMissing ? TextMetrics.width("NaN", size: theme.tickLabelSize) : 0)
-        let rightExtra = barGap + barWidth + theme.tickLength + 3 + barLabelWidth
-            + (colorLabel.isEmpty ? 0 : 8 + theme.axisLabelSize)
+        let bar = shared == nil ? ColorBar(scale: scale, length: probe.height, theme: theme) : nil
         let yPicked = pick(ys, cells: ny, scale: panel.yScale, cellPixels: probe.height / Double(ny), horizontal: false, theme: theme)
         let rect = PanelLayout.plotRect(cell: ctx.cell, theme: theme, hasTitle: hasTitle,
                                         yTickLabelWidth: PanelLayout.labelWidth(yPicked.map(\.1), theme: theme),
-                                        rightExtra: rightExtra)
+                                        rightExtra: bar?.width ?? 0)
         let cw = rect.width / Double(nx), ch = rect.height / Double(ny)
         let xPicked = pick(xs, cells: nx, scale: panel.xScale, cellPixels: cw, horizontal: true, theme: theme)
 
@@ -55,15 +46,9 @@ enum HeatmapPanel {
             let top = rect.bottom - Double(i + 1) * ch
             var j = 0
             while j < nx {
-                let v = za.values[i * nx + j]
-                let color = v.isFinite ? Viridis.color((v - colorDomain.lo) / (colorDomain.hi - colorDomain.lo)) : nil
+                let color = scale.color(za.values[i * nx + j])
                 var k = j + 1
-                while k < nx {
-                    let w = za.values[i * nx + k]
-                    let c = w.isFinite ? Viridis.color((w - colorDomain.lo) / (colorDomain.hi - colorDomain.lo)) : nil
-                    if c != color { break }
-                    k += 1
-                }
+                while k < nx, scale.color(za.values[i * nx + k]) == color { k += 1 }
                 let cell = SVGElement.rect(x: rect.x + Double(j) * cw, y: top, width: Double(k - j) * cw, height: ch)
                 if let color { cells.append(cell.with("fill", color)) } else { missing.append(cell.with("class", "nan")) }
                 j = k
@@ -78,8 +63,11 @@ enum HeatmapPanel {
                               xTicks: xPicked.map { (rect.x + $0.0 * cw, $0.1) },
                               yTicks: yPicked.map { (rect.bottom - $0.0 * ch, $0.1) })
         out += frame.decorations(title: panel.title, xLabel: panel.xLabel, yLabel: panel.yLabel)
-        out.append(colorBar(rect: rect, domain: colorDomain, hasMissing: hasMissing, labelWidth: barLabelWidth,
-                            label: colorLabel, theme: theme, document: &document))
+        if let bar {
+            out.append(bar.draw(left: rect.right + barGap, top: rect.y, bottom: rect.bottom, document: &document))
+        }
+        out.append(HoverTargets.cells(za, xs: xs.values, ys: ys.values, edges: (xs.edges, ys.edges), rect: rect,
+                                      names: (panel.xLabel, panel.yLabel, colorLabel)))
         return out
     }
 
@@ -103,7 +91,7 @@ enum HeatmapPanel {
             let ticks = interpolated.ticks(cellPixels: cellPixels, horizontal: horizontal, fontSize: theme.tickLabelSize)
             if ticks.filter({ $0.1.isMajor }).count >= 2 { return ticks }
         }
-        let labels = axis.values.map { TickFormat.compact($0, significant: 3) }
+        let labels = TickFormat.distinguishing(axis.values)
         let needed = horizontal
             ? (labels.map { TextMetrics.width($0, size: theme.tickLabelSize) }.max() ?? 0) + 8
             : theme.tickLabelSize * 1.5
@@ -131,52 +119,5 @@ enum HeatmapPanel {
                                "patternTransform": "rotate(45)"],
                    children: [.rect(x: 0, y: 0, width: 6, height: 6, ["fill": "#ededed"]),
                               .line(x1: 1.5, y1: 0, x2: 1.5, y2: 6, ["stroke": "#a3a3a3", "stroke-width": "1.4"])])
-    }
-
-    /// The vertical viridis gradient (bottom = low).
-    static func gradient() -> SVGElement {
-        let stops = stride(from: 0, through: 256, by: 8).map { k -> SVGElement in
-            let i = min(k, 255)
-            return SVGElement("stop", ["offset": SVGNumber.format(Double(i) / 255, decimals: 4),
-                                       "stop-color": Viridis.hex(Viridis.table[i])])
-        }
-        return SVGElement("linearGradient", ["id": gradientID, "x1": "0", "y1": "1", "x2": "0", "y2": "0"], children: stops)
-    }
-
-    /// The colour bar right of `rect`: gradient, ticks, optional NaN swatch and the rotated label.
-    static func colorBar(rect: PlotRect, domain: AxisDomain, hasMissing: Bool, labelWidth: Double, label: String,
-                         theme: PlotTheme, document: inout SVGDocument) -> SVGElement {
-        document.define(gradient())
-        let x0 = rect.right + barGap
-        let barBottom = rect.bottom - (hasMissing ? 22 : 0)
-        let map = AxisMap(scale: .linear, domain: domain, start: barBottom, end: rect.y)
-        let ticks = map.ticks(horizontal: false, fontSize: theme.tickLabelSize)
-        let tickX = x0 + barWidth
-        var children: [SVGElement] = [
-            .rect(x: x0, y: rect.y, width: barWidth, height: barBottom - rect.y, ["fill": "url(#\(gradientID))"]),
-            .rect(x: x0, y: rect.y, width: barWidth, height: barBottom - rect.y,
-                  ["fill": "none", "stroke": theme.ink, "stroke-width": "0.8"]),
-        ]
-        for t in ticks where t.isMajor {
-            guard let y = map.position(t.value) else { continue }
-            children.append(.line(x1: tickX, y1: y, x2: tickX + theme.tickLength, y2: y,
-                                  ["stroke": theme.ink, "stroke-width": "0.9"]))
-            children.append(.label(t.label, x: tickX + theme.tickLength + 3, y: y + theme.tickLabelSize * 0.35,
-                                   size: theme.tickLabelSize, ["fill": theme.ink]))
-        }
-        if hasMissing {
-            let top = rect.bottom - 12
-            children.append(.rect(x: x0, y: top, width: barWidth, height: 12,
-                                  ["class": "nan-swatch", "fill": "url(#\(hatchID))", "stroke": theme.ink, "stroke-width": "0.8"]))
-            children.append(.label("NaN", x: tickX + theme.tickLength + 3, y: top + 6 + theme.tickLabelSize * 0.35,
-                                   size: theme.tickLabelSize, ["fill": theme.ink]))
-        }
-        if !label.isEmpty {
-            let lx = tickX + theme.tickLength + 3 + labelWidth + 6 + theme.axisLabelSize * 0.8
-            children.append(.label(label, x: lx, y: rect.midY,
-                                   size: AxesFrame.fitting(label, size: theme.axisLabelSize, width: rect.height + 20),
-                                   anchor: "middle", rotate: -90, ["class": "axis-label", "fill": theme.ink]))
-        }
-        return .group(children, ["class": "colorbar"])
     }
 }

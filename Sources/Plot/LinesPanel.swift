@@ -76,13 +76,17 @@ enum LinesPanel {
                 run = []
             }
         }
+        var hover: [SVGElement] = []
         for i in order {
             let s = series[i]
             let color = Palette.color(group: s.group)
-            let runs = LinePath.runs(data[i].map { p in
+            let pixels = data[i].map { p -> PlotPoint? in
                 guard let x = xMap.position(p.x), let y = yMap.position(p.y) else { return nil }
                 return PlotPoint(x: x, y: y)
-            })
+            }
+            hover += HoverTargets.curve(label: s.label, points: data[i], pixels: pixels, rect: rect,
+                                        names: (panel.xLabel, panel.yLabel))
+            let runs = LinePath.runs(pixels)
             if s.style == .points {
                 drawn += runs.flatMap { $0 }.map { Markers.point(at: $0, color: color) }
                 samples += runs.flatMap { $0 }
@@ -101,6 +105,7 @@ enum LinesPanel {
             out.append(ctx.note(series.isEmpty ? "no series" : positive, in: rect))
         }
         out += frame.decorations(title: panel.title, xLabel: panel.xLabel, yLabel: panel.yLabel)
+        if !hover.isEmpty { out.append(HoverTargets.group(hover)) }
         return PanelDrawing(elements: out, rect: rect, clip: ctx.clipPath(rect), samples: samples)
     }
 

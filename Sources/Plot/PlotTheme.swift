@@ -10,6 +10,8 @@ public struct PlotTheme: Sendable, Equatable {
     public var figureTitleSize = 16.0
     /// Panel title size.
     public var panelTitleSize = 13.0
+    /// Size of the bold panel letters (A, B, …).
+    public var panelLetterSize = 15.0
     /// Axis label size.
     public var axisLabelSize = 12.0
     /// Tick label size.

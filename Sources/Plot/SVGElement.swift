@@ -52,22 +52,29 @@ public struct SVGElement: Sendable, Equatable {
         attributes.first { $0.name == name }?.value
     }
 
-    /// Appends the element's XML to `out`, one element per line.
+    /// Appends the element's XML to `out`, one element per line; a `<text>`'s children (its `<tspan>` runs) stay on
+    /// its line, since white space between them would show as spaces.
     public func write(to out: inout String) {
+        write(to: &out, inline: false)
+    }
+
+    private func write(to out: inout String, inline: Bool) {
         out += "<" + name
         for a in attributes {
             out += " " + a.name + "=\"" + SVGText.escape(a.value) + "\""
         }
+        let end = inline ? "" : "\n"
         if children.isEmpty, text == nil {
-            out += "/>\n"
+            out += "/>" + end
             return
         }
         out += ">"
         if let text { out += SVGText.escape(text) }
         if !children.isEmpty {
-            out += "\n"
-            for child in children { child.write(to: &out) }
+            let inlineChildren = inline || name == "text"
+            if !inlineChildren { out += "\n" }
+            for child in children { child.write(to: &out, inline: inlineChildren) }
         }
-        out += "</" + name + ">\n"
+        out += "</" + name + ">" + end
     }
 }

@@ -1,3 +1,5 @@
+import FigureData
+
 /// Builders for the SVG shapes the plots use, with numbers formatted by `SVGNumber`.
 extension SVGElement {
     /// A `<g>` grouping `children`.
@@ -39,10 +41,19 @@ extension SVGElement {
     }
 
     /// A text label at (x, y) (baseline), anchored `start`, `middle` or `end`, optionally rotated about (x, y).
+    /// `text` is `LabelMarkup`: super- and subscripts become `<tspan>` runs (see `MathText`).
     public static func label(_ text: String, x: Double, y: Double, size: Double, anchor: String = "start",
                              rotate: Double = 0, _ attributes: KeyValuePairs<String, String> = [:]) -> SVGElement {
         var e = SVGElement("text", ["x": SVGNumber.format(x), "y": SVGNumber.format(y),
-                                    "font-size": SVGNumber.format(size)], text: text)
+                                    "font-size": SVGNumber.format(size)])
+        let runs = LabelMarkup.runs(text)
+        if runs.allSatisfy({ $0.position == .normal }) {
+            e.text = runs.map(\.text).joined()
+        } else {
+            // Spaces at the ends of runs are part of the label; renderers trim them without `preserve`.
+            e.set("xml:space", "preserve")
+            e.children = MathText.tspans(runs, size: size)
+        }
         if anchor != "start" { e.set("text-anchor", anchor) }
         if rotate != 0 {
             e.set("transform", "rotate(\(SVGNumber.format(rotate)) \(SVGNumber.format(x)) \(SVGNumber.format(y)))")

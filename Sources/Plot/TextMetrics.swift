@@ -1,3 +1,5 @@
+import FigureData
+
 /// Estimated text widths (no font metrics at render time): DejaVu Sans advance widths, the font `sans-serif`
 /// resolves to on Debian; slightly wide for Helvetica/Arial, which keeps layouts safe.
 enum TextMetrics {
@@ -12,8 +14,16 @@ enum TextMetrics {
         0.337, 0.636, 0.838,
     ]
 
-    /// Estimated width in pixels of `text` at `size` (bold text about 10 % wider).
+    /// Estimated width in pixels of the `LabelMarkup` label `text` at `size` (bold text about 10 % wider; scripts
+    /// at `MathText.scriptScale` of the size, markup characters not counted).
     static func width(_ text: String, size: Double, bold: Bool = false) -> Double {
+        LabelMarkup.runs(text).reduce(0) { sum, run in
+            sum + ems(run.text) * size * (run.position == .normal ? 1 : MathText.scriptScale)
+        } * (bold ? 1.1 : 1)
+    }
+
+    /// Estimated width of plain `text` in em.
+    static func ems(_ text: String) -> Double {
         var em = 0.0
         for scalar in text.unicodeScalars {
             let v = Int(scalar.value)
@@ -27,6 +37,6 @@ enum TextMetrics {
                 em += 0.65  // Latin-1, Greek, Cyrillic
             }
         }
-        return em * size * (bold ? 1.1 : 1)
+        return em
     }
 }

@@ -37,6 +37,26 @@ public enum TickFormat {
         return fixed(v, decimals: max(0, sig - 1 - power))
     }
 
+    /// Labels for the values of a tick array (heatmap cell centres, in order): fixed point with the fewest decimals
+    /// that keep different values apart and no non-zero value at "0" (0.01, 0.06, 0.12 … for linspace(0.01, 0.5, 10));
+    /// exponent form (`compact`) when a value is tiny or huge.
+    public static func distinguishing(_ values: [Double]) -> [String] {
+        let finite = values.filter(\.isFinite)
+        if finite.contains(where: { $0 != 0 && (abs($0) < smallLimit || abs($0) >= largeLimit) }) {
+            return values.map { compact($0, significant: 3) }
+        }
+        for decimals in 0...12 {
+            let labels = values.map { $0.isFinite ? fixed($0, decimals: decimals) : special($0) }
+            var valueOf: [String: Double] = [:]
+            let apart = zip(labels, values).allSatisfy { label, v in
+                defer { valueOf[label] = v }
+                return valueOf[label].map { $0 == v || ($0.isNaN && v.isNaN) } ?? true
+            }
+            if apart, zip(labels, values).allSatisfy({ $0 != "0" || $1 == 0 }) { return labels }
+        }
+        return values.map { compact($0, significant: 15) }
+    }
+
     /// The decade label 10ᵏ with a Unicode superscript exponent ("10⁻⁴", "10⁰", "10³").
     public static func decade(_ k: Int) -> String {
         let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]

@@ -27,7 +27,9 @@ public enum ExperimentOutput {
         // The page is built from the record as it will be read back, so `rnndyn report` rebuilds the same page.
         let saved = try RunRecord(json: ExactJSON.parse(config) as? [String: Any] ?? [:], source: RunFiles.config)
         let report = RunExtraFile(RunFiles.report) { staging in
-            let page = ReportPage(entries: [ReportBuilder.entry(saved, svg: figure.svg, directory: staging, link: "")],
+            let arrays = result.dataset.arrays.map { ReportArray($0.name, shape: $0.shape) }
+            let page = ReportPage(entries: [ReportBuilder.entry(saved, svg: figure.svg, directory: staging, link: "",
+                                                                figure: result.figure, arrays: arrays)],
                                   generatedAt: saved.startedAt, builtBy: saved.provenance)
             return Data(page.html().utf8)
         }

@@ -19,7 +19,8 @@ import Theory
 /// Caveats (spec §6.3), all set by parameters: gradient flow from small b is metastable because the b-gradient at
 /// small b scales like b^{T−2}, so the observed threshold depends on T, the init (`initial_b`, `initial_ac_factor`)
 /// and the budget (`learning_rate` × `steps`). For T ≥ 4 (and T = 3 at β ≳ 1.4) the recurrent branch has no finite
-/// minimum — E* → 1/(2β²) as b → ∞ with u → 0 — so the theory's b* sits at the search bound `b_max` and GD drifts to
+/// minimum — E* → 1/(2β²) as b → ∞ with u → 0 — so the theory's b* sits at the search bound `b_max` (not a prediction:
+/// the theory curves leave those β out, `theory_at_bound` marks them, and a dotted line shows b_max) and GD drifts to
 /// large b until its step-size stability edge; there the simulated b and E are set by η and the budget, and where
 /// exactly GD stops is set by round-off: two exact implementations (the mode ODE and a full-matrix network) can end
 /// O(1) apart in u. The full-matrix check therefore compares only runs whose mode-GD endpoint is below the edge

@@ -128,9 +128,16 @@ extension ProcaFigA3 {
         data.add(DataArray("T", lengths.map(Double.init), doc: "sequence lengths T (row index of every [T, …] array)"))
         data.add(DataArray("sim_beta", s.simBetas, doc: "β of the mode-ODE gradient-descent runs"))
         data.add(DataArray("full_beta", s.fullBetas, doc: "β of the full-matrix LRNN runs"))
-        data.add(DataArray("theory_b", rows: r.thB, doc: "[T, β]: b* of the global minimum of E*(b) over |b| ≤ b_max (b_max itself where the infimum is at b → ∞; odd T: E* is even in b, |b*| is stored)"))
-        data.add(DataArray("theory_u", rows: r.thU, doc: "[T, β]: u* = u*(b*)"))
-        data.add(DataArray("theory_energy", rows: r.thE, doc: "[T, β]: E*(b*) in the ½Σr² convention"))
+        // Where the search ends at its bound |b| = b_max the infimum is at b → ∞: no finite minimum, so no prediction.
+        let capped = r.thB.map { row in row.map { abs($0) >= Self.boundFraction * s.bMax } }
+        func predicted(_ rows: [[Double]]) -> [[Double]] {
+            zip(rows, capped).map { row, cap in zip(row, cap).map { $1 ? .nan : $0 } }
+        }
+        data.add(DataArray("theory_b", rows: predicted(r.thB), doc: "[T, β]: b* of the global minimum of E*(b) over |b| ≤ b_max (odd T: E* is even in b, |b*| is stored); NaN where the search ends at the bound b_max (the infimum is at b → ∞, no finite minimum: see theory_at_bound)"))
+        data.add(DataArray("theory_u", rows: predicted(r.thU), doc: "[T, β]: u* = u*(b*); NaN where b* is at the bound"))
+        data.add(DataArray("theory_energy", rows: predicted(r.thE), doc: "[T, β]: E*(b*) in the ½Σr² convention; NaN where b* is at the bound"))
+        data.add(DataArray("theory_at_bound", rows: capped.map { $0.map { $0 ? 1 : 0 } }, doc: "[T, β]: 1 where the Landau search ended at its bound |b| = b_max (not a theory prediction: no theory curve is drawn there), else 0"))
+        data.add(DataArray("b_max_line", grid.map { _ in s.bMax }, doc: "the search bound b_max on the β grid (the dotted line in the b panel)"))
         data.add(DataArray("sim_b", rows: r.simB, doc: "[T, sim β]: b after GD on the mode ODE from the non-trivial init"))
         data.add(DataArray("sim_u", rows: r.simU, doc: "[T, sim β]: u = ac after mode GD"))
         data.add(DataArray("sim_energy", rows: r.simE, doc: "[T, sim β]: per-mode energy ½Σr² after mode GD"))
@@ -155,7 +162,11 @@ extension ProcaFigA3 {
         data.add(DataArray("vline_e_y", [0, eTop], doc: "vertical reference y-extent (E panel)"))
     }
 
-    /// The three panels (b*, u*, E* against β): mode GD solid, Landau theory dashed, full-matrix markers, references dotted.
+    /// A Landau minimum with |b*| at least this fraction of b_max counts as at the search bound.
+    static let boundFraction = 0.999
+
+    /// The three panels (b*, u*, E* against β): mode GD solid, Landau theory dashed (left out where the search ends at
+    /// b_max), full-matrix markers, references dotted.
     static func figure(_ s: FigA3Settings) -> FigureSpec {
         var bSeries: [Series] = [], uSeries: [Series] = [], eSeries: [Series] = []
         for (ti, T) in s.lengths.enumerated() {
@@ -177,6 +188,8 @@ extension ProcaFigA3 {
         uSeries.append(Series("trivial u = 1/β", x: "beta", y: "trivial_u", style: .reference, group: g))
         eSeries += [Series("trivial E = β²/2", x: "beta", y: "trivial_energy", style: .reference, group: g),
                     Series("b → ∞: E = 1/(2β²)", x: "beta", y: "large_b_energy", style: .reference, group: g + 1)]
+        bSeries.append(Series("b_(max) = \(Self.fmt(s.bMax)) (search bound)", x: "beta", y: "b_max_line",
+                              style: .reference, group: g + 4))
         func vlines(_ y: String) -> [Series] {
             [Series("β = 1/√2", x: "vline_inv_sqrt2_x", y: y, style: .reference, group: g + 2),
              Series("β = 1", x: "vline_one_x", y: y, style: .reference, group: g + 3)]

@@ -63,7 +63,8 @@ public struct ProcaFigA7: Experiment, DeclaredParameters {
                 data.add(DataArray("stalled_\(kind)_T\(T)", rows: grid.map { $0.map { Double($0.stalled) } },
                                    doc: "\(kind), T = \(T): draws stalled at a stationary loss above the tolerance [recurrent scale, io scale]"))
                 panels.append(Panel(title: "\(kind), T = \(T)", xLabel: "input–output init", yLabel: "recurrent init",
-                                    content: .heatmap(x: "io_scale", y: "recurrent_scale", z: name, colorLabel: "kernel distance")))
+                                    content: .heatmap(x: "io_scale", y: "recurrent_scale", z: name, colorLabel: "kernel distance"),
+                                    colorScale: KernelScaleGrid.colorScale))
                 let alongRec = KernelScaleGrid.mean((0..<io.count).map { c in Self.range(d.map { $0[c] }) })
                 let alongIO = KernelScaleGrid.mean(d.map(Self.range))
                 ratios[ratios.count - 1].append(alongRec / alongIO)

@@ -85,7 +85,7 @@ public struct KernelScaleGrid: Sendable {
     }
 
     /// Dataset arrays (`T`, `init_scale`, and per kind `distance_*`, `relative_loss_*`, `steps_*`,
-    /// `weight_change_Wh_*`, all `[T, scale]`) and one heatmap panel per kind.
+    /// `weight_change_Wh_*`, all `[T, scale]`) and one heatmap panel per kind, all on one colour scale.
     /// `suffix` names a second grid on the same axes (its arrays are `distance_<kind><suffix>`, …; no axis arrays).
     func assemble(_ outcomes: [[[KernelMovementOutcome]]], into data: inout Dataset, suffix: String = "") -> [Panel] {
         if suffix.isEmpty {
@@ -112,10 +112,15 @@ public struct KernelScaleGrid: Sendable {
             data.add(DataArray("weight_change_Wh_\(n)", rows: o.map { $0.map { $0.weightChange[1] } },
                                doc: "\(Self.name(aligned)): relative change ‖ΔW_h‖/‖W_h(0)‖ of the recurrent weights, mean over the finished draws [T, scale]"))
             panels.append(Panel(title: "\(Self.name(aligned)) (N_h = \(settings.hidden))", xLabel: "initialisation scale", yLabel: "T",
-                                content: .heatmap(x: "init_scale", y: "T", z: "distance_\(n)", colorLabel: "kernel distance")))
+                                content: .heatmap(x: "init_scale", y: "T", z: "distance_\(n)", colorLabel: "kernel distance"),
+                                colorScale: Self.colorScale))
         }
         return panels
     }
+
+    /// The colour scale the distance heatmaps share, so aligned and unaligned (and Fig. A5's two widths) compare
+    /// by colour.
+    static let colorScale = "kernel distance"
 
     /// Packs `outcomes` into the dataset, a heatmap figure titled `title` (one panel per kind, side by side) and the
     /// checks `checks` makes from them (`standardChecks` by default).

@@ -38,17 +38,17 @@ enum SweepFigure {
                 let tag = "\(SweepMerge.key(name))_g\(g)"
                 data.add(DataArray("mean_\(tag)", mean, doc: "mean of \(name) over seeds"))
                 data.add(DataArray("sem_\(tag)", sem, doc: "standard error of the mean of \(name) over seeds"))
-                let label = spec.axes.count >= 2 ? "\(spec.axes[1].name) = \(value.text)" : name
+                let label = LabelMarkup.literal(spec.axes.count >= 2 ? "\(spec.axes[1].name) = \(value.text)" : name)
                 series.append(Series(label, x: "x", y: "mean_\(tag)", style: x.count == 1 ? .points : .simulation, group: g, band: "sem_\(tag)"))
             }
             // Positive values spanning more than two decades read better on a log axis.
             let positive = !means.isEmpty && means.allSatisfy { $0 > 0 }
             let log = positive && means.max()! / means.min()! > 100
-            panels.append(Panel(title: name, xLabel: xAxis?.name ?? "", yLabel: "mean ± s.e.m. (\(nSeeds) seeds)",
+            panels.append(Panel(title: LabelMarkup.literal(name), xLabel: LabelMarkup.literal(xAxis?.name ?? ""), yLabel: "mean ± s.e.m. (\(nSeeds) seeds)",
                                 yScale: log ? .log : .linear, content: .lines(series)))
         }
         let title = "Sweep of \(spec.experiment): " + (spec.axes.map(\.name) + ["\(nSeeds) seeds"]).joined(separator: " × ")
-        return (FigureSpec(title: title, columns: min(3, max(1, panels.count)), panels: panels), data)
+        return (FigureSpec(title: LabelMarkup.literal(title), columns: min(3, max(1, panels.count)), panels: panels), data)
     }
 
     /// Mean and standard error of the mean (sample standard deviation / √n; 0 for one value, NaN for none).

@@ -1,3 +1,4 @@
+import FigureData
 import Foundation
 import Plot
 
@@ -7,6 +8,17 @@ public enum HTMLText {
     /// content and quoted attribute values.
     public static func escape(_ text: String) -> String {
         SVGText.escape(text)
+    }
+
+    /// The `LabelMarkup` label `text` as escaped HTML, scripts in `<sup>`/`<sub>` (as the figures typeset them).
+    public static func math(_ text: String) -> String {
+        LabelMarkup.runs(text).map { run in
+            switch run.position {
+            case .normal: escape(run.text)
+            case .superscript: "<sup>" + escape(run.text) + "</sup>"
+            case .subscript: "<sub>" + escape(run.text) + "</sub>"
+            }
+        }.joined()
     }
 
     /// A document-unique anchor for an experiment id (`proca2025.figA1` → `proca2025-figA1`).

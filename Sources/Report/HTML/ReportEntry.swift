@@ -8,10 +8,16 @@ public struct ReportEntry {
     public var link: String
     /// Files to link, relative to the run directory (only those that exist).
     public var files: [String]
+    /// The arrays of `results.npz` (key and shape), in file order; empty when not known.
+    public var arrays: [ReportArray]
+    /// Keys of the arrays the figure draws, in panel order (the snippet loads the first).
+    public var plotted: [String]
 
     /// An entry.
-    public init(record: RunRecord, svg: String, link: String, files: [String]) {
+    public init(record: RunRecord, svg: String, link: String, files: [String], arrays: [ReportArray] = [],
+                plotted: [String] = []) {
         self.record = record; self.svg = svg; self.link = link; self.files = files
+        self.arrays = arrays; self.plotted = plotted
     }
 
     /// The paper figure without its source (`Proca et al. 2025, Fig. A1` → `Fig. A1`).
@@ -32,4 +38,15 @@ public struct ReportEntry {
     public func href(_ file: String) -> String {
         link.isEmpty || link == "." ? file : link + "/" + file
     }
+}
+
+/// One array of a run's `results.npz` as the report lists it.
+public struct ReportArray: Sendable, Equatable {
+    /// Key in `results.npz`.
+    public var name: String
+    /// Shape (C order).
+    public var shape: [Int]
+
+    /// An array listing.
+    public init(_ name: String, shape: [Int]) { self.name = name; self.shape = shape }
 }

@@ -75,7 +75,7 @@ public struct ReportPage {
         for entry in entries {
             let r = entry.record
             let verdict = r.checksHolding == r.checks.count ? "holds" : "fails"
-            out += "<tr><td><a href=\"#\(entry.anchor)\">\(e(entry.figureLabel))</a></td><td>\(e(r.summary))</td>"
+            out += "<tr><td><a href=\"#\(entry.anchor)\">\(e(entry.figureLabel))</a></td><td>\(HTMLText.math(r.summary))</td>"
             out += "<td><code>\(e(r.experiment))</code></td>"
             out += "<td><span class=\"badge \(verdict)\">\(r.checksHolding)/\(r.checks.count)</span></td>"
             out += "<td class=\"number\">\(r.theoryError.map { e(HTMLText.scientific($0)) } ?? "—")</td>"

@@ -1,3 +1,5 @@
+import FigureData
+
 /// The report section of one figure: claim, inline figure, checks, theory error, parameters and data links.
 public enum ReportSection {
     /// The section's HTML.
@@ -5,11 +7,12 @@ public enum ReportSection {
         let r = entry.record, e = HTMLText.escape
         let verdict = r.checksHolding == r.checks.count ? "holds" : "fails"
         var out = "<section class=\"figure-section\" id=\"\(entry.anchor)\">\n"
-        out += "<h2><span class=\"figure-label\">\(e(entry.figureLabel))</span> \(e(r.summary))</h2>\n"
+        out += "<h2><span class=\"figure-label\">\(e(entry.figureLabel))</span> \(HTMLText.math(r.summary))</h2>\n"
         out += "<p class=\"meta\">\(e(r.paperFigure)) · <code>\(e(r.experiment))</code> · preset \(e(r.preset.rawValue)) · "
         out += "seed \(r.seed) · computed in \(e(HTMLText.duration(r.wallTimeSeconds)))</p>\n"
         out += "<figure class=\"plot\">\n"
-        out += InlineSVG.embed(entry.svg, idPrefix: entry.anchor, label: "\(r.paperFigure): \(r.summary)")
+        out += InlineSVG.embed(entry.svg, idPrefix: entry.anchor, label: "\(r.paperFigure): \(LabelMarkup.plain(r.summary))")
+        out += "<figcaption class=\"muted\">Hover over a heatmap cell or a curve to see its values.</figcaption>\n"
         out += "</figure>\n"
         out += "<h3>Claim checks <span class=\"badge \(verdict)\">\(r.checksHolding)/\(r.checks.count) hold</span></h3>\n"
         out += "<ul class=\"checks\">\n"
@@ -29,9 +32,9 @@ public enum ReportSection {
         if !r.overrides.isEmpty {
             out += "<p class=\"muted\">Overridden: \(e(ParameterTable.flatten(r.overrides, prefix: "").map(\.0).joined(separator: ", ")))</p>\n"
         }
-        out += "<p class=\"links\">Data: "
+        out += "<h3>Data</h3>\n<p class=\"links\">"
         out += entry.files.map { "<a href=\"\(e(entry.href($0)))\">\(e($0))</a>" }.joined(separator: " · ")
-        out += "</p>\n</section>\n"
+        out += "</p>\n" + DataSnippet.html(entry) + "</section>\n"
         return out
     }
 }

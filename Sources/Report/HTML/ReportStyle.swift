@@ -46,6 +46,15 @@ enum ReportStyle {
     .params th { font-weight: normal; text-align: left; min-width: 45%; }
     .params td { word-break: break-word; }
     .links { font-size: 14px; }
+    .plot figcaption { font-size: 12px; text-align: center; margin-top: 4px; }
+    .plot svg .hover rect:hover { stroke: #000; stroke-width: 1.5px; }
+    .plot svg .hover circle:hover { fill: #000; fill-opacity: 0.3; }
+    .snippet { margin: 4px 0; padding: 6px 10px; background: var(--soft); border: 1px solid var(--line);
+               border-radius: 6px; overflow-x: auto; }
+    .snippet code { background: none; padding: 0; white-space: pre; user-select: all; }
+    .arrays { font-size: 13px; margin: 4px 0 8px; }
+    .arrays summary { cursor: pointer; color: var(--muted); }
+    h2 sub, h2 sup, td sub, td sup { font-size: 70%; }
     footer { margin-top: 32px; font-size: 13px; }
 
     """

@@ -1,5 +1,6 @@
 import DataIO
 import ExperimentKit
+import FigureData
 import Foundation
 import Plot
 
@@ -25,7 +26,7 @@ public enum ReportBuilder {
         for run in runs {
             let svg = try FigureRenderer.render(run.figure, dataset: try run.dataset())
             try FigureFiles.write(svg: svg, experiment: run.record.experiment, in: run.directory)
-            let own = ReportPage(entries: [entry(run.record, svg: svg, directory: run.directory, link: "")],
+            let own = ReportPage(entries: [entry(run.record, svg: svg, directory: run.directory, link: "", figure: run.figure)],
                                  generatedAt: now, builtBy: builtBy)
             try AtomicFile.write(own.html(), to: run.directory.appendingPathComponent(RunFiles.report))
             svgs.append(svg)
@@ -68,7 +69,7 @@ public enum ReportBuilder {
                              builtBy: Provenance, registered: [String]) throws -> URL {
         try RunMetrics.summaryTable(runs, relativeTo: root).write(to: root.appendingPathComponent(RunFiles.metrics))
         let entries = zip(runs, svgs).map { run, svg in
-            entry(run.record, svg: svg, directory: run.directory, link: RelativePath.from(root, to: run.directory))
+            entry(run.record, svg: svg, directory: run.directory, link: RelativePath.from(root, to: run.directory), figure: run.figure)
         }
         let page = ReportPage(entries: entries, generatedAt: generatedAt, builtBy: builtBy,
                               missing: missing(runs, registered: registered), extraLinks: [RunFiles.metrics])
@@ -77,15 +78,20 @@ public enum ReportBuilder {
         return report
     }
 
-    /// The report entry of a run in `directory`, linking the files that exist there.
-    public static func entry(_ record: RunRecord, svg: String, directory: URL, link: String) -> ReportEntry {
+    /// The report entry of a run in `directory`, linking the files that exist there, listing the arrays of its
+    /// `results.npz` (read from `arrays` when given, else from the file) and the arrays `figure` draws.
+    public static func entry(_ record: RunRecord, svg: String, directory: URL, link: String, figure: FigureSpec,
+                             arrays: [ReportArray]? = nil) -> ReportEntry {
         let id = record.experiment
         let candidates = [RunFiles.results, RunFiles.dataDoc, RunFiles.config, RunFiles.metrics, RunFiles.figure,
                           RunFiles.svg(id), RunFiles.png(id)]
         let files = candidates.filter {
             $0 == RunFiles.config || FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
         }
-        return ReportEntry(record: record, svg: svg, link: link, files: files)
+        let listed = arrays ?? ((try? NPZ.read(from: directory.appendingPathComponent(RunFiles.results))) ?? []).map {
+            ReportArray($0.name, shape: $0.array.shape)
+        }
+        return ReportEntry(record: record, svg: svg, link: link, files: files, arrays: listed, plotted: figure.arrayNames)
     }
 
     /// Experiments of `registered` from the runs' papers (id prefix before the first dot) that are not among `runs`.
