@@ -65,14 +65,17 @@ INLINE double population_body(const int H, const int X, const int Y, const rnndy
         moment_residuals(VY, TX, M, pr->moments, pr->targets, F, &loss_acc);
     } else {
         for (long k = 0; k < T; k++) {
-            const double w = pr->lag_weights[k];
+            const double w = pr->lag_weights[k], half_inverse = 0.5 / w;
             for (int c = 0; c < X; c++) {
                 const long at = k * X + c;
                 combine(VY, H, cols, P + at * H, col);
                 for (int v = 0; v < VY; v++) {
                     const v4 cv = load4(pr->targets + at * Y + 4 * v);
-                    store4(F + at * Y + 4 * v, w * col[v] - cv);
-                    loss_acc += col[v] * (0.5 * w * col[v] - cv);
+                    /* ½ w m² − c m = ½ (w m − c)²/w − ½ c²/w: the square, free of cancellation near a perfect
+                       fit; the constant −½ c²/w is in target_energy (the residual energy). */
+                    const v4 f = w * col[v] - cv;
+                    store4(F + at * Y + 4 * v, f);
+                    loss_acc += half_inverse * f * f;
                 }
             }
         }

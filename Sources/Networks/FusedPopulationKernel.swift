@@ -46,7 +46,7 @@ extension LinearRNN {
                                                     var problem = rnndyn_population_problem(
                                                         nh: nh, nx: nx, ny: ny, T: T, wx: wxp.baseAddress, wh: whp.baseAddress,
                                                         wy: wyp.baseAddress, targets: c.baseAddress, moments: moments,
-                                                        lag_weights: w.baseAddress, target_energy: task.targetEnergy,
+                                                        lag_weights: w.baseAddress, target_energy: moments == nil ? task.residualEnergy : task.targetEnergy,
                                                         grad_wx: gx.baseAddress, grad_wh: gh.baseAddress, grad_wy: gy.baseAddress,
                                                         scratch: s.baseAddress)
                                                     return portable ? rnndyn_population_loss_gradient_portable(&problem)

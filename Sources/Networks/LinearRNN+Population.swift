@@ -59,13 +59,19 @@ extension LinearRNN {
         precondition(task.outputMode == outputMode, "task statistics are for the \(task.outputMode.rawValue) readout")
         precondition(task.inputDimension == inputDimension && task.outputDimension == outputDimension,
                      "task is \(task.outputDimension)×\(task.inputDimension), network maps \(inputDimension)→\(outputDimension)")
+        let loss: Double
         switch ws.route {
         case .matrixProducts:
-            return matrixProductPopulationLossAndGradient(task, workspace: &ws)
+            loss = matrixProductPopulationLossAndGradient(task, workspace: &ws)
         case .fusedKernel, .portableFusedKernel:
-            return fusedPopulationLossAndGradient(task, portable: ws.route == .portableFusedKernel, scratch: &ws.fusedScratch!,
+            loss = fusedPopulationLossAndGradient(task, portable: ws.route == .portableFusedKernel, scratch: &ws.fusedScratch!,
                                                   gradients: &ws.gradients)
         }
+        // With input moments the loss is the sample loss ½(1/P) Σ‖y − ŷ‖² ≥ 0 written as E₀ − ⟨M, C⟩ + ½⟨M, M A⟩, a
+        // difference of nearly equal quantities near a perfect fit: a negative value is round-off, so it is 0 (NaN
+        // passes through, for divergence checks). Without moments the loss is a sum of squares plus the residual
+        // energy (≥ 0 for consistent statistics) and needs no clamp.
+        return task.inputMoments != nil && loss < 0 ? 0 : loss
     }
 
     /// The matrix-product route. With `F_k = ∂L/∂M_k = w_k M_k − C_k` (or block k of `M A − C`):
@@ -75,7 +81,9 @@ extension LinearRNN {
     private func matrixProductPopulationLossAndGradient(_ task: PopulationCorrelations,
                                                         workspace ws: inout PopulationWorkspace) -> Double {
         let n = hiddenDimension, nx = inputDimension, ny = outputDimension, T = task.timeSteps
-        var loss = task.targetEnergy
+        // Whitened: L = R + ½ Σ_k ‖w_k M_k − C_k‖²/w_k with R the residual energy (cancellation-free near a perfect
+        // fit, where the expanded E₀ − ⟨C, M⟩ + ½ Σ w‖M‖² went to −4e-16); with moments, E₀ − ⟨M, C⟩ + ½⟨M, M A⟩.
+        var loss = task.inputMoments == nil ? task.residualEnergy : task.targetEnergy
         ws.powers.storage.withUnsafeMutableBufferPointer { pw in
             let base = pw.baseAddress!
             wx.storage.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: n * nx) }
@@ -107,13 +115,13 @@ extension LinearRNN {
         } else {
         ws.lagResiduals.storage.withUnsafeMutableBufferPointer { f in
             for k in 0..<T {
-                let w = task.lagWeights[k]
+                let w = task.lagWeights[k], halfInverse = 0.5 / w
                 task.lagTargets[k].storage.withUnsafeBufferPointer { c in
                     let off = k * ny * nx
                     for i in 0..<(ny * nx) {
-                        let m = f[off + i]
-                        loss += 0.5 * w * m * m - c[i] * m
-                        f[off + i] = w * m - c[i]
+                        let r = w * f[off + i] - c[i]
+                        loss += halfInverse * r * r
+                        f[off + i] = r
                     }
                 }
             }

@@ -11,7 +11,8 @@ public enum ExperimentJob {
 
     /// Runs `experiment` with the defaults of `preset`, `overrides` and `seed`, then writes `directory`
     /// (replacing an existing one when `replace`). Bad parameters throw a `ConfigError` before anything is
-    /// written; leftovers of interrupted runs beside `directory` are removed first. OpenBLAS is fixed to one thread
+    /// written; a divergence writes the last good state (`DivergedRun`, not marked complete) and rethrows the
+    /// `ExperimentDivergence` with `keptIn` set; leftovers of interrupted runs beside `directory` are removed first. OpenBLAS is fixed to one thread
     /// (the experiments parallelise across runs; more BLAS threads would oversubscribe the cores). `threads` is the
     /// experiment's thread budget for its parallel maps, a runner option that changes no result and is not recorded.
     @discardableResult
@@ -22,13 +23,23 @@ public enum ExperimentJob {
         StagedDirectory.removeStale(besides: directory)
         let startedAt = Timestamp.now()
         let clock = ContinuousClock(), start = clock.now
-        let (result, parameters) = try experiment.run(preset, overrides: overrides.tree, seed: seed, threads: threads, progress: progress)
-        let elapsed = clock.now - start
-        let seconds = ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000).rounded() / 1000
-        var record = RunRecord(experiment: experiment.id, paperFigure: experiment.paperFigure, summary: experiment.summary,
-                               preset: preset, seed: seed, parameters: parameters, overrides: overrides.tree,
-                               provenance: provenance, startedAt: startedAt, wallTimeSeconds: seconds,
-                               checks: result.checks, theoryError: result.theoryError, complete: false)
+        func record(_ parameters: [String: Any], _ checks: [ClaimCheck], _ theoryError: Double?) -> RunRecord {
+            let elapsed = clock.now - start
+            let seconds = ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000).rounded() / 1000
+            return RunRecord(experiment: experiment.id, paperFigure: experiment.paperFigure, summary: experiment.summary,
+                             preset: preset, seed: seed, parameters: parameters, overrides: overrides.tree,
+                             provenance: provenance, startedAt: startedAt, wallTimeSeconds: seconds,
+                             checks: checks, theoryError: theoryError, complete: false)
+        }
+        let result: ExperimentResult, parameters: [String: Any]
+        do {
+            (result, parameters) = try experiment.run(preset, overrides: overrides.tree, seed: seed, threads: threads, progress: progress)
+        } catch var divergence as ExperimentDivergence {
+            try DivergedRun.write(divergence, record: record(divergence.parameters, [], nil), to: directory, replace: replace)
+            divergence.keptIn = directory.relativePath
+            throw divergence
+        }
+        var record = record(parameters, result.checks, result.theoryError)
         record.scalars = result.scalars
         try ExperimentOutput.write(experiment, result: result, record: record, to: directory, replace: replace)
         var written = record

@@ -19,6 +19,10 @@ public struct PopulationCorrelations: Sendable, Equatable {
     public let lagWeights: [Double]
     /// `½ Σ_t tr Σ^{Y_tY_t}` (the loss of the zero network); 0 when unknown, which shifts the loss only.
     public let targetEnergy: Double
+    /// `E₀ − ½ Σ_k ‖C_k‖²_F / w_k`: the whitened loss that no network removes (0 for targets exactly linear in the
+    /// inputs, > 0 for autoregressive targets that differ between readout times). The whitened loss is computed as
+    /// this plus `½ Σ_k ‖w_k M_k − C_k‖²_F / w_k`, a sum of squares, so it never rounds below it.
+    public let residualEnergy: Double
     /// Input second moments by lag, `A` (`T·N_x × T·N_x`, block (k, k′) = `Σ_t (1/P) Σ_p x_{t−k} x_{t−k′}ᵀ` over the
     /// readout times t), or nil for whitened inputs, where `A = diag(w_k I)`. With `A` the loss is exact for any
     /// inputs: `L = E₀ − ⟨M, C⟩ + ½ ⟨M, M A⟩` with `M = [M_0 … M_{T−1}]`, `C = [C_0 … C_{T−1}]`.
@@ -36,6 +40,7 @@ public struct PopulationCorrelations: Sendable, Equatable {
         lagTargets = sigmaYX.reversed()
         lagWeights = [Double](repeating: 1, count: sigmaYX.count)
         self.targetEnergy = targetEnergy
+        residualEnergy = Self.residual(targetEnergy: targetEnergy, lagTargets: lagTargets, lagWeights: lagWeights)
         inputMoments = nil
         padded = PaddedPopulationStatistics(lagTargets: lagTargets, inputMoments: nil)
     }
@@ -59,6 +64,7 @@ public struct PopulationCorrelations: Sendable, Equatable {
         lagTargets = c
         lagWeights = (0..<T).map { Double(T - $0) }
         self.targetEnergy = targetEnergy
+        residualEnergy = Self.residual(targetEnergy: targetEnergy, lagTargets: lagTargets, lagWeights: lagWeights)
         inputMoments = nil
         padded = PaddedPopulationStatistics(lagTargets: lagTargets, inputMoments: nil)
     }
@@ -88,8 +94,19 @@ public struct PopulationCorrelations: Sendable, Equatable {
         lagTargets = stats.lagTargets
         lagWeights = stats.lagWeights
         targetEnergy = stats.targetEnergy
+        residualEnergy = stats.residualEnergy
         inputMoments = a
         padded = PaddedPopulationStatistics(lagTargets: stats.lagTargets, inputMoments: a)
+    }
+
+    /// `targetEnergy − ½ Σ_k ‖C_k‖²/w_k`. The two terms are equal up to round-off when the targets are exactly linear
+    /// in whitened inputs (every task of the library), and their difference is then a few ulps of either sign, not a
+    /// loss: a residual within 10⁻¹² of their size is 0, so a network that fits such a task exactly has loss 0, not
+    /// −4e-16. Other values (also negative ones, from a `targetEnergy` of 0 = unknown) are kept.
+    static func residual(targetEnergy e: Double, lagTargets c: [Matrix], lagWeights w: [Double]) -> Double {
+        let explained = 0.5 * zip(c, w).reduce(0) { $0 + $1.0.dot($1.0) / $1.1 }
+        let r = e - explained
+        return abs(r) <= 1e-12 * max(abs(e), explained) ? 0 : r
     }
 
     /// Output dimension N_y.

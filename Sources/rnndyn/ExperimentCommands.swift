@@ -38,6 +38,11 @@ struct Run: ParsableCommand {
         and pass it back with --config. `rnndyn describe EXPERIMENT` lists every parameter with its defaults, range, \
         unit and doc.
 
+        Divergence: when gradient descent or a theory integration of the experiment diverges, the run stops with one \
+        line naming the step, the stage, the parameter to lower and its value, exit status 3; --out then holds the \
+        last good state (diverged.npz, DATA.md) and config.json with a `stop` object and `complete: false`, so the \
+        next run replaces it.
+
         Examples:
           rnndyn run proca2025.figA1
           rnndyn run proca2025.figA1 --full --set learning_rate=0.005 --out out/a1

@@ -17,6 +17,10 @@ struct Reproduce: ParsableCommand {
         version or with since-changed defaults, are recomputed. A complete run with another preset, seed or \
         overridden parameters is refused (exit status 2) unless --force, which recomputes everything.
 
+        An experiment that diverges (or fails) is reported on its line and the others still run; its directory keeps \
+        the last good state (see `rnndyn run --help`) and is recomputed by the next reproduce. Exit status: 1 if \
+        an experiment failed, else 3 if one diverged, else 4 if a claim check fails.
+
         --only and --skip take ids with or without the paper prefix (fig2 or proca2025.fig2).
 
         Examples:
@@ -71,7 +75,8 @@ struct Reproduce: ParsableCommand {
                 bar.finish()
                 let name = outcome.step.experiment.id.padding(toLength: width, withPad: " ", startingAt: 0)
                 guard let r = outcome.record else {
-                    printLine("\(name)  ERROR  \(String(describing: outcome.error!).replacingOccurrences(of: "\n", with: " "))")
+                    let verdict = outcome.error is ExperimentDivergence ? "DIVERGED" : "ERROR"
+                    printLine("\(name)  \(verdict)  \(String(describing: outcome.error!).replacingOccurrences(of: "\n", with: " "))")
                     return
                 }
                 let verdict = r.checksHolding == r.checks.count ? "holds" : "FAILS"
@@ -88,11 +93,16 @@ struct Reproduce: ParsableCommand {
         let report = outURL.appendingPathComponent(RunFiles.report).relativePath
         printLine("done in \(HTMLText.duration(seconds)); \(result.report.runs.count) figures in the report")
         printLine(report)
-        let failures = result.steps.filter { $0.record == nil }.count
+        let diverged = result.steps.filter { $0.error is ExperimentDivergence }.count
+        let failures = result.steps.filter { $0.record == nil }.count - diverged
         let failingChecks = result.steps.compactMap(\.record).map { $0.checks.count - $0.checksHolding }.reduce(0, +)
         if failures > 0 {
             printError("\(failures) experiment\(failures == 1 ? "" : "s") failed; rerun to retry \(failures == 1 ? "it" : "them")")
             throw ExitCode(ExitStatus.failed)
+        }
+        if diverged > 0 {
+            printError("\(diverged) experiment\(diverged == 1 ? "" : "s") diverged (last good state kept in \(diverged == 1 ? "its directory" : "their directories")); lower the parameter named above")
+            throw ExitCode(ExitStatus.diverged)
         }
         if failingChecks > 0 {
             printError("\(failingChecks) claim check\(failingChecks == 1 ? "" : "s") fail; see \(report)")

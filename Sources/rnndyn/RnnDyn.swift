@@ -13,8 +13,9 @@ struct RnnDyn: ParsableCommand {
         results.npz (NumPy arrays documented in DATA.md), metrics.csv, figures/*.svg and report.html.
 
         Exit status: 0 success; 1 a computation failed; 2 bad input (one line naming the field and what is \
-        allowed; nothing is written); 3 training diverged (outputs hold the last good state); 4 a claim check \
-        of the paper fails (all outputs are written).
+        allowed; nothing is written); 3 training or a theory integration diverged (one line naming the step, \
+        the parameter to lower and where the last good state is kept); 4 a claim check of the paper fails (all \
+        outputs are written).
 
         Examples:
           rnndyn list
@@ -46,7 +47,7 @@ enum ExitStatus {
     static let failed: Int32 = 1
     /// Invalid configuration, arrays or paths.
     static let badInput: Int32 = 2
-    /// Training diverged (outputs hold the last good state).
+    /// Training (or an experiment's GD or theory integration) diverged; outputs hold the last good state.
     static let diverged: Int32 = 3
     /// A claim check fails (outputs are complete).
     static let claimFails: Int32 = 4
@@ -63,10 +64,11 @@ func printLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
-/// The one-line error for `error` and the exit status that goes with it: 2 for bad input, 1 otherwise.
+/// The one-line error for `error` and the exit status that goes with it: 2 for bad input, 3 for a divergence
+/// (`ExperimentDivergence`), 1 otherwise.
 func fail(_ error: Error) -> ExitCode {
     printError("\(error)")
-    return ExitCode(error is ConfigError ? ExitStatus.badInput : ExitStatus.failed)
+    return ExitCode(error is ConfigError ? ExitStatus.badInput : error is ExperimentDivergence ? ExitStatus.diverged : ExitStatus.failed)
 }
 
 /// `--quick` / `--full`, shared by the commands that run experiments.

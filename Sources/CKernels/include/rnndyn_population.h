@@ -23,7 +23,8 @@ typedef struct {
     const double *moments;
     /// w_k, k = 0…T−1 (read only when moments is NULL).
     const double *lag_weights;
-    /// E0, the loss of the zero network.
+    /// The loss's constant: with moments E0, the loss of the zero network; without, the residual energy
+    /// E0 − ½ Σ_k ‖C_k‖²/w_k (the loss is then that plus ½ Σ_k ‖F_k‖²/w_k, a sum of squares).
     double target_energy;
     /// Outputs ∂L/∂W_x, ∂L/∂W_h, ∂L/∂W_y, unpadded column-major.
     double *grad_wx, *grad_wh, *grad_wy;

@@ -120,9 +120,7 @@ extension ProcaExtrapolation {
                       context: RunContext) throws -> ExtrapolationStudy.Result {
         let result = try ExtrapolationStudy(target: c.target, modes: s.modes, trainLength: s.T, testLengths: s.testLengths,
                                             initial: s.initial, learningRate: s.eta, steps: s.steps).run(streams: context.streams)
-        if case let .diverged(step, why) = result.stop {
-            throw ConfigError(key: "\(s.path).learning_rate", "\(c.name) training diverged at step \(step) (\(why)); use a smaller step")
-        }
+        if let d = result.divergence { throw d.error(stage: "the \(c.name) task", key: "learning_rate", value: s.eta) }
         return result
     }
 

@@ -75,7 +75,7 @@ extension ProcaFig2 {
             initial: leftCurves.map { Proca2025.Mode(a: s.initial, b: $0.bFrozen, c: s.initial) }, frozen: .recurrent,
             learningRate: s.etaL, steps: s.stepsL, schedule: .every(s.every), streams: context.streams.child("left"))
         context.progress(0.4)
-        guard !left.stop.isDivergence else { throw ConfigError(key: "\(s.path).left_learning_rate", "GD diverged: \(left.stop)") }
+        if let d = left.divergence { throw d.error(stage: "the left panel (b frozen)", key: "left_learning_rate", value: s.etaL) }
         var acSim: [[Double]] = [], acTheory: [[Double]] = [], uStar: [Double] = [], halfSim: [Double] = [],
             halfTheory: [Double] = [], sigmoidal: [Bool] = [], bDrift = 0.0
         for (k, cv) in leftCurves.enumerated() {
@@ -141,7 +141,7 @@ extension ProcaFig2 {
             initial: rightCurves.map { let r = $0.opt.ac.squareRoot(); return Proca2025.Mode(a: r, b: b0, c: r) },
             frozen: .inputOutput, learningRate: etaR, steps: s.stepsR, schedule: .every(s.every), streams: context.streams.child("right"))
         context.progress(0.8)
-        guard !right.stop.isDivergence else { throw ConfigError(key: "\(s.path).right_learning_rate", "GD diverged: \(right.stop)") }
+        if let d = right.divergence { throw d.error(stage: "the right panel (a, c frozen)", key: "right_learning_rate", value: etaR) }
         var bSim: [[Double]] = [], bTaylor: [[Double]] = [], bRK4: [[Double]] = [], taylorVsRK4 = 0.0, acDrift = 0.0
         var halfR: [Double] = [], initialVelocity: [Double] = []
         let integrator = Proca2025.WindowedTaylorIntegrator(window: s.window, order: s.order)

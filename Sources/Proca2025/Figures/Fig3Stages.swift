@@ -99,7 +99,7 @@ extension ProcaFig3 {
             let run = try MultiModeTraining(singularValues: sims.map { $0.singularValues(length: T) },
                                             initial: sims.map { _ in .uniform(s.initial) }, learningRate: s.eta, steps: s.steps,
                                             schedule: .every(s.every), streams: context.streams.child("panel-\(panel.name)"))
-            guard !run.stop.isDivergence else { throw ConfigError(key: "\(s.path).learning_rate", "GD diverged on \(panel.name): \(run.stop)") }
+            if let d = run.divergence { throw d.error(stage: "the \(panel.name) panel", key: "learning_rate", value: s.eta) }
             misalignment = max(misalignment, run.misalignment)
             let finals = sims.indices.map { run.finalMode($0) }
             let simOptima = sims.map { $0.zeroLossOptimum(length: T)! }
@@ -144,7 +144,7 @@ extension ProcaFig3 {
             let run = try MultiModeTraining(singularValues: refFamilies.map { $0.family.singularValues(length: L) },
                                             initial: refFamilies.map { _ in .uniform(s.initial) }, learningRate: s.eta, steps: s.steps,
                                             schedule: .every(s.every), streams: context.streams.child("reference-T\(L)"))
-            guard !run.stop.isDivergence else { throw ConfigError(key: "\(s.path).learning_rate", "GD diverged at T = \(L): \(run.stop)") }
+            if let d = run.divergence { throw d.error(stage: "the reference families at T = \(L)", key: "learning_rate", value: s.eta) }
             trained[L] = refFamilies.indices.map { run.finalMode($0) }
         }
         return trained

@@ -47,6 +47,7 @@ public struct ProcaFig4: Experiment {
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
         let layout = try Fig4Layout(parameters: p)
         let outcomes = layout.grid.run(threads: context.threads)
+        try layout.grid.requireFinite(outcomes, stage: { "mode-ODE grid point \($0)" }, key: "learning_rate")
         context.progress(0.3)
         let sims = try layout.simulate(streams: context.streams, threads: context.threads, outcomes: outcomes)
         context.progress(0.9)

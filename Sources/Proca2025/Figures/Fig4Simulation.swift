@@ -11,7 +11,7 @@ extension Fig4Layout {
     /// One simulated mode: the full-matrix result, how aligned its network stayed, and the conditioning of its
     /// mode-ODE endpoint.
     struct SimulatedMode: Sendable {
-        /// Final b and ac of the full-matrix network in the task frame (NaN if the network diverged).
+        /// Final b and ac of the full-matrix network in the task frame (a divergence stops the experiment).
         var b: Double, ac: Double
         /// Largest |off-diagonal entry| in this mode's row and column of R^T W_x V_x, R^T W_h R and U_y^T W_y R at
         /// the end: round-off (≈ 10⁻¹⁵) while the network stays on the aligned manifold the mode theory describes.
@@ -37,7 +37,7 @@ extension Fig4Layout {
         }
         var flat = [Double](repeating: .nan, count: 3 * pts.count)
         let eta = self.eta, steps = self.steps
-        // Per network: (member, b, ac, largest off-diagonal entry) of each of its modes; none when it diverged.
+        // Per network: (member, b, ac, largest off-diagonal entry) of each of its modes.
         let trained = try ParallelMap.map(nets.count, threads: threads) { k -> [(Int, Double, Double, Double)] in
             let (task, basis) = prepared[k]
             let start = Array(repeating: nets[k].initial, count: nets[k].members.count)
@@ -47,7 +47,8 @@ extension Fig4Layout {
             let run = Trainer.train(net, source: &source,
                                     options: TrainingOptions(steps: steps, optimizer: Optimizer(.gd, learningRate: eta)),
                                     recorder: &recorder)
-            guard run.stop == .completed else { return [] }   // a diverged network keeps NaN modes
+            if let d = TrainingDivergence(run) { throw d.error(stage: "full-matrix network \(k)", key: "learning_rate", value: eta) }
+            guard run.stop == .completed else { return [] }
             let (wx, wh, wy) = basis.projected(run.model)
             return nets[k].members.enumerated().map { j, member in
                 var off = 0.0

@@ -74,8 +74,8 @@ extension ProcaFig6 {
         let run = try SensoryTraining(task: task, trainingTrials: s.trials, hidden: s.hidden, initScale: s.scale,
                                       learningRate: s.eta[target]!, steps: s.steps[target]!, recordEvery: s.every)
             .run(streams: context.streams)
-        if case let .diverged(step, why) = run.stop {
-            throw ConfigError(key: "\(s.path).\(target.rawValue)_learning_rate", "training diverged at step \(step) (\(why)); use a smaller step")
+        if let d = run.divergence {
+            throw d.error(stage: "the \(target.rawValue) network", key: "\(target.rawValue)_learning_rate", value: s.eta[target]!)
         }
         // Fresh test stimuli at every test length (their own stream, shared by both targets).
         var testRNG = context.streams.stream("test")

@@ -53,6 +53,7 @@ public struct ProcaFigA1: Experiment, DeclaredParameters {
             let s = SingularValueProfile.inverseExponential(delta: delta, lambda: lambda).singularValues(length: T)
             let cmp = try ModeComparison(singularValues: s, hidden: hidden, initial: initial, learningRate: eta, steps: steps,
                                          recordEvery: every, streams: context.streams)
+            try cmp.requireFinite(stage: "the \(name) run", key: "learning_rate", value: eta)
             context.progress(Double(k + 1) / Double(runs.count))
             worstGap = max(worstGap, cmp.worstRelativeGap)
             if k == 0 { data.add(DataArray("step", cmp.steps, doc: "gradient-descent step of each record")) }

@@ -102,7 +102,7 @@ extension ProcaFigA2 {
         for r in tasks.indices {
             let run = try MultiModeTraining(singularValues: [tasks[r]], initial: [.uniform(initial)], learningRate: eta,
                                             steps: s.steps, schedule: .every(s.every), width: 2, hidden: 1, streams: context.streams.child("task-\(r)"))
-            guard !run.stop.isDivergence else { throw ConfigError(key: "\(s.path).learning_rate", "GD diverged: \(run.stop)") }
+            if let d = run.divergence { throw d.error(stage: "the s_1 = \(s1s[r]) network", key: "learning_rate", value: eta) }
             out.recordSteps = run.steps
             out.misalignment = max(out.misalignment, run.misalignment)
             let flow = Proca2025.ModeFlow(singularValues: tasks[r])

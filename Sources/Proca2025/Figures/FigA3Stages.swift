@@ -58,12 +58,17 @@ struct FigA3Runs {
 extension ProcaFigA3 {
     // MARK: theory and simulation
 
-    /// Mode GD (explicit Euler = GD on the per-mode energy) from the non-trivial init.
-    static func modeGD(_ s: FigA3Settings, T: Int, beta: Double, steps: Int) -> Proca2025.Mode {
+    /// Mode GD (explicit Euler = GD on the per-mode energy) from the non-trivial init; throws an
+    /// `ExperimentDivergence` when it leaves the finite numbers.
+    static func modeGD(_ s: FigA3Settings, T: Int, beta: Double, steps: Int) throws -> Proca2025.Mode {
         let landau = Proca2025.LandauAnalysis(length: T)
         let flow = Proca2025.ModeFlow(singularValues: landau.singularValues(beta: beta))
         let a0 = (s.acFactor / beta).squareRoot()
         let end = FixedStepIntegrator(.euler, stepSize: s.eta).solve(flow, initial: [a0, s.b0, a0], outputTimes: [s.eta * Double(steps)])
+        if !end.finalState.allSatisfy(\.isFinite), let d = FlowDivergence.modeDescent(
+            flow, initial: [a0, s.b0, a0], learningRate: s.eta, steps: steps, stage: "mode GD at T = \(T), β = \(beta)", key: "learning_rate") {
+            throw d
+        }
         return Proca2025.Mode(state: end.finalState)
     }
 
@@ -79,7 +84,7 @@ extension ProcaFigA3 {
 
             var bs: [Double] = [], us: [Double] = [], es: [Double] = []
             for beta in s.simBetas {
-                let m = modeGD(s, T: T, beta: beta, steps: s.steps)
+                let m = try modeGD(s, T: T, beta: beta, steps: s.steps)
                 let flow = Proca2025.ModeFlow(singularValues: landau.singularValues(beta: beta))
                 bs.append(m.b); us.append(m.u); es.append(flow.energy(m))
                 let th = landau.globalMinimum(beta: beta)
@@ -98,10 +103,8 @@ extension ProcaFigA3 {
                     singularValues: [landau.singularValues(beta: beta)], initial: [Proca2025.Mode(a: a0, b: s.b0, c: a0)],
                     learningRate: s.eta, steps: s.fullSteps, schedule: .steps([]), width: 2, hidden: 1,
                     streams: context.streams.child("T\(T)").child("beta-\(k)"))
-                guard !run.stop.isDivergence else {
-                    throw ConfigError(key: "\(s.path).learning_rate", "full-matrix GD diverged at T = \(T), β = \(beta): \(run.stop)")
-                }
-                let m = run.finalMode(0), ref = modeGD(s, T: T, beta: beta, steps: s.fullSteps)
+                if let d = run.divergence { throw d.error(stage: "the full-matrix network at T = \(T), β = \(beta)", key: "learning_rate", value: s.eta) }
+                let m = run.finalMode(0), ref = try modeGD(s, T: T, beta: beta, steps: s.fullSteps)
                 fb.append(m.b); fu.append(m.u)
                 fe.append(Proca2025.ModeFlow(singularValues: landau.singularValues(beta: beta)).energy(m))
                 let edge = s.eta * ModeDescentGrid.maxCurvature(ref, singularValues: landau.singularValues(beta: beta))

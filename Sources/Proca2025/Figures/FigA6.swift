@@ -8,7 +8,8 @@ import Linalg
 /// As Fig. 5 (constant task δ = 1, N_h = 4, P, η and stopping rule of `ProcaFig5`) with the scale axis extended to 1:
 /// full linspace(0.01, 1, 10), quick 4 scales. An aligned network with every mode at 1 already solves the task
 /// (b* = 1, ac* = δ = 1), so its kernel cannot move, while an unaligned one of the same scale still has to rotate its
-/// weights. Runs that diverge keep NaN cells (shown as missing). Four draws per cell in both presets: at T = 2 and
+/// weights. Runs that diverge at a scale above the smallest keep NaN cells (shown as missing); a divergence at the
+/// smallest scale stops the experiment with an `ExperimentDivergence` (the learning rate is too large). Four draws per cell in both presets: at T = 2 and
 /// large unaligned scales most draws end with one mode unlearned (its recurrent part at b ≤ −1), and some approach that
 /// point too slowly to finish, so fewer draws can leave a cell without a finished run.
 public struct ProcaFigA6: KernelScaleStudy, DeclaredParameters {

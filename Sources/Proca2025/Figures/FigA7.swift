@@ -41,7 +41,7 @@ public struct ProcaFigA7: Experiment, DeclaredParameters {
         try settings.checkSamples(Ts, path: p.path)
         var cells: [KernelMovementCell] = []
         for aligned in [true, false] {
-            for T in Ts { for r in rec { for s in io { cells.append(KernelMovementCell(T: T, io: s, rec: r, aligned: aligned)) } } }
+            for T in Ts { for r in rec { for s in io { cells.append(KernelMovementCell(T: T, io: s, rec: r, aligned: aligned, smallestScale: r == rec[0] && s == io[0])) } } }
         }
         let flat = try settings.run(cells, context: context)
         context.progress(0.95)

@@ -69,9 +69,7 @@ extension ProcaFigA8 {
         let task = SensoryIntegrationTask(target: target, timeSteps: T, stimulus: s.stimulus)
         let run = try SensoryTraining(task: task, trainingTrials: s.trials, hidden: s.hidden, initScale: s.scale,
                                       learningRate: eta, steps: s.steps, recordEvery: s.every).run(streams: context.streams, pairedSteps: true)
-        if case let .diverged(step, why) = run.stop {
-            throw ConfigError(key: "\(s.path).learning_rate", "\(name) training diverged at step \(step) (\(why)); use a smaller step")
-        }
+        if let d = run.divergence { throw d.error(stage: "the \(name) network", key: "learning_rate", value: eta) }
         var probeRNG = context.streams.stream("probe")
         let probe = task.sample(count: probeTrials, rng: &probeRNG)
         func finalStates(_ net: LinearRNN) -> Matrix {

@@ -64,6 +64,10 @@ public struct ComplexModeComparison: Sendable {
     public var alignmentResidual: Double
     /// Why training ended.
     public var stop: StopReason
+    /// The divergence and last good state, if training diverged.
+    public var divergence: TrainingDivergence?
+    /// The complex mode-flow states at the records (packed as `Proca2025.ComplexMode.state`).
+    var theoryStates: [[Double]]
 
     /// Trains and integrates one column at length `T` from `initial` (complex a, b, c).
     public init(column: RotationalColumn, timeSteps T: Int, initial: Proca2025.ComplexMode, learningRate eta: Double,
@@ -89,6 +93,7 @@ public struct ComplexModeComparison: Sendable {
                                 options: TrainingOptions(steps: steps, optimizer: Optimizer(.gd, learningRate: eta)),
                                 recorder: &recorder)
         stop = run.stop
+        divergence = TrainingDivergence(run)
         let r = run.recording
         let planned = RecordSchedule.every(max(1, recordEvery)).resolve(totalSteps: steps)
         self.steps = planned.map(Double.init)
@@ -106,6 +111,15 @@ public struct ComplexModeComparison: Sendable {
             .solve(flow, initial: initial.state, outputTimes: planned.map { Double($0) * eta }).states
         let modes = states.map { Proca2025.ComplexMode(state: $0) }
         theory = (modes.map(\.b), modes.map(\.u), modes.map { 2 * flow.energy($0) })
+        theoryStates = states
+    }
+
+    /// Throws an `ExperimentDivergence` on `stage`, blamed on `key` = `value`, when training diverged or the complex
+    /// mode flow left the finite numbers.
+    public func requireFinite(stage: String, key: String, value: Double) throws {
+        if let d = divergence { throw d.error(stage: stage, key: key, value: value) }
+        try FlowDivergence.check(theoryStates, steps: steps, process: "the complex mode flow (RK4)", stage: stage, key: key,
+                                 value: value, name: "mode_flow")
     }
 
     /// |B − rotation–scaling part of B| / ‖B‖ for the frame projection `B = Qᵀ W Q` of a 2×2 pair block.
@@ -229,8 +243,10 @@ struct RotationalFigure {
         self.columns = columns
         var runs = [ComplexModeComparison]()
         for (k, col) in columns.enumerated() {
-            runs.append(try ComplexModeComparison(column: col, timeSteps: T, initial: initial, learningRate: eta, steps: steps,
-                                                  recordEvery: recordEvery, theorySubsteps: theorySubsteps, streams: streams))
+            let run = try ComplexModeComparison(column: col, timeSteps: T, initial: initial, learningRate: eta, steps: steps,
+                                                recordEvery: recordEvery, theorySubsteps: theorySubsteps, streams: streams)
+            try run.requireFinite(stage: "the \(col.label) column", key: "learning_rate", value: eta)
+            runs.append(run)
             progress(Double(k + 1) / Double(columns.count))
         }
         self.runs = runs

@@ -90,6 +90,8 @@ public struct ExtrapolationStudy: Sendable {
         public var trainedModeTheory: [Double]
         /// Why training ended.
         public var stop: StopReason
+        /// The divergence and last good state, when training diverged.
+        public var divergence: TrainingDivergence?
     }
 
     /// Trains (task singular vectors and hidden rotation from `seed`) and evaluates.
@@ -134,7 +136,7 @@ public struct ExtrapolationStudy: Sendable {
         let s = target.singularValues(length: trainLength)
         return Result(trainedModes: trained, optimum: (opt.b, opt.ac), trainingLoss: run.losses.last ?? .nan,
                       zeroNetworkLoss: 0.5 * Double(modes) * s.reduce(0) { $0 + $1 * $1 }, simulated: simulated, theory: theory,
-                      trainedModeTheory: trainedTheory, stop: run.stop)
+                      trainedModeTheory: trainedTheory, stop: run.stop, divergence: TrainingDivergence(run))
     }
 
     /// The exact whitened population loss of `net` on `task`.

@@ -41,6 +41,8 @@ public struct MultiModeTraining: Sendable {
     public var misalignment: Double
     /// Why training ended.
     public var stop: StopReason
+    /// The divergence and last good state, when training diverged (the records then end at the last good step).
+    public var divergence: TrainingDivergence?
     /// Input and output width N_x = N_y.
     public var width: Int
     /// Hidden width N_h.
@@ -81,6 +83,7 @@ public struct MultiModeTraining: Sendable {
         b = r.probes["modes_b"]!.map { Array($0.prefix(m)) }
         c = r.probes["modes_c"]!.map { Array($0.prefix(m)) }
         stop = run.stop
+        divergence = TrainingDivergence(run)
         self.width = n
         self.hidden = nh
         let p = basis.projected(run.model)

@@ -52,6 +52,10 @@ struct KernelMovementCell: Sendable, Equatable {
     var io: Double
     var rec: Double
     var aligned: Bool
+    /// Whether this is the smallest initialisation scale of its grid: a draw that diverges there is blamed on the
+    /// learning rate (`ExperimentDivergence`), while a draw that diverges only at a larger scale is an outcome of the
+    /// figure (a NaN cell, counted in `diverged_*`).
+    var smallestScale = false
     /// Stream of the task and samples: one per T, shared by aligned and unaligned networks and by every scale.
     var dataStream: String { "kernel-movement-data-T\(T)" }
     /// Stream of draw `draw`'s weights: one per (T, aligned, draw), shared across scales, so a heatmap row differs only
@@ -63,7 +67,8 @@ struct KernelMovementCell: Sendable, Equatable {
 /// changing (a stationary point above the tolerance, e.g. a mode
 /// with recurrent part b ≤ −1 that cannot learn the constant task), or at `max_steps`. A cell averages its draws whose
 /// training finished (converged or stalled) and counts the diverged and unfinished ones, which it leaves out (NaN when
-/// no draw finished).
+/// no draw finished). Only draws at a scale above the grid's smallest can count as diverged: a divergence at the
+/// smallest scale means the learning rate is too large for the task and stops the experiment (`ExperimentDivergence`).
 public struct KernelMovementOutcome: Sendable, Equatable {
     /// Kernel distance between the NTK at initialisation and after training (NaN if no draw finished).
     var distance: Double
@@ -191,11 +196,12 @@ struct KernelMovementSettings: Sendable {
 
     /// Builds, trains and measures one draw of a cell.
     func runCell(_ cell: KernelMovementCell, draw: Int, streams: RandomStreams) throws -> KernelMovementOutcome {
-        try runCell(cell, data: streams.stream(cell.dataStream), weights: streams.stream(cell.weightStream(draw: draw)))
+        try runCell(cell, draw: draw, data: streams.stream(cell.dataStream), weights: streams.stream(cell.weightStream(draw: draw)))
     }
 
-    /// Trains one network of `cell` on data drawn from `data`, with weights (or the aligned rotation) from `weights`.
-    func runCell(_ cell: KernelMovementCell, data: Xoshiro256, weights: Xoshiro256) throws -> KernelMovementOutcome {
+    /// Trains one network of `cell` (weight draw number `draw`) on data drawn from `data`, with weights (or the aligned
+    /// rotation) from `weights`. Throws an `ExperimentDivergence` when training diverges at the grid's smallest scale.
+    func runCell(_ cell: KernelMovementCell, draw: Int, data: Xoshiro256, weights: Xoshiro256) throws -> KernelMovementOutcome {
         var data = data, rng = weights
         let made = try task.make(T: cell.T, dimension: dimension, hidden: hidden, samples: samples, io: cell.io, rec: cell.rec,
                                  data: &data, weights: &rng)
@@ -218,7 +224,11 @@ struct KernelMovementSettings: Sendable {
                                   checkEvery: checkEvery)
         let run = Trainer.train(net, source: &source, options: TrainingOptions(steps: maxSteps, optimizer: Optimizer(.gd, learningRate: learningRate),
                                                                                stopping: rules), recorder: &recorder)
-        if run.stop.isDivergence {
+        if let d = TrainingDivergence(run) {
+            if cell.smallestScale {
+                throw d.error(stage: "\(KernelScaleGrid.name(cell.aligned)) T = \(cell.T), smallest scale \(KernelScaleGrid.f(cell.io)), draw \(draw)",
+                              key: "learning_rate", value: learningRate)
+            }
             return KernelMovementOutcome(distance: .nan, relativeLoss: .nan, steps: run.losses.count,
                                          weightChange: [.nan, .nan, .nan], diverged: 1)
         }

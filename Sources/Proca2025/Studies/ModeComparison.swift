@@ -1,3 +1,4 @@
+import ExperimentKit
 import Linalg
 import Tasks
 import Theory
@@ -11,6 +12,10 @@ public struct ModeComparison: Sendable {
     public var simulated: (b: [Double], ac: [Double], loss: [Double])
     /// Mode-flow `b`, `ac`, energy at each record (RK4 with a tenth of the GD step).
     public var theory: (b: [Double], ac: [Double], loss: [Double])
+    /// The simulation's divergence and last good state, if it diverged (the records then end at the last good step).
+    public var divergence: TrainingDivergence?
+    /// The mode-flow states (a, b, c) at the records.
+    var theoryStates: [[Double]]
 
     /// Trains an aligned LRNN (hidden width `hidden`, every mode starting at `initial`) on the single-mode task
     /// `s` by population GD, and integrates the mode flow from the same start.
@@ -26,6 +31,16 @@ public struct ModeComparison: Sendable {
         let states = FixedStepIntegrator(.rk4, stepSize: eta / 10)
             .solve(flow, initial: Proca2025.Mode.uniform(initial).state, outputTimes: sim.time).states
         theory = (states.map { $0[1] }, states.map { $0[0] * $0[2] }, states.map { flow.energy(Proca2025.Mode(state: $0)) })
+        divergence = sim.divergence
+        theoryStates = states
+    }
+
+    /// Throws an `ExperimentDivergence` on `stage`, blamed on `key` = `value`, when the simulation diverged or the
+    /// mode flow left the finite numbers.
+    public func requireFinite(stage: String, key: String, value: Double) throws {
+        if let d = divergence { throw d.error(stage: stage, key: key, value: value) }
+        try FlowDivergence.check(theoryStates, steps: steps, process: "the mode flow (RK4)", stage: stage, key: key, value: value,
+                                 name: "mode_flow")
     }
 
     /// Largest gap between simulation and theory, relative to the final theory value, over `b` and `ac`.

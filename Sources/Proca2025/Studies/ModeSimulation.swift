@@ -73,6 +73,8 @@ public struct ModeSimulation: Sendable {
         public var alignedModes: [(a: [Double], b: [Double], c: [Double])]
         /// Why training ended.
         public var stop: StopReason
+        /// The divergence and last good state, when training diverged (the records then end at the last good step).
+        public var divergence: TrainingDivergence?
     }
 
     /// Runs the simulation; the hidden rotation (aligned) or the weights (unaligned) come from `seed`'s `init` stream.
@@ -107,6 +109,6 @@ public struct ModeSimulation: Sendable {
             (a: r.probes["modes_a"]![i], b: r.probes["modes_b"]![i], c: r.probes["modes_c"]![i])
         }
         return Trajectory(steps: r.steps, time: r.steps.map { Double($0) * learningRate }, loss: r.losses,
-                          modes: modes, alignedModes: aligned, stop: run.stop)
+                          modes: modes, alignedModes: aligned, stop: run.stop, divergence: TrainingDivergence(run))
     }
 }

@@ -49,6 +49,8 @@ public struct SensoryTraining: Sendable {
         public var allLosses: [Double]
         /// Why training ended.
         public var stop: StopReason
+        /// The divergence and last good state, when training diverged.
+        public var divergence: TrainingDivergence?
     }
 
     /// Trains from the `seed`'s `init` stream on trials from its `data` stream.
@@ -82,7 +84,7 @@ public struct SensoryTraining: Sendable {
             if pairedSteps { next.append(index[s + 1].map(network)) }
         }
         return Trajectory(steps: gridSteps, loss: loss, networks: nets, nextNetworks: next, allLosses: run.losses,
-                          stop: run.stop)
+                          stop: run.stop, divergence: TrainingDivergence(run))
     }
 
     /// Singular values of `m`, descending (NaN when LAPACK fails on non-finite entries).

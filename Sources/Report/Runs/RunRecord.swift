@@ -47,6 +47,8 @@ public struct RunRecord {
     public var complete: Bool
     /// Named scalar outcomes of the experiment, in the experiment's order.
     public var scalars: [ScalarOutcome] = []
+    /// Why a run that did not complete stopped (`reason`, `step`, … as `DivergedRun` writes it); nil otherwise.
+    public var stop: [String: Any]?
 
     /// A record.
     public init(experiment: String, paperFigure: String, summary: String, preset: Preset, seed: UInt64,
@@ -71,6 +73,7 @@ public struct RunRecord {
             "complete": complete,
         ]
         if let theoryError { out["theory_error"] = theoryError }
+        if let stop { out["stop"] = stop }
         if !scalars.isEmpty {
             out["scalars"] = scalars.map { ["name": $0.name, "value": $0.value, "doc": $0.doc] as [String: Any] }
         }
@@ -111,6 +114,7 @@ public struct RunRecord {
             }
             return ScalarOutcome(name, value, doc: s["doc"] as? String ?? "")
         }
+        self.stop = o["stop"] as? [String: Any]
     }
 
     /// Reads and parses the `config.json` at `url`.
