@@ -27,6 +27,14 @@ public enum ExperimentRegistry {
     /// The experiment with `id`, if registered.
     public static func experiment(_ id: String) -> (any Experiment)? { all.first { $0.id == id } }
 
+    /// The experiment called `name`: its full id (`proca2025.figA1`) or, as `reproduce --only` accepts, its id
+    /// without the paper prefix (`figA1`) when exactly one paper has it.
+    public static func resolve(_ name: String) -> (any Experiment)? {
+        if let e = experiment(name) { return e }
+        let matches = all.filter { $0.id.hasSuffix("." + name) && $0.id.dropLast(name.count + 1) == Paper.of($0.id) }
+        return matches.count == 1 ? matches[0] : nil
+    }
+
     /// Experiments whose id starts with `prefix` (e.g. `proca2025.`).
     public static func experiments(prefix: String) -> [any Experiment] { all.filter { $0.id.hasPrefix(prefix) } }
 }

@@ -31,7 +31,9 @@ struct Run: ParsableCommand {
         Outputs in --out (default out/<experiment>): config.json, results.npz, DATA.md (every array and file), \
         metrics.csv, figure.json, figures/<experiment>.svg (and .png with rsvg-convert) and report.html. The \
         directory appears complete or not at all. A directory holding a complete run is refused without --force; \
-        one left by an interrupted run is replaced.
+        one left by an interrupted run is replaced. --force replaces only what rnndyn wrote there (listed in \
+        .rnndyn-files.json); other files and folders are kept, and a file of yours where the run writes one of its \
+        own is refused. A directory another rnndyn process is writing is refused.
 
         Examples:
           rnndyn run proca2025.figA1
@@ -39,7 +41,7 @@ struct Run: ParsableCommand {
           rnndyn run proca2025.fig6 --config fig6.yaml --seed 3 --out out/fig6-s3
         """)
 
-    @Argument(help: "Experiment id (see `rnndyn list`).")
+    @Argument(help: "Experiment id (see `rnndyn list`), with or without the paper prefix (figA1 or proca2025.figA1).")
     var experiment: String
 
     @OptionGroup var presetOptions: PresetOptions
@@ -50,7 +52,8 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override one parameter: key=value, dotted keys for nested ones (repeatable).")
     var sets: [String] = []
 
-    @Option(name: .long, help: "Root seed (default 0, or the seed of the run whose config.json --config names).")
+    @Option(name: .long, parsing: .unconditional, help: "Root seed (default 0, or the seed of the run whose config.json --config names).",
+            transform: SeedOption.parse)
     var seed: UInt64?
 
     @Option(name: .long, help: "Output directory (default out/<experiment>).")
@@ -62,12 +65,12 @@ struct Run: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
-        let outURL = URL(fileURLWithPath: out ?? "out/\(experiment)")
-        let exp: any Experiment, replace: Bool, threads: Int
+        let outURL = URL(fileURLWithPath: out ?? "out/\(ExperimentRegistry.resolve(experiment)?.id ?? experiment)")
+        let exp: any Experiment, replace: Bool, threads: Int, lock: DirectoryLock
         var preset: Preset, seed = self.seed
         var overrides = ParameterOverrides()
         do {
-            guard let e = ExperimentRegistry.experiment(experiment) else {
+            guard let e = ExperimentRegistry.resolve(experiment) else {
                 throw ConfigError(key: "experiment", "'\(experiment)' is not registered (allowed: \(ExperimentRegistry.all.map(\.id).joined(separator: ", ")))")
             }
             exp = e
@@ -80,11 +83,14 @@ struct Run: ParsableCommand {
                 if !presetOptions.quick && !presetOptions.full, let p = file.preset { preset = p }
             }
             for s in sets { try overrides.assign(s) }
-            replace = try OutputLocation.admitRun(outURL, force: force)
             try OutputLocation.requireWritable(outURL)
+            lock = try OutputLocation.lock(outURL)
+            replace = try OutputLocation.admitRun(outURL, force: force)
         } catch {
             throw fail(error)
         }
+        defer { lock.release() }
+        let kept = replace ? OutputLocation.keptNote(outURL) : nil
         if replace, case .incomplete = RunDirectoryState.inspect(outURL) {
             printLine("replacing the interrupted run in \(outURL.relativePath)")
         }
@@ -102,6 +108,7 @@ struct Run: ParsableCommand {
         }
         for c in record.checks { printLine("\(c.holds ? "holds" : "FAILS"): \(c.claim) — \(c.evidence)") }
         if let e = record.theoryError { printLine("theory vs simulation: largest relative gap \(HTMLText.scientific(e))") }
+        if let kept { printLine(kept) }
         printLine("wrote \(outURL.relativePath) in \(HTMLText.duration(record.wallTimeSeconds)); report: \(outURL.appendingPathComponent(RunFiles.report).relativePath)")
         if record.checksHolding < record.checks.count {
             printError("\(record.checks.count - record.checksHolding) of \(record.checks.count) claim checks fail")
