@@ -59,7 +59,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Output directory (default out/<experiment>).")
     var out: String?
 
-    @Flag(name: .long, help: "Replace a directory that holds a complete run or other files.")
+    @Flag(name: .long, help: "Replace a complete run; only files rnndyn wrote are replaced, others are kept.")
     var force = false
 
     @OptionGroup var threadOptions: ThreadOptions

@@ -52,7 +52,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Output directory.")
     var out: String = "out/train"
 
-    @Flag(name: .long, help: "Replace an existing output directory.")
+    @Flag(name: .long, help: "Replace the files rnndyn wrote in an existing output directory (others are kept).")
     var force = false
 
     @Flag(name: .long, help: "Print the built-in default config and exit.")
