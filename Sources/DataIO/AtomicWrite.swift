@@ -114,13 +114,16 @@ public struct StagedDirectory: Sendable {
         try AtomicFile.write(data, to: target)
     }
 
-    /// Renames the staging directory to `finalURL`; an existing non-empty destination is an error unless `replace`.
+    /// Records what the staging directory holds (`WrittenFiles.manifest`) and renames it to `finalURL`; an existing
+    /// non-empty destination is an error unless `replace`, which replaces only what rnndyn wrote there (see
+    /// `WrittenFiles`): a destination holding nothing else is swapped atomically, one holding other files keeps them.
     public func commit(replace: Bool = false) throws {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue else {
             throw DataIOError.io(path: url.path, operation: "commit", detail: "staging directory no longer exists")
         }
+        try WrittenFiles.record(url)
         var finalIsDir: ObjCBool = false
         let finalExists = fm.fileExists(atPath: finalURL.path, isDirectory: &finalIsDir)
         if finalExists {
@@ -132,6 +135,8 @@ public struct StagedDirectory: Sendable {
                 return
             }
             guard replace else { throw DataIOError.destinationExists(path: finalURL.path) }
+            // Files rnndyn did not write stay where they are; only its own files are replaced.
+            if !WrittenFiles.foreign(in: finalURL).isEmpty { return try mergeKeepingForeignFiles() }
             // Move the old output aside, move the new one in, then delete the old one.
             let old = finalURL.deletingLastPathComponent().appendingPathComponent(
                 "\(finalURL.lastPathComponent).old-\(getpid())-\(AtomicFile.randomSuffix())")

@@ -16,7 +16,7 @@ public enum ConfigFile {
             throw ConfigError(key: key, "'\(path)' is not valid JSON (\(error))")
         }
         guard let object = parsed as? [String: Any] else {
-            throw ConfigError(key: key, "'\(path)' is not an object of parameters (allowed: key: value pairs at the top level)")
+            throw ConfigError(key: key, "'\(path)' holds \(ConfigReader.describe(parsed)), not an object of parameters (allowed: key: value pairs at the top level)")
         }
         return object
     }

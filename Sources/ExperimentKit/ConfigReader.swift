@@ -42,7 +42,7 @@ public final class ConfigReader {
         let any: Any
         do { any = try ExactJSON.parse(data) }
         catch { throw ConfigError(key: path, "not valid JSON (\(error))") }
-        guard let obj = any as? [String: Any] else { throw ConfigError(key: path, "must be a JSON object") }
+        guard let obj = any as? [String: Any] else { throw ConfigError(key: path, "must be a JSON object, not \(Self.describe(any))") }
         self.init(object: obj, path: path)
     }
 
@@ -78,7 +78,8 @@ public final class ConfigReader {
         range == unbounded ? kind : "\(kind) in \(range.lowerBound)…\(range.upperBound)"
     }
 
-    static func describe(_ v: Any) -> String {
+    /// A short description of a JSON value for error messages ("a list", "the string \"x\"", "3").
+    public static func describe(_ v: Any) -> String {
         if isBool(v) { return (v as? Bool ?? false) ? "true" : "false" }
         if v is String { return "the string \"\(v)\"" }
         if v is [Any] { return "a list" }

@@ -34,13 +34,20 @@ public struct ParameterOverrides {
     }
 
     /// Applies one `key=value` assignment; the value is read as JSON (numbers, true/false, lists, objects,
-    /// quoted strings) and otherwise taken as a plain string.
+    /// quoted strings) and otherwise taken as a plain string. A value starting like a JSON list, object or quoted
+    /// string (`[`, `{`, `"`) must be valid JSON: a syntax error is reported with its column.
     public mutating func assign(_ assignment: String) throws {
         guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
             throw ConfigError(key: "--set", "'\(assignment)' is not key=value (allowed: e.g. --set learning_rate=0.01)")
         }
         let key = String(assignment[..<eq]), raw = String(assignment[assignment.index(after: eq)...])
-        let value = (try? ExactJSON.parse(Data(raw.utf8))) ?? raw
+        let value: Any
+        do { value = try ExactJSON.parse(Data(raw.utf8)) } catch {
+            if let first = raw.trimmingCharacters(in: .whitespaces).first, "[{\"".contains(first) {
+                throw ConfigError(key: "--set", "'\(assignment)': the value is not valid JSON (\(error)) (allowed: JSON, or plain text not starting with [, { or \")")
+            }
+            value = raw
+        }
         try set(key, to: value)
     }
 

@@ -74,15 +74,21 @@ public enum Reproduction {
         let shown = dir.relativePath
         switch RunDirectoryState.inspect(dir) {
         case .absent, .empty: return .compute(reason: "new", replace: false)
-        case .incomplete: return .compute(reason: "interrupted run replaced", replace: true)
+        case .incomplete:
+            try OutputLocation.requireNoCollisions(dir)
+            return .compute(reason: "interrupted run replaced", replace: true)
         case .notDirectory: throw ConfigError(key: "--out", "'\(shown)' is a file (allowed: a directory path)")
         case .foreign, .collection:
             guard force else {
-                throw ConfigError(key: "--out", "'\(shown)' holds files rnndyn did not write (allowed: remove them, or --force to replace them)")
+                throw ConfigError(key: "--out", "'\(shown)' holds files rnndyn did not write (allowed: remove them, or --force to write beside them, keeping them)")
             }
+            try OutputLocation.requireNoCollisions(dir)
             return .compute(reason: "--force", replace: true)
         case .complete(let record):
-            if force { return .compute(reason: "--force", replace: true) }
+            if force {
+                try OutputLocation.requireNoCollisions(dir)
+                return .compute(reason: "--force", replace: true)
+            }
             if let conflict = RunMatch.conflict(record, experiment: e, preset: preset, seed: seed) {
                 throw ConfigError(key: "--out", "'\(shown)' holds a run with \(conflict) (allowed: another --out, or --force to replace it)")
             }
@@ -126,6 +132,8 @@ extension Reproduction {
                 let id = step.experiment.id
                 progress(Double(i) / total, id)
                 do {
+                    let stepLock = try OutputLocation.lock(step.directory)
+                    defer { stepLock.release() }
                     let record = try ExperimentJob.run(step.experiment, preset: plan.preset, seed: plan.seed, to: step.directory,
                                                        replace: replace, threads: threads) { f in progress((Double(i) + f) / total, id) }
                     outcome = ReproductionStepOutcome(step: step, record: record, error: nil, note: reason == "new" ? "" : reason)

@@ -38,8 +38,10 @@ public struct TrainOutcome {
 /// - singular-value tasks: `task_singular_values` `[modes, T]`, `task_Uy`, `task_Vx`, and for aligned inits
 ///   `basis_R` and the task-basis modes `modes_a`, `modes_b`, `modes_c` `[R, min(N_x, N_h, N_y)]`.
 public enum TrainJob {
-    /// Loads `npz` training data: inputs `[T, N_x, P]` (or `[N_x, P]` for T = 1), targets `[N_y, P]` or `[T, N_y, P]`.
-    public static func loadBatch(path: String, inputs inKey: String, targets outKey: String) throws -> SequenceBatch {
+    /// Loads `npz` training data: inputs `[T, N_x, P]` (or `[N_x, P]`, T = 1, when `flatInputs`: deep linear
+    /// networks, which have no time axis; a 2-D array is refused otherwise rather than silently taken as T = 1),
+    /// targets `[N_y, P]` or `[T, N_y, P]`.
+    public static func loadBatch(path: String, inputs inKey: String, targets outKey: String, flatInputs: Bool = false) throws -> SequenceBatch {
         let arrays: [String: NumpyArray]
         do { arrays = try NPZ.readDictionary(from: URL(fileURLWithPath: path)) }
         catch { throw ConfigError(key: "config.data.path", "cannot read '\(path)': \(error)") }
@@ -59,6 +61,9 @@ public enum TrainJob {
                 throw ConfigError(key: "config.data.\(field)", "array '\(key)' has a non-finite value at flat index \(bad) (NaN/Inf not allowed)")
             }
             return v
+        }
+        if x.shape.count == 2 && !flatInputs {
+            throw ConfigError(key: "config.data.inputs", "array '\(inKey)' has shape \(x.shape), but a linear_rnn needs [T, N_x, P] (allowed: 3-D; write [1, N_x, P] for T = 1; [N_x, P] only with model.type deep_linear)")
         }
         let xs = x.shape.count == 2 ? [1] + x.shape : x.shape
         guard xs.count == 3, xs.allSatisfy({ $0 > 0 }) else {
@@ -84,8 +89,16 @@ public enum TrainJob {
         return SequenceBatch(inputs: inputs, targets: targets, timeSteps: T, samples: p)
     }
 
-    /// Runs `spec`. `progress` receives `(step, loss)` about 200 times.
-    public static func run(_ spec: TrainSpec, progress: (@Sendable (Int, Double) -> Void)? = nil) throws -> TrainOutcome {
+    /// Runs `spec`. First estimates its memory and time (`TrainResources`; for npz data once the arrays are read):
+    /// more memory than the system has available is a `ConfigError` before anything else is allocated, and a run
+    /// estimated to take over an hour gets a line for `notice`. `progress` receives `(step, loss)` about 200 times.
+    public static func run(_ spec: TrainSpec, notice: (String) -> Void = { _ in },
+                           progress: (@Sendable (Int, Double) -> Void)? = nil) throws -> TrainOutcome {
+        func admit(_ need: TrainResources) throws {
+            try need.requireMemory()
+            if let note = need.timeNote { notice(note) }
+        }
+        if let need = TrainResources(spec) { try admit(need) }
         BLAS.setThreads(1)
         let clock = ContinuousClock.now
         let streams = RandomStreams(seed: spec.seed)
@@ -102,7 +115,7 @@ public enum TrainJob {
             arrays += [("task_singular_values", try NumpyArray(shape: [s.count, s[0].count], cOrder: s.flatMap { $0 })),
                        ("task_Uy", NumpyArray(t.uy)), ("task_Vx", NumpyArray(t.vx))]
         case let .npz(path, inKey, outKey):
-            let b = try loadBatch(path: path, inputs: inKey, targets: outKey)
+            let b = try loadBatch(path: path, inputs: inKey, targets: outKey, flatInputs: spec.model == .deepLinear)
             if spec.model == .deepLinear && b.timeSteps != 1 {
                 throw ConfigError(key: "config.model.type", "deep_linear needs T = 1 inputs, the data have T = \(b.timeSteps) (allowed: linear_rnn)")
             }
@@ -116,6 +129,8 @@ public enum TrainJob {
             if spec.batchSize > b.samples {
                 throw ConfigError(key: "config.training.batch_size", "\(spec.batchSize) exceeds P = \(b.samples) (allowed: 0…\(b.samples))")
             }
+            try admit(TrainResources(spec, timeSteps: b.timeSteps, inputs: b.inputDimension, outputs: b.outputDimension,
+                                     samples: b.samples, perStepTargets: perStep))
             batch = b
         }
         let nx = task?.inputDimension ?? batch!.inputDimension

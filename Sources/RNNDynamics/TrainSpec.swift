@@ -16,7 +16,8 @@ import Training
 ///             | { "type": "lambda_balanced", "lambda": 0.0, "u0": 0.01, "b": 0.1 },
 ///   "data":     { "type": "sv_task", "singular_values": [[s_11 … s_1T], …], "nx": 4, "ny": 4,
 ///                 "samples": 0 (0 = exact population gradient on whitened data) }
-///             | { "type": "npz", "path": "data.npz", "inputs": "inputs", "targets": "targets" },
+///             | { "type": "npz", "path": "data.npz" (relative to the config file's folder), "inputs": "inputs",
+///                 "targets": "targets" }   (inputs [T, N_x, P]; [N_x, P] for deep_linear only; targets [N_y, P] or [T, N_y, P]),
 ///   "training": { "optimizer": "gd" | "sgd" | "adam", "learning_rate": 0.01, "steps": 1000,
 ///                 "batch_size": 0 (0 = full batch), "l2": 0, "record_points": 60,
 ///                 "max_abs_state": 1e12, "clip_grad_norm": 0 (0 = no clipping; else the global L2 bound),
@@ -71,7 +72,8 @@ public struct TrainSpec {
     public var batchSize: Int
     /// L2 strength.
     public var l2: Double
-    /// Approximate number of log-spaced snapshots.
+    /// Number of log-spaced snapshots (exactly this many, or every step when `steps + 1` is fewer; a run stopped
+    /// early by a `training.stop` rule has those up to its stop plus the stop step).
     public var recordPoints: Int
     /// Divergence threshold on |h|.
     public var maxAbsState: Double
@@ -96,18 +98,20 @@ public struct TrainSpec {
       "training": { "optimizer": "gd", "learning_rate": 0.01, "steps": 6000, "record_points": 80 } }
     """
 
-    /// Parses and validates `json`; every problem is a one-line `ConfigError`.
-    public static func parse(_ json: Data) throws -> TrainSpec {
-        try parse(try ConfigReader(json: json))
+    /// Parses and validates `json`; every problem is a one-line `ConfigError`. A relative `data.path` is resolved
+    /// against `folder` (the config file's folder; nil: the working directory) and recorded as an absolute path.
+    public static func parse(_ json: Data, relativeTo folder: URL? = nil) throws -> TrainSpec {
+        try parse(try ConfigReader(json: json), relativeTo: folder)
     }
 
-    /// Parses and validates an already parsed config object (e.g. from `TrainConfigFile.resolve`).
-    public static func parse(object: [String: Any]) throws -> TrainSpec {
-        try parse(ConfigReader(object: object, path: "config"))
+    /// Parses and validates an already parsed config object (e.g. from `TrainConfigFile.resolve`); a relative
+    /// `data.path` is resolved against `folder` as in `parse(_:relativeTo:)`.
+    public static func parse(object: [String: Any], relativeTo folder: URL? = nil) throws -> TrainSpec {
+        try parse(ConfigReader(object: object, path: "config"), relativeTo: folder)
     }
 
     /// Reads every key of `root` (the keys `TrainParameters` lists) and checks that no other is present.
-    static func parse(_ root: ConfigReader) throws -> TrainSpec {
+    static func parse(_ root: ConfigReader, relativeTo folder: URL?) throws -> TrainSpec {
         let seed = try root.int("seed", default: 0, in: 0...Int(Int32.max))
         let m = try root.object("model")
         let type = ModelType(rawValue: try m.string("type", default: "linear_rnn", allowed: ModelType.allCases.map(\.rawValue)))!
@@ -139,7 +143,8 @@ public struct TrainSpec {
             }
             data = .singularValueTask(singularValues: s, nx: nx, ny: ny, samples: samples)
         } else {
-            data = .npz(path: try d.string("path"), inputs: try d.string("inputs", default: "inputs"),
+            let path = URL(fileURLWithPath: try d.string("path"), relativeTo: folder).standardizedFileURL.path
+            data = .npz(path: path, inputs: try d.string("inputs", default: "inputs"),
                         targets: try d.string("targets", default: "targets"))
         }
 
@@ -182,10 +187,15 @@ public struct TrainSpec {
             throw ConfigError(key: "config.training.batch_size", "sgd needs a minibatch size ≥ 1 (allowed: 1…P)")
         }
         try root.finish()
+        var resolved = root.resolvedTree
+        if case .npz(let path, _, _) = data, var dataTree = resolved["data"] as? [String: Any] {
+            dataTree["path"] = path
+            resolved["data"] = dataTree
+        }
         return TrainSpec(seed: UInt64(seed), model: type, hidden: hidden, output: output, initialization: initialization,
                          data: data, optimizer: optimizer, learningRate: lr, steps: steps, batchSize: batchSize, l2: l2,
                          recordPoints: recordPoints, maxAbsState: maxAbsState, stopping: stopping, schedule: schedule,
-                         clipGradNorm: clip > 0 ? clip : nil, resolved: root.resolvedTree)
+                         clipGradNorm: clip > 0 ? clip : nil, resolved: resolved)
     }
 
     /// `training.stop`: an optional loss threshold with patience in steps or epochs, and an optional wall-time budget.

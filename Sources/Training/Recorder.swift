@@ -6,7 +6,8 @@ import Networks
 public enum RecordSchedule: Sendable, Equatable {
     /// Every `k`-th step.
     case every(Int)
-    /// About `count` steps spaced evenly in log(step + 1).
+    /// Exactly `count` distinct steps (every step when `total + 1` is fewer) spaced evenly in log(step + 1) where
+    /// rounding allows: early points that would round to the same step take the next free ones.
     case logSpaced(count: Int)
     /// Exactly these steps.
     case steps([Int])
@@ -19,9 +20,15 @@ public enum RecordSchedule: Sendable, Equatable {
             precondition(k >= 1, "record interval must be ≥ 1")
             for i in stride(from: 0, through: total, by: k) { s.insert(i) }
         case .logSpaced(let count):
-            let n = max(count, 2)
+            let n = min(max(count, 2), total + 1)
             let top = log(Double(total) + 1)
-            for i in 0..<n { s.insert(min(total, Int((exp(top * Double(i) / Double(n - 1)) - 1).rounded()))) }
+            var previous = -1
+            for i in 0..<n where n >= 2 {
+                // At least one past the previous point, and room left for the n − 1 − i points after this one.
+                let ideal = Int((exp(top * Double(i) / Double(n - 1)) - 1).rounded())
+                previous = min(max(ideal, previous + 1), total - (n - 1 - i))
+                s.insert(previous)
+            }
         case .steps(let list):
             for i in list where i >= 0 && i <= total { s.insert(i) }
         }

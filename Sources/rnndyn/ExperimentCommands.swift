@@ -31,7 +31,9 @@ struct Run: ParsableCommand {
         Outputs in --out (default out/<experiment>): config.json, results.npz, DATA.md (every array and file), \
         metrics.csv, figure.json, figures/<experiment>.svg (and .png with rsvg-convert) and report.html. The \
         directory appears complete or not at all. A directory holding a complete run is refused without --force; \
-        one left by an interrupted run is replaced.
+        one left by an interrupted run is replaced. --force replaces only what rnndyn wrote there (listed in \
+        .rnndyn-files.json); other files and folders are kept, and a file of yours where the run writes one of its \
+        own is refused. A directory another rnndyn process is writing is refused.
 
         --print-config validates the parameters and prints the resolved config (experiment, preset, seed and every \
         parameter, as JSON with exact numbers) without running or writing anything; save it as a .json file, edit it \
@@ -50,7 +52,7 @@ struct Run: ParsableCommand {
           rnndyn run proca2025.figA1 --set steps=400 --print-config > a1.json
         """)
 
-    @Argument(help: "Experiment id (see `rnndyn list`).")
+    @Argument(help: "Experiment id (see `rnndyn list`), with or without the paper prefix (figA1 or proca2025.figA1).")
     var experiment: String
 
     @OptionGroup var presetOptions: PresetOptions
@@ -61,13 +63,14 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override one parameter: key=value, dotted keys for nested ones (repeatable).")
     var sets: [String] = []
 
-    @Option(name: .long, help: "Root seed (default 0, or the seed of the run whose config.json --config names).")
+    @Option(name: .long, parsing: .unconditional, help: "Root seed (default 0, or the seed of the run whose config.json --config names).",
+            transform: SeedOption.parse)
     var seed: UInt64?
 
     @Option(name: .long, help: "Output directory (default out/<experiment>).")
     var out: String?
 
-    @Flag(name: .long, help: "Replace a directory that holds a complete run or other files.")
+    @Flag(name: .long, help: "Replace a complete run; only files rnndyn wrote are replaced, others are kept.")
     var force = false
 
     @Flag(name: .long, help: "Print the resolved config (JSON that --config reads back) after validating it; run and write nothing.")
@@ -76,14 +79,12 @@ struct Run: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
-        let outURL = URL(fileURLWithPath: out ?? "out/\(experiment)")
-        let exp: any Experiment, replace: Bool, threads: Int
+        let outURL = URL(fileURLWithPath: out ?? "out/\((try? ExperimentRegistry.resolve(experiment, key: "experiment"))?.id ?? experiment)")
+        let exp: any Experiment, replace: Bool, threads: Int, lock: DirectoryLock
         var preset: Preset, seed = self.seed
         var overrides = ParameterOverrides()
         do {
-            guard let e = ExperimentRegistry.experiment(experiment) else {
-                throw ConfigError(key: "experiment", "'\(experiment)' is not registered (allowed: \(ExperimentRegistry.all.map(\.id).joined(separator: ", ")))")
-            }
+            let e = try ExperimentRegistry.resolve(experiment, key: "experiment")
             exp = e
             preset = try presetOptions.preset()
             threads = try threadOptions.count()
@@ -98,11 +99,14 @@ struct Run: ParsableCommand {
                 FileHandle.standardOutput.write(try ResolvedRunConfig.json(e, preset: preset, overrides: overrides, seed: seed ?? 0) + Data("\n".utf8))
                 return
             }
-            replace = try OutputLocation.admitRun(outURL, force: force)
             try OutputLocation.requireWritable(outURL)
+            lock = try OutputLocation.lock(outURL)
+            replace = try OutputLocation.admitRun(outURL, force: force)
         } catch {
             throw fail(error)
         }
+        defer { lock.release() }
+        let kept = replace ? OutputLocation.keptNote(outURL) : nil
         if replace, case .incomplete = RunDirectoryState.inspect(outURL) {
             printLine("replacing the interrupted run in \(outURL.relativePath)")
         }
@@ -120,6 +124,7 @@ struct Run: ParsableCommand {
         }
         for c in record.checks { printLine("\(c.holds ? "holds" : "FAILS"): \(c.claim) — \(c.evidence)") }
         if let e = record.theoryError { printLine("theory vs simulation: largest relative gap \(HTMLText.scientific(e))") }
+        if let kept { printLine(kept) }
         printLine("wrote \(outURL.relativePath) in \(HTMLText.duration(record.wallTimeSeconds)); report: \(outURL.appendingPathComponent(RunFiles.report).relativePath)")
         if record.checksHolding < record.checks.count {
             printError("\(record.checks.count - record.checksHolding) of \(record.checks.count) claim checks fail")

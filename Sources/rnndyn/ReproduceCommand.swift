@@ -35,7 +35,7 @@ struct Reproduce: ParsableCommand {
 
     @OptionGroup var presetOptions: PresetOptions
 
-    @Option(name: .long, help: "Root seed of every run.")
+    @Option(name: .long, parsing: .unconditional, help: "Root seed of every run.", transform: SeedOption.parse)
     var seed: UInt64 = 0
 
     @Option(name: .long, help: "Output directory.")
@@ -55,14 +55,16 @@ struct Reproduce: ParsableCommand {
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
         let plan: ReproductionPlan
-        let threads: Int
+        let threads: Int, lock: DirectoryLock
         do {
             threads = try threadOptions.count()
+            lock = try OutputLocation.lock(outURL)
             plan = try Reproduction.plan(paper: paper, preset: try presetOptions.preset(), seed: seed, out: outURL,
                                          only: Self.ids(only), skip: Self.ids(skip), force: force)
         } catch {
             throw fail(error)
         }
+        defer { lock.release() }
         let kept = plan.steps.filter { if case .skip = $0.action { true } else { false } }.count
         printLine("reproducing \(plan.paper): \(plan.steps.count) experiments, preset \(plan.preset.rawValue), seed \(plan.seed), into \(outURL.relativePath)"
                   + (kept > 0 ? " (\(kept) complete, kept)" : ""))

@@ -21,9 +21,11 @@ struct Train: ParsableCommand {
           model.output             final | autoregressive
           init.type                gaussian (scale, fan) | aligned (a, b, c) | lambda_balanced (lambda, u0, b)
           data.type                sv_task (singular_values [[s_11..s_1T], …], nx, ny, samples; 0 = population)
-                                   npz (path, inputs = [T, N_x, P], targets = [N_y, P] or [T, N_y, P])
+                                   npz (path, relative to the config file's folder; inputs = [T, N_x, P],
+                                   or [N_x, P] for deep_linear; targets = [N_y, P] or [T, N_y, P])
           training.optimizer       gd | sgd | adam
-          training.learning_rate, steps (the maximum), batch_size (0 = full), l2, record_points, max_abs_state,
+          training.learning_rate, steps (the maximum), batch_size (0 = full), l2, record_points (exact count of
+                                   log-spaced records, capped at steps + 1), max_abs_state,
                                    clip_grad_norm (0 = off; global L2 bound as torch clip_grad_norm_)
           training.stop            loss_threshold with patience_steps | patience_epochs + steps_per_epoch;
                                    wall_time_seconds (checked from step 1 on); stationary_tolerance (stop when
@@ -42,6 +44,10 @@ struct Train: ParsableCommand {
           rnndyn train --print-default-config > my.json
           rnndyn train --config my.json --out out/my --force
           rnndyn train --set training.learning_rate=0.02 --seed 3 --out out/lr02
+
+        --force replaces only the files rnndyn wrote in --out (listed in .rnndyn-files.json) and keeps the rest.
+        A run whose estimated memory exceeds what the machine has available is refused (exit status 2) with the \
+        estimate; one estimated to take over an hour gets a note.
         """)
 
     @Option(name: .long, help: "JSON or YAML config file (.json, .yaml, .yml; default: the built-in demo).")
@@ -56,7 +62,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Output directory.")
     var out: String = "out/train"
 
-    @Flag(name: .long, help: "Replace an existing output directory.")
+    @Flag(name: .long, help: "Replace the files rnndyn wrote in an existing output directory (others are kept).")
     var force = false
 
     @Flag(name: .long, help: "Print the built-in default config and exit.")
@@ -64,17 +70,20 @@ struct Train: ParsableCommand {
 
     func run() throws {
         if printDefaultConfig { print(TrainSpec.defaultJSON); return }
-        let spec: TrainSpec
+        let spec: TrainSpec, lock: DirectoryLock
         do {
-            spec = try TrainSpec.parse(object: try TrainConfigFile.resolve(path: config, sets: sets, seed: seed))
-            try OutputDirectory.check(out, force: force)
+            spec = try TrainSpec.parse(object: try TrainConfigFile.resolve(path: config, sets: sets, seed: seed),
+                                       relativeTo: config.map { URL(fileURLWithPath: $0).deletingLastPathComponent() })
+            lock = try OutputDirectory.check(out, force: force)
         } catch {
             throw fail(error)
         }
+        defer { lock.release() }
+        let kept = force ? OutputLocation.keptNote(URL(fileURLWithPath: out)) : nil
         let bar = ProgressBar(total: spec.steps, label: "train")
         let outcome: TrainOutcome
         do {
-            outcome = try TrainJob.run(spec) { step, loss in bar.update(step: step, loss: loss) }
+            outcome = try TrainJob.run(spec, notice: { printError($0) }) { step, loss in bar.update(step: step, loss: loss) }
             bar.finish()
             try TrainJob.write(outcome, to: URL(fileURLWithPath: out), force: force)
         } catch {
@@ -82,6 +91,7 @@ struct Train: ParsableCommand {
             throw fail(error)
         }
         for line in outcome.summary { print(line) }
+        if let kept { print(kept) }
         print("wrote \(out)/config.json, results.npz, DATA.md, metrics.csv, loss.csv, figures/train.svg")
         if case let .diverged(step, diagnostic) = outcome.stop {
             printError("training diverged at step \(step): \(diagnostic); kept the state of step \(max(0, step - 1)) in \(out)")
@@ -93,8 +103,10 @@ struct Train: ParsableCommand {
 
 /// Output-directory checks of `rnndyn train`.
 enum OutputDirectory {
-    /// Refuses an existing non-empty directory (unless `force`) and unwritable locations, before any work.
-    static func check(_ out: String, force: Bool) throws {
+    /// Refuses an existing non-empty directory (unless `force`, which replaces only what rnndyn wrote and refuses
+    /// a foreign file where train writes one), unwritable locations and a directory another rnndyn process is
+    /// writing, before any work; returns the lock held until the outputs are written.
+    static func check(_ out: String, force: Bool) throws -> DirectoryLock {
         let url = URL(fileURLWithPath: out)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) {
@@ -104,5 +116,8 @@ enum OutputDirectory {
             }
         }
         try OutputLocation.requireWritable(url)
+        let lock = try OutputLocation.lock(url)
+        if force { try OutputLocation.requireNoCollisions(url) }
+        return lock
     }
 }

@@ -361,7 +361,8 @@ private let layouts: [([Int], Bool)] = [
         try s2.commit()
         #expect(try fm.contentsOfDirectory(atPath: root.path) == ["out"])
         #expect(try String(contentsOf: final.appendingPathComponent("a.txt"), encoding: .utf8) == "hello")
-        #expect(try fm.contentsOfDirectory(atPath: final.path).sorted() == ["a.txt", "v.npy"])
+        #expect(try fm.contentsOfDirectory(atPath: final.path).sorted() == [WrittenFiles.manifest, "a.txt", "v.npy"])
+        #expect(try WrittenFiles.read(final) == [WrittenFiles.manifest, "a.txt", "v.npy"])
 
         // Committing onto an existing non-empty directory fails and keeps both intact.
         let s3 = try StagedDirectory(final: final)
@@ -381,7 +382,7 @@ private let layouts: [([Int], Bool)] = [
         let s4 = try StagedDirectory(final: emptyFinal)
         try s4.write(Data(), to: "z")
         try s4.commit()
-        #expect(try fm.contentsOfDirectory(atPath: emptyFinal.path) == ["z"])
+        #expect(try fm.contentsOfDirectory(atPath: emptyFinal.path).sorted() == [WrittenFiles.manifest, "z"])
 
         // withStaging discards on error.
         struct Boom: Error {}

@@ -35,7 +35,7 @@ import Testing
         #expect(Set(files) == ["results.npz", "DATA.md", "figure.json", "figures", "metrics.csv"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["run"], "no staging left behind")
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: run.path))
-                == ["results.npz", "DATA.md", "figure.json", "figures", "metrics.csv", "x.txt", "config.json"])
+                == ["results.npz", "DATA.md", "figure.json", "figures", "metrics.csv", "x.txt", "config.json", WrittenFiles.manifest])
         #expect(try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8)
                 == "metric,value,description\nn,3,count\nr,0.5,\"a, b\"\n")
         let doc = try String(contentsOf: run.appendingPathComponent("DATA.md"), encoding: .utf8)

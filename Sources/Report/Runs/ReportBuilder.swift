@@ -25,7 +25,9 @@ public enum ReportBuilder {
         var svgs: [String] = []
         for run in runs {
             let svg = try FigureRenderer.render(run.figure, dataset: try run.dataset())
-            try FigureFiles.write(svg: svg, experiment: run.record.experiment, in: run.directory)
+            let png = try FigureFiles.write(svg: svg, experiment: run.record.experiment, in: run.directory)
+            let id = run.record.experiment
+            try WrittenFiles.add([RunFiles.svg(id), RunFiles.report] + (png ? [RunFiles.png(id)] : []), in: run.directory)
             let own = ReportPage(entries: [entry(run.record, svg: svg, directory: run.directory, link: "", figure: run.figure)],
                                  generatedAt: now, builtBy: builtBy)
             try AtomicFile.write(own.html(), to: run.directory.appendingPathComponent(RunFiles.report))

@@ -30,6 +30,9 @@ public enum RunFiles {
     /// `figures/<stem>.png`.
     public static func png(_ experiment: String) -> String { "\(figures)/\(figureStem(experiment)).png" }
 
+    /// Every top-level name a run directory may get (`figures/` a folder), `loss.csv` of `rnndyn train` included.
+    public static let written = [config, results, dataDoc, metrics, figure, report, "loss.csv", figures + "/"]
+
     /// Files every complete run has besides `config.json`.
     static let required = [results, dataDoc, metrics, figure]
 }
