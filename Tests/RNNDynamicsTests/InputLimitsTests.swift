@@ -76,7 +76,8 @@ import Testing
         #expect(status == 0 || status == 4, "stderr: \(err)")
         let record = try RunRecord.read(from: out.appendingPathComponent(RunFiles.config))
         #expect(record.experiment == "proca2025.figA1")
-        #expect(ExperimentRegistry.resolve("figA1")?.id == "proca2025.figA1" && ExperimentRegistry.resolve("A1") == nil)
+        #expect(try ExperimentRegistry.resolve("figA1", key: "experiment").id == "proca2025.figA1")
+        #expect(throws: ConfigError.self) { try ExperimentRegistry.resolve("A1", key: "experiment") }
     }
 
     /// Inputs `[4, 2, 16]` (or `[2, 16]`) and targets `[3, 16]` in `d.npz` beside a config naming it relatively.
