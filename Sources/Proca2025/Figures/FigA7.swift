@@ -41,7 +41,7 @@ public struct ProcaFigA7: Experiment, DeclaredParameters {
     static func nonReproduction(_ reading: UnalignedScaleReading) -> String {
         switch reading {
         case .std:
-            return "with entries of std σ/√N_in (spectral radius ≈ σ) the width-4 unaligned networks move their kernel more along the input–output axis than along the recurrent one at T = 2 (about half as much along the recurrent axis, quick and full); at T = 6 the recurrent axis leads, but the distance saturates near 0.97 and both ranges stay below 0.02"
+            return "with entries of std σ/√N_in (spectral radius ≈ σ) the width-4 unaligned networks move their kernel more along the input–output axis than along the recurrent one at T = 2 (range ratio recurrent / input–output 0.2–0.5, quick and full); at T = 6 the recurrent axis leads, but the distance saturates near 0.97 and both ranges stay below 0.02"
         case .variance:
             return "with entries of variance σ/√N_in (std √σ · N_in^(−1/4)) the width-4 unaligned networks also move their kernel more along the input–output axis than along the recurrent one at T = 2 (ratio ≈ 0.6, quick and full); only at T = 6 does the recurrent axis dominate"
         }
