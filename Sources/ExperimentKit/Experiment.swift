@@ -9,21 +9,6 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     case full
 }
 
-/// A programmatic check of one of the paper's claims, with the numbers that decide it.
-public struct ClaimCheck: Sendable, Equatable, Codable {
-    /// The claim in words.
-    public var claim: String
-    /// Whether the run supports it.
-    public var holds: Bool
-    /// The deciding numbers, e.g. "loss at T' = 100 is 3e-9 vs 0.41 for mean".
-    public var evidence: String
-
-    /// A check.
-    public init(claim: String, holds: Bool, evidence: String) {
-        self.claim = claim; self.holds = holds; self.evidence = evidence
-    }
-}
-
 /// A named scalar outcome of a run (a time to threshold, a final loss): a column of a sweep's `sweep.csv`.
 public struct ScalarOutcome: Sendable, Equatable {
     /// Column name (letters, digits, `_`).

@@ -122,12 +122,15 @@ struct Run: ParsableCommand {
             bar.finish()
             throw fail(error)
         }
-        for c in record.checks { printLine("\(c.holds ? "holds" : "FAILS"): \(c.claim) — \(c.evidence)") }
+        for c in record.checks {
+            let label = c.kind == .selfConsistency ? "\(c.verdictText) [self-consistency]" : c.verdictText
+            printLine("\(label): \(c.claim) — \(c.evidence)")
+        }
         if let e = record.theoryError { printLine("theory vs simulation: largest relative gap \(HTMLText.scientific(e))") }
         if let kept { printLine(kept) }
         printLine("wrote \(outURL.relativePath) in \(HTMLText.duration(record.wallTimeSeconds)); report: \(outURL.appendingPathComponent(RunFiles.report).relativePath)")
-        if record.checksHolding < record.checks.count {
-            printError("\(record.checks.count - record.checksHolding) of \(record.checks.count) claim checks fail")
+        if record.checksFailing > 0 {
+            printError("\(record.checksFailing) of \(record.checks.count) claim checks fail")
             throw ExitCode(ExitStatus.claimFails)
         }
     }

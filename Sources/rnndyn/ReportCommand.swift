@@ -32,9 +32,7 @@ struct ReportCommand: ParsableCommand {
         }
         let outcome: ReportBuilder.Outcome
         do { outcome = try ReportBuilder.rebuild(url, builtBy: ExperimentJob.provenance) } catch { throw fail(error) }
-        let checks = outcome.runs.map(\.record.checks.count).reduce(0, +)
-        let holding = outcome.runs.map(\.record.checksHolding).reduce(0, +)
-        printLine("redrew \(outcome.runs.count) figure\(outcome.runs.count == 1 ? "" : "s"); \(holding)/\(checks) claim checks hold")
+        printLine("redrew \(outcome.runs.count) figure\(outcome.runs.count == 1 ? "" : "s"); \(ClaimTally(outcome.runs.flatMap(\.record.checks)).summary)")
         printLine(url.appendingPathComponent(RunFiles.report).relativePath)
     }
 }

@@ -81,9 +81,9 @@ struct Reproduce: ParsableCommand {
                     printLine("\(name)  \(verdict)  \(String(describing: outcome.error!).replacingOccurrences(of: "\n", with: " "))")
                     return
                 }
-                let verdict = r.checksHolding == r.checks.count ? "holds" : "FAILS"
+                let verdict = r.checksFailing == 0 ? "holds" : "FAILS"
                 let note = outcome.note.isEmpty ? "" : "  (\(outcome.note))"
-                printLine("\(name)  \(verdict) \(r.checksHolding)/\(r.checks.count)  \(HTMLText.duration(r.wallTimeSeconds))\(note)")
+                printLine("\(name)  \(verdict) \(r.checksHolding)/\(r.checks.count)  \(HTMLText.duration(r.wallTimeSeconds))  \(r.tally.summary)\(note)")
             }
             bar.finish()
         } catch {
@@ -93,11 +93,12 @@ struct Reproduce: ParsableCommand {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let report = outURL.appendingPathComponent(RunFiles.report).relativePath
-        printLine("done in \(HTMLText.duration(seconds)); \(result.report.runs.count) figures in the report")
+        printLine("done in \(HTMLText.duration(seconds)); \(result.report.runs.count) figures in the report; "
+                  + ClaimTally(result.report.runs.flatMap(\.record.checks)).summary)
         printLine(report)
         let diverged = result.steps.filter { $0.error is ExperimentDivergence }.count
         let failures = result.steps.filter { $0.record == nil }.count - diverged
-        let failingChecks = result.steps.compactMap(\.record).map { $0.checks.count - $0.checksHolding }.reduce(0, +)
+        let failingChecks = result.steps.compactMap(\.record).map(\.checksFailing).reduce(0, +)
         if failures > 0 {
             printError("\(failures) experiment\(failures == 1 ? "" : "s") failed; rerun to retry \(failures == 1 ? "it" : "them")")
             throw ExitCode(ExitStatus.failed)

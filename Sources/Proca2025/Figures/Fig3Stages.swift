@@ -76,17 +76,12 @@ extension ProcaFig3 {
             ("exponential", "λ", Self.linspace(s.lambdaMin, s.lambdaMax, s.nTheory), s.simExponential,
              { .exponential(delta: delta, lambda: $0) }),
         ]
-        var stabilityText: [String] = [], stabilityOK = true, gridOK = true, misalignment = 0.0
+        var stabilityPoints: [Fig3StabilityPoint] = [], gridOK = true, misalignment = 0.0
         for (pi, panel) in panels.enumerated() {
             let optima = panel.grid.map { panel.family($0).zeroLossOptimum(length: T)! }
-            let expectedUnstable: (Double) -> Bool = { x in
-                switch pi {
-                case 0: return false                // b* = 1: marginal for every δ
-                case 1: return x > 1                // b* = λ
-                default: return x < 1               // b* = 1/λ
-                }
+            for (x, o) in zip(panel.grid, optima) where (o.stability == .unstable) != (Fig3StabilityPoint.rule(family: pi, x: x) == .unstable) {
+                gridOK = false
             }
-            for (x, o) in zip(panel.grid, optima) where (o.stability == .unstable) != expectedUnstable(x) { gridOK = false }
             out.data.add(DataArray("\(panel.name)_x", panel.grid, doc: "\(panel.name): \(panel.symbol) grid of the theory lines"))
             out.data.add(DataArray("\(panel.name)_b_star", optima.map(\.b), doc: "\(panel.name): zero-loss b* (§4.1) on the \(panel.symbol) grid"))
             out.data.add(DataArray("\(panel.name)_ac_star", optima.map(\.ac), doc: "\(panel.name): zero-loss ac* on the \(panel.symbol) grid"))
@@ -105,10 +100,8 @@ extension ProcaFig3 {
             let simOptima = sims.map { $0.zeroLossOptimum(length: T)! }
             for (k, (m, o)) in zip(finals, simOptima).enumerated() {
                 out.worst = max(out.worst, abs(m.b - o.b) / max(abs(o.b), 1e-3), abs(m.u - o.ac) / max(abs(o.ac), 1e-3))
-                let simClass = Proca2025.Stability(b: m.b, tolerance: tolerance), thClass = o.stability
-                let expected: Proca2025.Stability = pi == 0 || panel.sim[k] == 1 ? .marginal : (expectedUnstable(panel.sim[k]) ? .unstable : .stable)
-                if simClass != thClass || thClass != expected { stabilityOK = false }
-                stabilityText.append("\(panel.name) \(panel.symbol)=\(Self.fmt(panel.sim[k])): b=\(Self.fmt(m.b)) \(simClass.rawValue)")
+                stabilityPoints.append(Fig3StabilityPoint(family: pi, label: "\(panel.name) \(panel.symbol)=\(Self.fmt(panel.sim[k]))",
+                                                          x: panel.sim[k], trainedB: m.b, theoryB: o.b))
             }
             out.data.add(DataArray("\(panel.name)_sim_x", panel.sim, doc: "\(panel.name): \(panel.symbol) of the simulated networks"))
             out.data.add(DataArray("\(panel.name)_sim_b", finals.map(\.b), doc: "\(panel.name): b after GD (full-matrix aligned LRNN)"))
@@ -128,10 +121,26 @@ extension ProcaFig3 {
             claim: "GD reaches the zero-loss solutions: constant (1, δ), inverse-exponential (λ, δ), exponential (1/λ, δλ^T)",
             holds: out.worst < 0.01, evidence: "largest relative gap between trained (b, ac) and (b*, ac*) over all simulated points: \(Self.sci(out.worst)); "
                 + "largest final misalignment of the networks: \(Self.sci(misalignment))"))
-        out.checks.append(ClaimCheck(
-            claim: "Stability: constant is marginal (b* = 1), inverse-exponential unstable for λ > 1, exponential unstable for λ < 1; trained networks classify the same",
-            holds: gridOK && stabilityOK,
-            evidence: "theory grid classification \(gridOK ? "matches" : "does NOT match") the rule; trained (tolerance \(tolerance)): " + stabilityText.joined(separator: "; ")))
+        out.checks.append(Self.stabilityCheck(stabilityPoints, tolerance: tolerance, gridMatches: gridOK))
+    }
+
+    /// "Constant is marginal, inverse-exponential unstable for λ > 1, exponential unstable for λ < 1": every trained
+    /// network's b classifies (|b| vs 1 within `tolerance`) as the paper's rule for its family and x says, and so does
+    /// the §4.1 optimum b* at that x; the points must include a stable and an unstable one. Whether the theory
+    /// grid's classification matches the rule is reported but not counted (b* = λ or 1/λ makes it an identity).
+    static func stabilityCheck(_ points: [Fig3StabilityPoint], tolerance: Double, gridMatches: Bool) -> ClaimCheck {
+        var holds = points.contains { $0.expected == .stable } && points.contains { $0.expected == .unstable }, text: [String] = []
+        for p in points {
+            let trained = Proca2025.Stability(b: p.trainedB, tolerance: tolerance), theory = Proca2025.Stability(b: p.theoryB, tolerance: tolerance)
+            let ok = trained == p.expected && theory == p.expected
+            holds = holds && ok
+            text.append("\(p.label): b = \(Self.fmt(p.trainedB)) \(trained.rawValue)" + (ok ? "" : " (rule: \(p.expected.rawValue), b* = \(Self.fmt(p.theoryB)) \(theory.rawValue))"))
+        }
+        return ClaimCheck(
+            claim: "Stability: constant is marginal (b* = 1), inverse-exponential unstable for λ > 1, exponential unstable for λ < 1 — the trained networks' b classify as the rule says",
+            holds: holds,
+            evidence: "trained (tolerance \(tolerance)): " + text.joined(separator: "; ")
+                + "; theory grid b* classification \(gridMatches ? "matches" : "does NOT match") the rule (an identity of the formulas, not counted)")
     }
 
     // MARK: bottom row: extrapolation and T dependence
@@ -212,4 +221,22 @@ extension ProcaFig3 {
             Series("ac* = δλ^T", x: "train_length", y: "length_theory_ac_exponential", style: .theory, group: 2),
         ])))
     }
+}
+
+/// One simulated point of Fig. 3's stability check: its family (0 constant, 1 inverse-exponential, 2 exponential),
+/// x (δ or λ), the trained network's b and the §4.1 optimum b* at x.
+struct Fig3StabilityPoint {
+    let family: Int
+    let label: String
+    let x: Double, trainedB: Double, theoryB: Double
+
+    /// The paper's rule: constant marginal (b* = 1); inverse-exponential (b* = λ) unstable for λ > 1; exponential
+    /// (b* = 1/λ) unstable for λ < 1; λ = 1 marginal.
+    static func rule(family: Int, x: Double) -> Proca2025.Stability {
+        if family == 0 || x == 1 { return .marginal }
+        return (family == 1 ? x > 1 : x < 1) ? .unstable : .stable
+    }
+
+    /// The rule at this point.
+    var expected: Proca2025.Stability { Self.rule(family: family, x: x) }
 }

@@ -48,6 +48,27 @@ extension Fig4Layout {
         return x[i - 1] + (level - y[i - 1]) / (y[i] - y[i - 1]) * (x[i] - x[i - 1])
     }
 
+    /// A grid point below threshold: its largest recurrent singular value max_{t<T} |s_t|, κ, and the b and ac reached.
+    struct PrunedPoint {
+        let label: String
+        let signal: Double, kappa: Double, b: Double, ac: Double
+    }
+
+    /// "Below threshold the recurrent mode is pruned": b ≤ 0.25 and ac within 5 % of κ at every point whose recurrent
+    /// singular values are at most `ratio` κ, and at least one such point has a nonzero recurrent signal (at zero
+    /// signal nothing drives b, so those points alone cannot test the claim).
+    static func prunedCheck(_ points: [PrunedPoint], ratio: Double) -> ClaimCheck {
+        let driven = points.filter { $0.signal > 0 }
+        let worstB = points.map { abs($0.b) }.max() ?? .nan, worstAc = points.map { abs($0.ac - $0.kappa) / $0.kappa }.max() ?? .nan
+        let drivenB = driven.max { abs($0.b) < abs($1.b) }
+        let holds = !driven.isEmpty && worstB <= 0.25 && worstAc <= 0.05
+        return ClaimCheck(
+            claim: "Below threshold the recurrent mode is pruned: b ≈ 0 (≤ 0.25) and ac ≈ κ (within 5 %) wherever the recurrent singular values are ≤ \(format(ratio)) κ, including points where they are nonzero",
+            holds: holds,
+            evidence: "\(points.count) points (\(driven.count) with a nonzero recurrent signal): max b = \(format(worstB)), max |ac − κ|/κ = \(format(worstAc)); "
+                + (drivenB.map { "largest b at a nonzero signal \(format($0.b)) (\($0.label), signal \(format($0.signal)))" } ?? "no point with a nonzero recurrent signal"))
+    }
+
     /// Dirac column: pruned for β ≤ κ/2 (well below the Landau threshold β = κ), recurrent for β ≥ 3κ; the evidence
     /// gives where b crosses 0.5 and how many recurrent points sit at GD's stability edge.
     static func diracPhases(betas: [Double], b: [Double], ac: [Double], etaCurvature: [Double], kappa: Double,

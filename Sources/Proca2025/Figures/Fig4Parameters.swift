@@ -11,7 +11,7 @@ extension ProcaFig4: DeclaredParameters {
     static let lambdaMax = Parameter.double("lambda_max", 1.0, in: 1e-3...10, doc: "exponential column: x = λ runs over [0, lambda_max]")
     static let betaMax = Parameter.double("beta_max", 4.0, in: 1e-3...100, doc: "Dirac column: x = β = s_1 runs over [0, beta_max]")
     static let exponentialDelta = Parameter.double("exponential_delta", 1.0, in: 1e-3...100, doc: "exponential column: δ_e of s_{t<T} = δ_e λ^t")
-    static let gridPoints = Parameter.int("grid_points", 9, full: 81, in: 3...100_000, doc: "mode-ODE grid points per column and κ")
+    static let gridPoints = Parameter.int("grid_points", 17, full: 81, in: 3...100_000, doc: "mode-ODE grid points per column and κ (quick 17: fine enough that exponential points with a small nonzero recurrent signal, λ = 1/16 at κ = 0.8 and 1.2, fall below the pruning ratio)")
     static let simulationEvery = Parameter.int("simulation_every", 4, full: 10, in: 1...100_000, doc: "full-matrix networks on every this-many-th grid point (the last always included)")
     static let sharpnessKappa = Parameter.double("sharpness_kappa", 1.0, in: 1e-3...100, doc: "bottom-left sharpness panel: κ of the constant family")
     static let sharpnessLengths = Parameter.doubles("sharpness_lengths", [3, 6, 10], unit: "steps", doc: "bottom-left sharpness panel: lengths T (at least two increasing integers in 2…64)")

@@ -120,7 +120,8 @@ public struct ProcaFigA3: Experiment, DeclaredParameters {
             evidence: "largest relative gap full-matrix vs mode GD (same η and \(fullSteps) steps) over (b, ac) at \(fullCompared) runs below GD's stability edge: \(Self.sci(fullVsMode)); "
                 + (fullAtEdge.isEmpty ? "" : "left out at the edge (round-off sets where GD stops): " + fullAtEdge.joined(separator: ", ") + "; ")
                 + "final misalignment \(Self.sci(misalignment)); "
-                + switchText.joined(separator: "; ") + "; init b₀ = \(Self.fmt(b0)), u₀ = \(Self.fmt(acFactor))/β, η = \(eta), \(steps) steps"))
+                + switchText.joined(separator: "; ") + "; init b₀ = \(Self.fmt(b0)), u₀ = \(Self.fmt(acFactor))/β, η = \(eta), \(steps) steps",
+            kind: .selfConsistency))
 
         return checks
     }

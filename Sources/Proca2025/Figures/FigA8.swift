@@ -21,21 +21,20 @@ import Training
 /// θ_k → θ_{k+1} is one GD step (flow time η): the RMS speed of the final hidden state per unit flow time,
 /// measured from a pair of consecutive steps at every record.
 ///
-/// Choices: the paper gives neither the step size nor the width; η = 0.05 (below the late task's GD stability
-/// limit, so its loss decreases monotonically), 30 000 steps (quick) / 60 000 (full); the last, noise-only input
-/// direction leaves its plateau after ≈ 20 000–27 000 steps. The paper's magnitudes
-/// (late < 1e−3, early ≈ 0.3 and fluctuating) depend on its unstated loss and time normalisation; the checks test
-/// the qualitative claim and report our numbers.
-///
-/// With these settings the early network puts some recurrent singular values near its unstable optimum b* ≈ 1.6,
-/// where the loss is so sharp that GD at η = 0.05 settles into a period-2 oscillation (the loss rises in about half
-/// of the steps), while others stay stuck below 1: the hidden-layer gradient stays at ≈ 5 (flipping sign every
-/// step), against ≈ 1e−5 or less for late.
+/// Choices: the paper gives neither the step size nor the width; η = 0.01, 150 000 steps (quick) / 300 000 (full),
+/// flow time 1500 / 3000; the last, noise-only input direction of late leaves its plateau after flow time
+/// ≈ 1000–1350. The step must be stable for both targets: the early network puts some recurrent singular values near
+/// its unstable optimum b* ≈ 1.6, where the loss is so sharp that GD at η ≥ 0.015 settles into a period-2
+/// oscillation (at η = 0.05 the loss rose in 29 991 of 60 000 steps and the hidden-layer gradient was ≈ 5 only
+/// because it flipped sign every step). At η = 0.01 the loss of neither target rises in any step, and early still
+/// keeps its singular values scattered (three past 1, one stuck near 0.07–0.3) with a hidden-layer gradient far above
+/// late's. The paper's magnitudes (late < 1e−3, early ≈ 0.3 and fluctuating) depend on its unstated loss and time
+/// normalisation (and probably its step); the checks test the qualitative claim and report our numbers.
 ///
 /// Checks: late — all singular values converge together (to the whitened optimum) and the gradient falls below
-/// `gradient_threshold`; early — the singular values stay scattered (some beyond the stability edge |b| = 1, others
-/// not), the loss stays `gradient_ratio` times above late's, the median gradient over the second half of training
-/// stays `gradient_ratio` times above late's, and the loss fluctuates (rises in more steps than late's).
+/// `gradient_threshold`; early — GD is stable (the loss rises in at most `max_loss_rise_fraction` of the steps, both
+/// targets), the singular values stay scattered (some beyond the stability edge |b| = 1, others not), and the loss
+/// and the median gradient over the second half of training stay `gradient_ratio` times above late's.
 public struct ProcaFigA8: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
@@ -48,17 +47,19 @@ public struct ProcaFigA8: Experiment, DeclaredParameters {
     static let initScale = Parameter.double("init_scale", 0.1, in: 1e-8...10, doc: "initial weights are i.i.d. Gaussian with std init_scale/√fan-in")
     static let trainingTrials = Parameter.int("training_trials", 1000, in: 2...1_000_000, doc: "training trials of the full-batch GD")
     static let probeTrials = Parameter.int("probe_trials", 100, in: 1...1_000_000, doc: "fresh trials P_probe on which the hidden-layer gradient ‖dH_T/dt_θ‖ is measured")
-    static let learningRate = Parameter.double("learning_rate", 0.05, in: 1e-8...10, doc: "gradient-descent step η (both targets)")
-    static let steps = Parameter.int("steps", 30000, full: 60000, in: 2...100_000_000, unit: "steps", doc: "gradient-descent steps of each target")
-    static let recordEvery = Parameter.int("record_every", 500, full: 100, in: 1...1_000_000, unit: "steps", doc: "record singular values, loss and gradient every this many steps")
+    static let learningRate = Parameter.double("learning_rate", 0.01, in: 1e-8...10, doc: "gradient-descent step η (both targets; 0.01 is below the early task's GD stability limit, 0.015 is not)")
+    static let steps = Parameter.int("steps", 150_000, full: 300_000, in: 2...100_000_000, unit: "steps", doc: "gradient-descent steps of each target")
+    static let recordEvery = Parameter.int("record_every", 2500, full: 500, in: 1...1_000_000, unit: "steps", doc: "record singular values, loss and gradient every this many steps")
     static let noiseStd = Parameter.double("noise_std", 0.1, in: 0...100, doc: "per-step stimulus noise std σ (as in Fig. 6)")
     static let coherences = Parameter.doubles("coherences", [5.0, 15.0, 50.0], doc: "stimulus coherences (at least one)")
     static let gradientThreshold = Parameter.double("gradient_threshold", 1e-3, in: 0...1e6, doc: "late importance converges when its final hidden-layer gradient is below this (the paper's 1e−3)")
     static let spreadTolerance = Parameter.double("spread_tolerance", 0.05, in: 0...10, doc: "singular values converge together when their relative spread is at most this")
     static let gradientRatio = Parameter.double("gradient_ratio", 10.0, in: 1...1e12, doc: "early's gradient and loss must stay this many times above late's")
+    static let maxRiseFraction = Parameter.double("max_loss_rise_fraction", 1e-3, in: 0...1, doc: "GD counts as stable when the loss rises in at most this fraction of the steps (both targets); the early check needs it")
     public static let declared = ParameterList([
         .init(T), .init(hidden), .init(initScale), .init(trainingTrials), .init(probeTrials), .init(learningRate), .init(steps),
         .init(recordEvery), .init(noiseStd), .init(coherences), .init(gradientThreshold), .init(spreadTolerance), .init(gradientRatio),
+        .init(maxRiseFraction),
     ])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {

@@ -46,7 +46,26 @@ enum KernelTask: Sendable, Equatable {
     }
 }
 
-/// One heatmap cell: trajectory length, input–output and recurrent initialisation scales, aligned or not.
+/// How an unaligned network's initialisation scale σ sets its Gaussian entries. The paper states it both ways
+/// (App. P.1 and App. J): as the standard deviation σ/√N_in (spectral radius ≈ σ) or as the variance σ/√N_in
+/// (standard deviation √σ · N_in^(−1/4)); N_in is the fan-in.
+enum UnalignedScaleReading: String, Sendable, Equatable, CaseIterable {
+    /// std σ/√N_in.
+    case std
+    /// variance σ/√N_in.
+    case variance
+
+    /// The factor that turns standard-normal/√fan entries (std 1/√fan) into entries of this reading at scale σ.
+    func factor(scale: Double, fan: Int) -> Double {
+        switch self {
+        case .std: return scale
+        case .variance: return (scale * Double(fan).squareRoot()).squareRoot()
+        }
+    }
+}
+
+/// One heatmap cell: trajectory length, input–output and recurrent initialisation scales, aligned or not (and then
+/// how the scale is read).
 struct KernelMovementCell: Sendable, Equatable {
     var T: Int
     var io: Double
@@ -56,10 +75,13 @@ struct KernelMovementCell: Sendable, Equatable {
     /// learning rate (`ExperimentDivergence`), while a draw that diverges only at a larger scale is an outcome of the
     /// figure (a NaN cell, counted in `diverged_*`).
     var smallestScale = false
+    /// How an unaligned network reads its scales (unused when aligned).
+    var reading: UnalignedScaleReading = .std
     /// Stream of the task and samples: one per T, shared by aligned and unaligned networks and by every scale.
     var dataStream: String { "kernel-movement-data-T\(T)" }
-    /// Stream of draw `draw`'s weights: one per (T, aligned, draw), shared across scales, so a heatmap row differs only
-    /// in the scale (aligned: the same hidden rotation R; unaligned: the same standard-normal matrices, rescaled).
+    /// Stream of draw `draw`'s weights: one per (T, aligned, draw), shared across scales and readings, so a heatmap row
+    /// differs only in the scale (aligned: the same hidden rotation R; unaligned: the same standard-normal matrices,
+    /// rescaled).
     func weightStream(draw: Int) -> String { "kernel-movement-weights-T\(T)-\(aligned ? "aligned" : "unaligned")-\(draw)" }
 }
 
@@ -191,7 +213,8 @@ struct KernelMovementSettings: Sendable {
         let stalled = all.map(\.stalled).reduce(0, +), diverged = all.map(\.diverged).reduce(0, +)
         return ClaimCheck(claim: "Every cell averages finished training (loss ≤ \(KernelScaleGrid.f(lossTolerance)) × the zero network's, or stationary) unless all its draws diverged",
                           holds: unmeasured == 0 && nan < all.count,
-                          evidence: "\(all.count) cells × \(draws) draws: \(stalled) stalled at a stationary loss above the tolerance, \(unfinished) still changing at \(maxSteps) steps (left out), \(diverged) diverged; \(nan) NaN cells; most steps \(all.map(\.steps).max() ?? 0)")
+                          evidence: "\(all.count) cells × \(draws) draws: \(stalled) stalled at a stationary loss above the tolerance, \(unfinished) still changing at \(maxSteps) steps (left out), \(diverged) diverged; \(nan) NaN cells; most steps \(all.map(\.steps).max() ?? 0)",
+                          kind: .selfConsistency)
     }
 
     /// Builds, trains and measures one draw of a cell.
@@ -210,9 +233,11 @@ struct KernelMovementSettings: Sendable {
             guard let a = made.aligned else { throw ConfigError(key: "hidden", "an aligned network needs hidden = dimension (rotational) or ≥ dimension") }
             net = a
         } else {
-            // Standard-normal draws scaled to std scale/√fan-in: W_x, W_y by the input–output scale, W_h by the recurrent one.
-            let z = Initializer.unaligned(nx: dimension, nh: hidden, ny: dimension, scale: 1, rng: &rng)
-            net = LinearRNN(wx: cell.io * z.wx, wh: cell.rec * z.wh, wy: cell.io * z.wy)
+            // Standard-normal draws scaled to the reading's std (scale/√fan-in, or √(scale/√fan-in)): W_x, W_y by the
+            // input–output scale, W_h by the recurrent one.
+            let z = Initializer.unaligned(nx: dimension, nh: hidden, ny: dimension, scale: 1, rng: &rng), r = cell.reading
+            net = LinearRNN(wx: r.factor(scale: cell.io, fan: dimension) * z.wx, wh: r.factor(scale: cell.rec, fan: hidden) * z.wh,
+                            wy: r.factor(scale: cell.io, fan: hidden) * z.wy)
         }
         let tracker = KernelMovementTracker(closedFormAt: net, on: made.batch)
         var source = FullBatchGradient(batch: made.batch, model: net)

@@ -1,3 +1,5 @@
+import ExperimentKit
+
 /// A self-contained HTML report (inline CSS and SVG, no external resources): a header with provenance, a
 /// summary table when there are several figures, then one section per figure.
 public struct ReportPage {
@@ -47,13 +49,13 @@ public struct ReportPage {
             for r in records where !seen.contains(f(r)) { seen.append(f(r)) }
             return seen.isEmpty ? "—" : seen.joined(separator: ", ")
         }
-        let holding = records.map(\.checksHolding).reduce(0, +), total = records.map(\.checks.count).reduce(0, +)
+        let tally = ClaimTally(records.flatMap(\.checks))
         let time = records.map(\.wallTimeSeconds).reduce(0, +)
         let items: [(String, String)] = [
             ("rnndyn", values(\.provenance.version)), ("commit", values(\.provenance.gitCommit)),
             ("preset", values(\.preset.rawValue)), ("seed", values { String($0.seed) }),
             ("generated", generatedAt), ("compute time", HTMLText.duration(time)),
-            ("figures", String(records.count)), ("claim checks", "\(holding)/\(total) hold"),
+            ("figures", String(records.count)), ("claim checks", tally.summary),
         ]
         var out = "<dl class=\"provenance\">\n"
         for (k, v) in items { out += "<div><dt>\(e(k))</dt><dd>\(e(v))</dd></div>\n" }
@@ -74,10 +76,13 @@ public struct ReportPage {
         out += "<th>Theory error</th><th>Time</th></tr></thead>\n<tbody>\n"
         for entry in entries {
             let r = entry.record
-            let verdict = r.checksHolding == r.checks.count ? "holds" : "fails"
+            let t = r.tally
+            let verdict = t.failing > 0 ? "fails" : (t.paperNotReproduced > 0 ? "not-reproduced" : "holds")
             out += "<tr><td><a href=\"#\(entry.anchor)\">\(e(entry.figureLabel))</a></td><td>\(HTMLText.math(r.summary))</td>"
             out += "<td><code>\(e(r.experiment))</code></td>"
-            out += "<td><span class=\"badge \(verdict)\">\(r.checksHolding)/\(r.checks.count)</span></td>"
+            out += "<td><span class=\"badge \(verdict)\">\(r.checksHolding)/\(r.checks.count)</span>"
+            out += (t.paperNotReproduced > 0 ? " <span class=\"muted\">\(t.paperNotReproduced) not reproduced</span>" : "")
+            out += (t.selfTotal > 0 ? " <span class=\"muted\">(\(t.selfTotal) self-consistency)</span>" : "") + "</td>"
             out += "<td class=\"number\">\(r.theoryError.map { e(HTMLText.scientific($0)) } ?? "—")</td>"
             out += "<td class=\"number\">\(e(HTMLText.duration(r.wallTimeSeconds)))</td></tr>\n"
         }

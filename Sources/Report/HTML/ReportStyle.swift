@@ -36,6 +36,7 @@ enum ReportStyle {
              font-size: 12px; font-weight: 700; line-height: 20px; }
     .badge.holds { color: var(--ok); background: var(--ok-bg); }
     .badge.fails { color: var(--bad); background: var(--bad-bg); }
+    .badge.not-reproduced { color: #8a5a00; background: #fdf1d8; }
     .checks { list-style: none; padding: 0; margin: 0; }
     .checks li { padding: 6px 0; border-bottom: 1px dashed var(--line); }
     .evidence { color: var(--muted); font-size: 13px; margin: 2px 0 0 60px; }

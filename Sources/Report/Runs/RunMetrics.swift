@@ -9,14 +9,17 @@ public enum RunMetrics {
         try RunMetric.table(rows(record))
     }
 
-    /// The `metrics.csv` rows of an experiment run: `checks_holding`, `checks_total`, `check_<k>` (1 holds, 0 fails;
-    /// the description is the claim and its evidence), `theory_error` (when the experiment compares theory and
+    /// The `metrics.csv` rows of an experiment run: `checks_holding`, `checks_total`, `checks_failing` (declared
+    /// non-reproductions of paper claims do not fail), `check_<k>` (1 holds, 0 does not; the description is the
+    /// verdict, the kind, the claim and its evidence), `theory_error` (when the experiment compares theory and
     /// simulation), the experiment's named scalars and `wall_time_seconds`.
     public static func rows(_ record: RunRecord) -> [RunMetric] {
         var rows = [RunMetric("checks_holding", .int(record.checksHolding), "claim checks that hold"),
-                    RunMetric("checks_total", .int(record.checks.count), "claim checks")]
+                    RunMetric("checks_total", .int(record.checks.count), "claim checks"),
+                    RunMetric("checks_failing", .int(record.checksFailing), "claim checks that fail (a known non-reproduction of a paper claim does not)")]
         for (k, check) in record.checks.enumerated() {
-            rows.append(RunMetric("check_\(k + 1)", .int(check.holds ? 1 : 0), "\(check.claim) — \(check.evidence)"))
+            rows.append(RunMetric("check_\(k + 1)", .int(check.holds ? 1 : 0),
+                                  "[\(check.verdictText); \(check.kind.rawValue)] \(check.claim) — \(check.evidence)"))
         }
         if let e = record.theoryError {
             rows.append(RunMetric("theory_error", .double(e), "largest relative theory-vs-simulation gap"))

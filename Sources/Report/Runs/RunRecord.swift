@@ -62,6 +62,10 @@ public struct RunRecord {
 
     /// Number of checks that hold.
     public var checksHolding: Int { checks.filter(\.holds).count }
+    /// Number of checks that fail (declared non-reproductions of paper claims do not count).
+    public var checksFailing: Int { checks.filter(\.fails).count }
+    /// The checks counted by kind and verdict.
+    public var tally: ClaimTally { ClaimTally(checks) }
 
     /// The record as the JSON object of `config.json`.
     public var json: [String: Any] {
@@ -69,7 +73,7 @@ public struct RunRecord {
             "experiment": experiment, "paper_figure": paperFigure, "summary": summary, "preset": preset.rawValue,
             "seed": seed, "parameters": parameters, "overrides": overrides, "rnndyn_version": provenance.version,
             "git_commit": provenance.gitCommit, "started_at": startedAt, "wall_time_seconds": wallTimeSeconds,
-            "checks": checks.map { ["claim": $0.claim, "holds": $0.holds, "evidence": $0.evidence] as [String: Any] },
+            "checks": checks.map(Self.json),
             "complete": complete,
         ]
         if let theoryError { out["theory_error"] = theoryError }
@@ -78,6 +82,14 @@ public struct RunRecord {
             out["scalars"] = scalars.map { ["name": $0.name, "value": $0.value, "doc": $0.doc] as [String: Any] }
         }
         return out
+    }
+
+    /// One check as a JSON object: claim, holds, evidence, kind, outcome and, when declared, known_non_reproduction.
+    static func json(_ c: ClaimCheck) -> [String: Any] {
+        var o: [String: Any] = ["claim": c.claim, "holds": c.holds, "evidence": c.evidence, "kind": c.kind.rawValue,
+                                "outcome": c.outcome.rawValue]
+        if let why = c.knownNonReproduction { o["known_non_reproduction"] = why }
+        return o
     }
 
     /// `config.json` as pretty, key-sorted JSON.
@@ -98,7 +110,12 @@ public struct RunRecord {
             guard let claim = c["claim"] as? String, let holds = c["holds"] as? Bool, let evidence = c["evidence"] as? String else {
                 throw DataIOError.json(source: source, detail: "a check lacks claim, holds or evidence")
             }
-            return ClaimCheck(claim: claim, holds: holds, evidence: evidence)
+            // Records written before checks had a kind are paper claims.
+            guard let kind = ClaimKind(rawValue: c["kind"] as? String ?? ClaimKind.paper.rawValue) else {
+                throw DataIOError.json(source: source, detail: "a check's kind is not one of \(ClaimKind.allCases.map(\.rawValue))")
+            }
+            return ClaimCheck(claim: claim, holds: holds, evidence: evidence, kind: kind,
+                              knownNonReproduction: c["known_non_reproduction"] as? String)
         }
         self.init(experiment: try field("experiment", String.self), paperFigure: try field("paper_figure", String.self),
                   summary: o["summary"] as? String ?? "", preset: preset, seed: (try field("seed", NSNumber.self)).uint64Value,
