@@ -61,6 +61,7 @@ public enum Reproduction {
         case .absent, .empty, .foreign, .collection: break
         }
         try OutputLocation.requireWritable(out)
+        try SummaryFiles.requireOurs(out, key: "--out")
         let steps = try chosen.map { e -> ReproductionPlan.Step in
             let dir = out.appendingPathComponent(e.id)
             return ReproductionPlan.Step(experiment: e, directory: dir,

@@ -12,7 +12,10 @@ struct Sweep: ParsableCommand {
         logspace) and seeds; see examples/sweep-figA1.yaml. Every cell (grid point × seed) gets a deterministic \
         id and its own complete run directory under DIR/cells/. Run the same command again to resume: complete \
         cells are kept and nothing is computed twice. When every cell is done the results are merged into \
-        DIR/sweep.csv, DIR/sweep.npz and DIR/figures/sweep.svg (documented in DIR/DATA.md).
+        DIR/sweep.csv, DIR/sweep.npz and DIR/figures/sweep.svg (documented in DIR/DATA.md). A cell whose \
+        training or theory diverges keeps its last good state in its cell directory and is not retried (the same \
+        seed diverges again); the sweep then exits with status 3 (1 if a cell failed otherwise) and merges only \
+        when every cell is done.
         """,
         subcommands: [SweepRun.self, SweepStatus.self, SweepMergeCommand.self, SweepWorkerCommand.self],
         defaultSubcommand: SweepRun.self)
@@ -42,9 +45,13 @@ struct SweepRun: ParsableCommand {
             bar.update(fraction: Double(done) / Double(max(total, 1)), detail: "\(done)/\(total) cells")
         }
         bar.finish()
-        printLine("sweep \(dir.spec.experiment): \(counts.done) done, \(counts.failed) failed, \(counts.pending) pending of \(dir.cells.count) cells in \(out)")
+        printLine("sweep \(dir.spec.experiment): \(counts.done) done, \(counts.failed) failed, \(counts.diverged) diverged, \(counts.pending) pending of \(dir.cells.count) cells in \(out)")
+        if counts.diverged > 0 && counts.failed == 0 && counts.pending == 0 {
+            printError("\(counts.diverged) cells diverged (each keeps its last good state in its cell directory); see rnndyn sweep status \(out)")
+            throw ExitCode(ExitStatus.diverged)
+        }
         guard counts.done == dir.cells.count else {
-            printError("\(counts.failed + counts.pending) cells did not complete; see rnndyn sweep status \(out)")
+            printError("\(counts.failed + counts.pending + counts.diverged) cells did not complete; see rnndyn sweep status \(out)")
             throw ExitCode(ExitStatus.failed)
         }
         do { try SweepMerge.merge(dir) } catch { throw fail(error) }
@@ -63,12 +70,16 @@ struct SweepStatus: ParsableCommand {
         let sweep: SweepDirectory
         do { sweep = try SweepDirectory.open(URL(fileURLWithPath: dir)) } catch { throw fail(error) }
         let c = SweepRunner.counts(sweep)
-        printLine("\(sweep.spec.experiment): \(c.done) done, \(c.pending) pending, \(c.failed) failed of \(sweep.cells.count) cells")
+        printLine("\(sweep.spec.experiment): \(c.done) done, \(c.pending) pending, \(c.failed) failed, \(c.diverged) diverged of \(sweep.cells.count) cells")
         for cell in sweep.cells {
-            if case .failed(let message) = sweep.state(cell) {
-                let point = zip(sweep.spec.axes, cell.point).map { "\($0.name)=\($0.values[$1].text)" }.joined(separator: " ")
-                printLine("failed \(cell.id) (\(point) seed=\(cell.seed)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            let (verdict, message): (String, String)
+            switch sweep.state(cell) {
+            case .failed(let m): (verdict, message) = ("failed", m)
+            case .diverged(let m): (verdict, message) = ("diverged", m)
+            case .done, .pending: continue
             }
+            let point = zip(sweep.spec.axes, cell.point).map { "\($0.name)=\($0.values[$1].text)" }.joined(separator: " ")
+            printLine("\(verdict) \(cell.id) (\(point) seed=\(cell.seed)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 }

@@ -98,6 +98,24 @@ import Testing
         }
     }
 
+    @Test func theSummaryNeverOverwritesAReportOrMetricsFileOfTheUsers() throws {
+        for name in ["report.html", "metrics.csv"] {
+            let out = CLIHarness.tempDir()
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try Data("mine".utf8).write(to: out.appendingPathComponent(name))
+            let (status, _, err) = try CLIHarness.run(["reproduce", "proca2025", "--quick", "--only", "figA2", "--out", out.path])
+            #expect(status == 2 && err.contains(name) && err.contains("not written by rnndyn"), "stderr: \(err)")
+            #expect(try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8) == "mine")
+            #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("proca2025.figA2").path))
+        }
+        // rnndyn's own summaries are recognised and rewritten: a second reproduction into the same place succeeds.
+        let out = CLIHarness.tempDir()
+        for _ in 0..<2 {
+            let (status, _, err) = try CLIHarness.run(["reproduce", "proca2025", "--quick", "--only", "figA2", "--out", out.path])
+            #expect(status == 0, "stderr: \(err)")
+        }
+    }
+
     @Test func aSecondWriterOfTheSameDirectoryIsRefusedUntilTheFirstEnds() throws {
         let root = CLIHarness.tempDir(), out = root.appendingPathComponent("shared")
         let config = root.appendingPathComponent("long.json")

@@ -171,20 +171,31 @@ import Testing
         #expect(svg.contains("class=\"band\""))
     }
 
-    @Test func failedCellsAreReportedAndMergeWaits() throws {
-        // learning_rate 0.1 passes validation, but GD diverges inside the run: that cell fails, the other completes.
+    @Test func divergedCellsKeepTheirStateExitThreeAndAreNotRetried() throws {
+        // learning_rate 0.1 passes validation, but GD diverges inside the run: that cell diverges (exit 3, its last
+        // good state kept), the other completes, and merge waits.
         let spec = try Self.spec("""
             experiment: proca2025.fig3
             overrides: {steps: 2000, record_every: 1000}
             axes: [{name: learning_rate, values: [0.01, 0.1]}]
             """)
         let root = CLIHarness.tempDir().appendingPathComponent("f")
-        let (status, _, _) = try CLIHarness.run(["sweep", spec, "--out", root.path])
-        #expect(status == 1)
+        let (status, _, err) = try CLIHarness.run(["sweep", spec, "--out", root.path])
+        #expect(status == 3 && err.contains("1 cells diverged"), "\(err)")
         let (_, out, _) = try CLIHarness.run(["sweep", "status", root.path])
-        #expect(out.contains("1 done, 0 pending, 1 failed") && out.contains("failed ") && out.contains("learning_rate=0.1") && out.contains("diverged"), "\(out)")
-        let (m, _, err) = try CLIHarness.run(["sweep", "merge", root.path])
-        #expect(m == 2 && err.contains("1 of 2 cells are not complete"))
+        #expect(out.contains("1 done, 0 pending, 0 failed, 1 diverged") && out.contains("learning_rate=0.1")
+                && out.contains("diverged at step"), "\(out)")
+        let dir = try SweepDirectory.open(root)
+        let diverged = try #require(dir.cells.first { if case .diverged = dir.state($0) { true } else { false } })
+        #expect(FileManager.default.fileExists(atPath: dir.cellURL(diverged).appendingPathComponent("diverged.npz").path))
+        // Running again computes nothing: the same seed would diverge again.
+        let starts = { (try String(contentsOf: dir.eventsURL, encoding: .utf8)).components(separatedBy: "start ").count }
+        let before = try starts()
+        let (again, _, _) = try CLIHarness.run(["sweep", spec, "--out", root.path])
+        let after = try starts()
+        #expect(again == 3 && after == before)
+        let (m, _, mergeErr) = try CLIHarness.run(["sweep", "merge", root.path])
+        #expect(m == 2 && mergeErr.contains("1 of 2 cells are not complete"))
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("sweep.csv").path))
     }
 }

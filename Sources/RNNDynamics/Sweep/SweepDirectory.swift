@@ -13,7 +13,7 @@ import Report
 ///
 /// `sweep.json` (the plan: spec, axes, seeds, every cell's id), `spec.<ext>` (the spec as given), `cells/<id>/`
 /// (one complete experiment run directory per cell, written atomically), `locks/<id>.lock` (held while a worker
-/// computes the cell), `failed/<id>.txt` (the last error of a failed cell), `events.log` (which process started
+/// computes the cell), `failed/<id>.txt` (the last error of a failed cell, or `diverged: ` and the diagnostic of a diverged one), `events.log` (which process started
 /// and finished which cell, when and where); `rnndyn sweep merge` adds `sweep.csv`, `sweep.npz`, `DATA.md`,
 /// `timings.csv` and `figures/`.
 public struct SweepDirectory: Sendable {
@@ -105,12 +105,28 @@ public struct SweepDirectory: Sendable {
         case done
         /// Its last attempt failed with this message.
         case failed(String)
+        /// Its computation diverged (this one-line diagnostic); the last good state is in its cell directory. Runs
+        /// are deterministic, so a diverged cell is not retried.
+        case diverged(String)
+
+        /// Whether a worker should (re)compute the cell: pending or failed.
+        public var needsWork: Bool {
+            switch self {
+            case .pending, .failed: return true
+            case .done, .diverged: return false
+            }
+        }
     }
+
+    /// The first line of `failed/<id>.txt` for a cell whose computation diverged.
+    static let divergedPrefix = "diverged: "
 
     /// The state of `cell` on disk.
     public func state(_ cell: SweepCell) -> CellState {
         if case .complete = RunDirectoryState.inspect(cellURL(cell)) { return .done }
-        if let message = try? String(contentsOf: failureURL(cell), encoding: .utf8) { return .failed(message) }
+        if let message = try? String(contentsOf: failureURL(cell), encoding: .utf8) {
+            return message.hasPrefix(Self.divergedPrefix) ? .diverged(String(message.dropFirst(Self.divergedPrefix.count))) : .failed(message)
+        }
         return .pending
     }
 

@@ -19,6 +19,8 @@ public enum SweepRunner {
         public var failed: Int
         /// Cells neither complete nor failed.
         public var pending: Int
+        /// Cells whose computation diverged (not retried: the same seed diverges again).
+        public var diverged = 0
     }
 
     /// The cells of `dir` by state.
@@ -29,6 +31,7 @@ public enum SweepRunner {
             case .done: c.done += 1
             case .failed: c.failed += 1
             case .pending: c.pending += 1
+            case .diverged: c.diverged += 1
             }
         }
         return c
@@ -38,7 +41,8 @@ public enum SweepRunner {
     /// about five times a second, and returns when all have exited. Workers die with this process.
     public static func run(_ dir: SweepDirectory, workers: Int, executable: URL,
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> Counts {
-        // Failed cells are retried: their failure record goes when a worker picks them up again.
+        // Failed cells are retried: their failure record goes when a worker picks them up again. Diverged cells are
+        // kept as they are: the same seed and parameters diverge again.
         for cell in dir.cells { if case .failed = dir.state(cell) { try? FileManager.default.removeItem(at: dir.failureURL(cell)) } }
         let pending = counts(dir).pending
         var processes: [Process] = []

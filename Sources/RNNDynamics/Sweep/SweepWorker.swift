@@ -22,6 +22,9 @@ public enum SweepWorker {
         public var computed = 0
         /// Cells whose computation failed (their error is in `failed/<id>.txt`).
         public var failed = 0
+        /// Cells whose computation diverged (their diagnostic is in `failed/<id>.txt`, their last good state in
+        /// their cell directory).
+        public var diverged = 0
     }
 
     /// Works through `dir`'s cells in order until none is pending: locked cells are skipped on the first pass and
@@ -31,10 +34,10 @@ public enum SweepWorker {
         BLAS.setThreads(1)
         var summary = Summary()
         var busy: [SweepCell] = []
-        for cell in dir.cells where dir.state(cell) != .done {
+        for cell in dir.cells where dir.state(cell).needsWork {
             if !attempt(cell, in: dir, wait: false, summary: &summary, onCell: onCell) { busy.append(cell) }
         }
-        for cell in busy where dir.state(cell) != .done {
+        for cell in busy where dir.state(cell).needsWork {
             _ = attempt(cell, in: dir, wait: true, summary: &summary, onCell: onCell)
         }
         return summary
@@ -51,7 +54,7 @@ public enum SweepWorker {
             if errno == EINTR { continue }
             return false
         }
-        guard dir.state(cell) != .done else { return true }
+        guard dir.state(cell).needsWork else { return true }
         dir.log("start \(cell.id)")
         do {
             try compute(cell, in: dir)
@@ -59,6 +62,12 @@ public enum SweepWorker {
             dir.log("done \(cell.id)")
             summary.computed += 1
             onCell(cell, .done)
+        } catch let divergence as ExperimentDivergence {
+            let message = "\(divergence)".replacingOccurrences(of: "\n", with: " ")
+            try? AtomicFile.write(SweepDirectory.divergedPrefix + message + "\n", to: dir.failureURL(cell))
+            dir.log("diverged \(cell.id) \(message)")
+            summary.diverged += 1
+            onCell(cell, .diverged(message))
         } catch {
             let message = "\(error)".replacingOccurrences(of: "\n", with: " ")
             try? AtomicFile.write(message + "\n", to: dir.failureURL(cell))

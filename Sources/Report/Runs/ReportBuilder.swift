@@ -69,6 +69,7 @@ public enum ReportBuilder {
     /// Writes `root/metrics.csv` and `root/report.html` for `runs` with their figures `svgs`; returns the report.
     static func writeSummary(_ root: URL, runs: [SavedRun], svgs: [String], generatedAt: String,
                              builtBy: Provenance, registered: [String]) throws -> URL {
+        try SummaryFiles.requireOurs(root, key: "DIR")
         try RunMetrics.summaryTable(runs, relativeTo: root).write(to: root.appendingPathComponent(RunFiles.metrics))
         let entries = zip(runs, svgs).map { run, svg in
             entry(run.record, svg: svg, directory: run.directory, link: RelativePath.from(root, to: run.directory), figure: run.figure)

@@ -29,11 +29,14 @@ public enum RunMetrics {
         return rows
     }
 
+    /// The columns of the summary table.
+    static let summaryColumns = ["experiment", "paper_figure", "preset", "seed", "checks_holding", "checks_total",
+                                 "theory_error", "wall_time_seconds", "directory"]
+
     /// The summary `metrics.csv` of a directory of runs, one row per run: `experiment,paper_figure,preset,seed,
     /// checks_holding,checks_total,theory_error` (empty when not compared)`,wall_time_seconds,directory`.
     public static func summaryTable(_ runs: [SavedRun], relativeTo root: URL) throws -> CSVWriter {
-        var csv = CSVWriter(header: ["experiment", "paper_figure", "preset", "seed", "checks_holding", "checks_total",
-                                     "theory_error", "wall_time_seconds", "directory"])
+        var csv = CSVWriter(header: summaryColumns)
         for run in runs {
             let r = run.record
             try csv.append([.string(r.experiment), .string(r.paperFigure), .string(r.preset.rawValue), .string(String(r.seed)),
