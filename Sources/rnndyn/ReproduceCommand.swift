@@ -81,7 +81,8 @@ struct Reproduce: ParsableCommand {
                     printLine("\(name)  \(verdict)  \(String(describing: outcome.error!).replacingOccurrences(of: "\n", with: " "))")
                     return
                 }
-                let verdict = r.checksFailing == 0 ? "holds" : "FAILS"
+                // "partly": nothing fails, but a paper claim is declared (and found) not to reproduce.
+                let verdict = r.checksFailing > 0 ? "FAILS" : (r.tally.paperNotReproduced > 0 ? "partly" : "holds")
                 let note = outcome.note.isEmpty ? "" : "  (\(outcome.note))"
                 printLine("\(name)  \(verdict) \(r.checksHolding)/\(r.checks.count)  \(HTMLText.duration(r.wallTimeSeconds))  \(r.tally.summary)\(note)")
             }
