@@ -34,6 +34,9 @@ public final class ConfigReader {
     /// every parameter of an experiment without running it.
     public var stopsAfterValidation = false
 
+    /// When true (an experiment's top-level parameters), `finish()` also checks `RecordBudget`.
+    public var checksRecordBudget = false
+
     /// Thrown by `finish()` in a validation-only read: every parameter was read and is valid.
     public struct Validated: Error {}
 
@@ -213,6 +216,7 @@ public final class ConfigReader {
             throw ConfigError(key: key(extra), "unknown key (allowed here: \(allowed.isEmpty ? "none" : allowed))")
         }
         for (_, c) in children.sorted(by: { $0.key < $1.key }) { try c.finish() }
+        if checksRecordBudget { try RecordBudget.check(resolved, key: key) }
         if stopsAfterValidation { throw Validated() }
     }
 

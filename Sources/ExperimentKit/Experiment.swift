@@ -72,6 +72,7 @@ extension Experiment {
                     progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> (ExperimentResult, [String: Any]) {
         let merged = ParameterOverrides.deepMerge(parameters(preset), overrides)
         let reader = ConfigReader(object: merged, path: id)
+        reader.checksRecordBudget = true
         let context = RunContext(streams: RandomStreams(seed: seed, ledger: ledger).node(id), threads: threads, progress: progress)
         do {
             let result = try run(parameters: reader, context: context)
@@ -90,6 +91,7 @@ extension Experiment {
     public func validate(_ preset: Preset, overrides: [String: Any] = [:]) throws -> [String: Any] {
         let reader = ConfigReader(object: ParameterOverrides.deepMerge(parameters(preset), overrides), path: id)
         reader.stopsAfterValidation = true
+        reader.checksRecordBudget = true
         do {
             _ = try run(parameters: reader, context: RunContext(streams: RandomStreams(seed: 0), threads: 1))
             throw ConfigError(key: id, "read its parameters without calling finish() (an rnndyn bug)")

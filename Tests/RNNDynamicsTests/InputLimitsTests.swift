@@ -24,6 +24,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// Experiments refuse, before any work, a run that would keep more than `RecordBudget.perRun` records; every
+    /// preset and every record count up to the budget passes.
+    @Test func experimentsRefuseRecordCountsBeyondTheBudget() throws {
+        let figA8 = try ExperimentRegistry.resolve("figA8", key: "experiment")
+        do {
+            try figA8.validate(.quick, overrides: ["steps": 100_000_000, "record_every": 1])
+            Issue.record("10⁸ records were accepted")
+        } catch let error as ConfigError {
+            #expect(error.key == "proca2025.figA8.record_every" && "\(error)".contains("at least 100"), "\(error)")
+        }
+        try figA8.validate(.quick, overrides: ["steps": 100_000_000, "record_every": 100])
+        let (status, _, err) = try CLIHarness.run(["run", "figA1", "--set", "steps=10000000", "--set", "record_every=1",
+                                                   "--out", CLIHarness.tempDir().appendingPathComponent("a1").path])
+        #expect(status == 2 && err.contains("record_every") && err.contains("records"), "stderr: \(err)")
+        for e in ExperimentRegistry.all { for preset in [Preset.quick, .full] { try e.validate(preset) } }
+    }
+
     @Test func theEstimateIsSaneForSmallConfigs() throws {
         let demo = try #require(TrainResources(Self.demo))
         #expect(demo.bytes > TrainResources.baseBytes && demo.bytes < TrainResources.baseBytes + 8 * 1_048_576)
