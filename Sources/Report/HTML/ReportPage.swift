@@ -3,6 +3,9 @@ import ExperimentKit
 /// A self-contained HTML report (inline CSS and SVG, no external resources): a header with provenance, a
 /// summary table when there are several figures, then one section per figure.
 public struct ReportPage {
+    /// How every report rnndyn writes starts its footer (`SummaryFiles` recognises rnndyn's reports by it).
+    static let footerMark = "<footer class=\"muted\">Written by rnndyn "
+
     /// The runs, in display order.
     public var entries: [ReportEntry]
     /// When the page was built (ISO 8601).
@@ -36,7 +39,7 @@ public struct ReportPage {
         out += "<header>\n<h1>\(e(title))</h1>\n" + metaList() + "</header>\n"
         if entries.count > 1 { out += summaryTable() }
         for entry in entries { out += ReportSection.html(entry) }
-        out += "<footer class=\"muted\">Written by rnndyn \(e(builtBy.version)) (commit \(e(builtBy.gitCommit))). "
+        out += Self.footerMark + "\(e(builtBy.version)) (commit \(e(builtBy.gitCommit))). "
         out += "Rebuild with <code>rnndyn report DIR</code>.</footer>\n</main>\n</body>\n</html>\n"
         return out
     }

@@ -30,6 +30,6 @@ public enum SummaryFiles {
             return String(decoding: head, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) == metricsHeader
         }
         guard let data = try? handle.readToEnd() else { return false }
-        return String(decoding: data, as: UTF8.self).contains("<footer class=\"muted\">Written by rnndyn ")
+        return String(decoding: data, as: UTF8.self).contains(ReportPage.footerMark)
     }
 }
