@@ -1,9 +1,10 @@
 # rnndyn — two commands do all set-up on a fresh Debian machine: `make demo` and `make test`.
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+SLURM_PACKAGES := slurm-wlm munge
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps slurm-deps slurm-start slurm-stop build demo test bench clean
 
 all: build
 
@@ -21,6 +22,25 @@ deps:
 	    || { echo "deps: apt-get install $(APT_PACKAGES) failed" >&2; exit 1; }; \
 	  pkg-config --exists openblas lapacke || { echo "deps: pkg-config still cannot find openblas/lapacke" >&2; exit 1; }; \
 	fi
+
+# Installs Debian's Slurm and munge (for `rnndyn sweep --slurm` against a one-node cluster: scripts/slurm-local.sh).
+slurm-deps:
+	@if command -v sbatch >/dev/null 2>&1 && command -v slurmctld >/dev/null 2>&1 && command -v munged >/dev/null 2>&1; then \
+	  echo "slurm-deps: slurm-wlm and munge found"; \
+	else \
+	  echo "slurm-deps: installing $(SLURM_PACKAGES)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else \
+	    echo "slurm-deps: need root (or sudo) to run: apt-get install -y $(SLURM_PACKAGES)" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SLURM_PACKAGES) \
+	    || { echo "slurm-deps: apt-get install $(SLURM_PACKAGES) failed" >&2; exit 1; }; \
+	fi
+
+# A one-node Slurm cluster on this machine (as root); `make test` then runs the Slurm tests too.
+slurm-start: slurm-deps
+	bash scripts/slurm-local.sh start
+
+slurm-stop:
+	bash scripts/slurm-local.sh stop
 
 build: deps
 	$(SWIFT) build -c release --product rnndyn

@@ -27,14 +27,16 @@ public enum SweepWorker {
         public var diverged = 0
     }
 
-    /// Works through `dir`'s cells in order until none is pending: locked cells are skipped on the first pass and
-    /// waited for on the second (if their worker died, this one computes them). One BLAS thread per worker.
+    /// Works through `dir`'s cells (or only those with ids in `only`, e.g. a Slurm array task's chunk) in order
+    /// until none is pending: locked cells are skipped on the first pass and waited for on the second (if their
+    /// worker died, this one computes them). One BLAS thread per worker.
     @discardableResult
-    public static func run(_ dir: SweepDirectory, onCell: (SweepCell, SweepDirectory.CellState) -> Void = { _, _ in }) -> Summary {
+    public static func run(_ dir: SweepDirectory, only: Set<String>? = nil,
+                           onCell: (SweepCell, SweepDirectory.CellState) -> Void = { _, _ in }) -> Summary {
         BLAS.setThreads(1)
         var summary = Summary()
         var busy: [SweepCell] = []
-        for cell in dir.cells where dir.state(cell).needsWork {
+        for cell in dir.cells where (only?.contains(cell.id) ?? true) && dir.state(cell).needsWork {
             if !attempt(cell, in: dir, wait: false, summary: &summary, onCell: onCell) { busy.append(cell) }
         }
         for cell in busy where dir.state(cell).needsWork {
