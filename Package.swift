@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Plot", dependencies: ["FigureData"]),
         .target(
             name: "ExperimentKit",
-            dependencies: ["Linalg", "FigureData", "DataIO", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Linalg", "Analysis", "FigureData", "DataIO", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Proca2025",
             dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "ExperimentKit",

@@ -12,7 +12,9 @@ struct Sweep: ParsableCommand {
         logspace) and seeds; see examples/sweep-figA1.yaml. Every cell (grid point × seed) gets a deterministic \
         id and its own complete run directory under DIR/cells/. Run the same command again to resume: complete \
         cells are kept and nothing is computed twice. When every cell is done the results are merged into \
-        DIR/sweep.csv, DIR/sweep.npz and DIR/figures/sweep.svg (documented in DIR/DATA.md). A cell whose \
+        DIR/sweep.csv, DIR/sweep.npz, DIR/figures/sweep.svg and DIR/report.html (documented in DIR/DATA.md). A spec \
+        with a pairs section then compares one results array between every two seeds of each grid point \
+        (DIR/pairs/, merged into DIR/pairs.csv and sweep.npz). A cell whose \
         training or theory diverges keeps its last good state in its cell directory and is not retried (the same \
         seed diverges again); the sweep then exits with status 3 (1 if a cell failed otherwise) and merges only \
         when every cell is done.
@@ -59,12 +61,15 @@ struct SweepRun: ParsableCommand {
         guard let out else { throw fail(ConfigError(key: "--out", "is required (allowed: a directory for the sweep)")) }
         let dir: SweepDirectory
         do { dir = try SweepDirectory.create(spec: spec, at: URL(fileURLWithPath: out)) } catch { throw fail(error) }
-        let bar = ProgressBar(total: dir.cells.count, label: "sweep")
-        let counts = try SweepRunner.run(dir, workers: workers, executable: SweepRunner.currentExecutable) { done, total in
-            bar.update(fraction: Double(done) / Double(max(total, 1)), detail: "\(done)/\(total) cells")
+        let bar = ProgressBar(total: dir.cells.count + dir.pairs.count, label: "sweep")
+        let counts = try SweepRunner.run(dir, workers: workers, executable: SweepRunner.currentExecutable) { stage, done, total in
+            let before = stage == .cells ? 0 : dir.cells.count
+            bar.update(fraction: Double(before + done) / Double(max(dir.cells.count + dir.pairs.count, 1)),
+                       detail: "\(done)/\(total) \(stage.rawValue)")
         }
         bar.finish()
-        printLine("sweep \(dir.spec.experiment): \(counts.done) done, \(counts.failed) failed, \(counts.diverged) diverged, \(counts.pending) pending of \(dir.cells.count) cells in \(out)")
+        printLine("sweep \(dir.spec.experiment): \(counts.done) done, \(counts.failed) failed, \(counts.diverged) diverged, \(counts.pending) pending of \(dir.cells.count) cells in \(out)"
+                  + (dir.pairs.isEmpty ? "" : "; \(counts.pairsLine)"))
         if counts.diverged > 0 && counts.failed == 0 && counts.pending == 0 {
             printError("\(counts.diverged) cells diverged (each keeps its last good state in its cell directory); see rnndyn sweep status \(out)")
             throw ExitCode(ExitStatus.diverged)
@@ -73,8 +78,12 @@ struct SweepRun: ParsableCommand {
             printError("\(counts.failed + counts.pending + counts.diverged) cells did not complete; see rnndyn sweep status \(out)")
             throw ExitCode(ExitStatus.failed)
         }
+        guard counts.pairsDone == dir.pairs.count else {
+            printError("\(dir.pairs.count - counts.pairsDone) pairs did not complete; see rnndyn sweep status \(out)")
+            throw ExitCode(ExitStatus.failed)
+        }
         do { try SweepMerge.merge(dir) } catch { throw fail(error) }
-        printLine("merged: \(out)/sweep.csv, \(out)/sweep.npz, \(out)/figures/sweep.svg (see \(out)/DATA.md)")
+        printLine("merged: \(out)/sweep.csv, \(out)/sweep.npz, \(out)/figures/sweep.svg, \(out)/report.html (see \(out)/DATA.md)")
     }
 
     /// `--slurm`: writes the scripts and submits (or, with `--dry-run`, prints) the jobs.
@@ -201,6 +210,7 @@ struct SweepStatus: ParsableCommand {
         if !SlurmSubmission.all(sweep).isEmpty { return slurmStatus(sweep) }
         let c = SweepRunner.counts(sweep)
         printLine("\(sweep.spec.experiment): \(c.done) done, \(c.pending) pending, \(c.failed) failed, \(c.diverged) diverged of \(sweep.cells.count) cells")
+        if !sweep.pairs.isEmpty { printLine(c.pairsLine) }
         for cell in sweep.cells {
             let (verdict, message): (String, String)
             switch sweep.state(cell) {
@@ -210,6 +220,11 @@ struct SweepStatus: ParsableCommand {
             }
             let point = zip(sweep.spec.axes, cell.point).map { "\($0.name)=\($0.values[$1].text)" }.joined(separator: " ")
             printLine("\(verdict) \(cell.id) (\(point) seed=\(cell.seed)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        for pair in sweep.pairs {
+            guard case .failed(let message) = sweep.pairState(pair) else { continue }
+            let point = zip(sweep.spec.axes, pair.point).map { "\($0.name)=\($0.values[$1].text)" }.joined(separator: " ")
+            printLine("failed pair-\(pair.id) (\(point) seeds=\(pair.a.seed),\(pair.b.seed)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 
@@ -249,12 +264,12 @@ struct SweepMergeCommand: ParsableCommand {
 
 /// One worker process (started by `rnndyn sweep`, or by a Slurm array task on its chunk).
 struct SweepWorkerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "worker", abstract: "Compute pending cells of a sweep directory (started by rnndyn sweep or its Slurm scripts).")
+    static let configuration = CommandConfiguration(commandName: "worker", abstract: "Compute pending cells (or pairs) of a sweep directory (started by rnndyn sweep or its Slurm scripts).")
 
     @Argument(help: "The sweep directory.")
     var dir: String
 
-    @Option(name: .long, help: "What to compute: cells or pairs.")
+    @Option(name: .long, help: "What to compute: cells, or pairs (the spec's pair stage, once every cell is done).")
     var stage: String = "cells"
 
     @Option(name: .long, help: "A chunk file (line k: the ids of array task k); only that task's ids are computed.")

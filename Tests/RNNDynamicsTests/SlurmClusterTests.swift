@@ -95,15 +95,15 @@ enum LocalSlurm {
 /// task cancelled mid-cell is completed by `--resubmit` without computing any cell twice.
 @Suite(.serialized, .enabled(if: LocalSlurm.shouldRun, "Slurm absent: start a one-node cluster with scripts/slurm-local.sh start"))
 struct SlurmClusterTests {
-    @Test func arraySweepWithDependentMergeMatchesALocalRunByteForByte() throws {
+    /// Cells, then pairs (afterok), then the merge (afterok), on a sweep with a pair stage.
+    @Test func arraysWithDependentPairsAndMergeMatchALocalRunByteForByte() throws {
         try #require(LocalSlurm.unavailable == nil, "CI is set but Slurm cannot be used: \(LocalSlurm.unavailable ?? "")")
         let spec = try SweepTests.spec("""
-            experiment: proca2025.figA1
-            overrides: {steps: 300, record_every: 20}
-            axes:
-              - {name: learning_rate, values: [0.01, 0.02]}
-              - {name: initial_mode, values: [0.05, 0.1]}
-            seeds: 3
+            experiment: proca2025.figA8
+            overrides: {steps: 2000, record_every: 250, training_trials: 100, probe_trials: 10}
+            axes: [{name: init_scale, values: [0.1, 0.3]}]
+            seeds: 4
+            pairs: {array: sv_Wh_early}
             """)
         let root = CLIHarness.tempDir()
         // The sweep directory's name tries to inject commands into the generated scripts.
@@ -112,13 +112,13 @@ struct SlurmClusterTests {
         let (status, out, err) = try LocalSlurm.rnndyn(["sweep", spec, "--out", onSlurm.path, "--slurm", "--cells-per-task", "2",
                                                        "--time", "00:10:00", "--mem", "1G"])
         #expect(status == 0, "\(out) \(err)")
-        #expect(out.contains("cells array") && out.contains("(6 tasks)") && out.contains("merge"), "\(out)")
+        #expect(out.contains("cells array") && out.contains("(4 tasks), pairs array") && out.contains("(6 tasks), merge"), "\(out)")
         let jobs = LocalSlurm.submittedJobs(out)
-        #expect(jobs.count == 2, "\(out)")
+        #expect(jobs.count == 3, "\(out)")
         let finished = try LocalSlurm.waitUntilFinished(jobs, seconds: 420)
         let states = try LocalSlurm.states(jobs)
         #expect(finished, "the sweep's jobs did not finish within 7 minutes: \(states)")
-        #expect(states.values.allSatisfy { $0 == "COMPLETED" } && states.count == 7, "\(states)")
+        #expect(states.values.allSatisfy { $0 == "COMPLETED" } && states.count == 4 + 6 + 1, "\(states)")
         let (ls, lout, lerr) = try CLIHarness.run(["sweep", spec, "--out", local.path, "--workers", "1"])
         #expect(ls == 0, "\(lout) \(lerr)")
         for file in SweepMerge.files(try SweepDirectory.open(local)) where file != "timings.csv" {
@@ -128,7 +128,8 @@ struct SlurmClusterTests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("PWNED").path)
                 && !FileManager.default.fileExists(atPath: onSlurm.appendingPathComponent("PWNED").path), "the directory name ran a command")
         let (ss, status1, _) = try LocalSlurm.rnndyn(["sweep", "status", onSlurm.path])
-        #expect(ss == 0 && status1.contains("cells: 12 done, 0 running, 0 queued, 0 failed") && status1.contains("merged: "), "\(status1)")
+        #expect(ss == 0 && status1.contains("cells: 8 done, 0 running, 0 queued, 0 failed") && status1.contains("pairs: 12 done, 0 running")
+                && status1.contains("merged: "), "\(status1)")
         // Nothing left to do: resubmitting submits nothing.
         let (rs, rout, rerr) = try LocalSlurm.rnndyn(["sweep", onSlurm.path, "--slurm", "--resubmit"])
         #expect(rs == 0 && rout.contains("nothing to submit"), "\(rout) \(rerr)")
@@ -191,5 +192,50 @@ struct SlurmClusterTests {
         for file in SweepMerge.files(sweep) {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(file) missing after the merge job")
         }
+    }
+
+    /// `--requeue`: a task requeued mid-chunk (as on preemption) restarts, skips the cell it had finished and
+    /// computes the rest, so no cell is computed twice.
+    @Test func requeuedTaskSkipsTheCellsItFinished() throws {
+        try #require(LocalSlurm.unavailable == nil, "CI is set but Slurm cannot be used: \(LocalSlurm.unavailable ?? "")")
+        let spec = try SweepTests.spec("""
+            experiment: proca2025.figA1
+            overrides: {steps: 12000, record_every: 100}
+            axes: [{name: learning_rate, values: [0.01, 0.02]}]
+            seeds: 2
+            """)
+        let dir = CLIHarness.tempDir().appendingPathComponent("requeue")
+        let (status, out, err) = try LocalSlurm.rnndyn(["sweep", spec, "--out", dir.path, "--slurm", "--requeue", "--cells-per-task", "2"])
+        #expect(status == 0, "\(out) \(err)")
+        let jobs = LocalSlurm.submittedJobs(out)
+        try #require(jobs.count == 2, "\(out)")
+        let script = try String(contentsOf: dir.appendingPathComponent("slurm/cells.sbatch"), encoding: .utf8)
+        #expect(script.contains("#SBATCH --requeue\n"))
+        let log = dir.appendingPathComponent("events.log")
+        func events(_ kind: String) -> [String] {
+            ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { line in
+                let f = line.split(separator: " ")
+                return f.count >= 5 && f[3] == kind ? String(f[4]) : nil
+            }
+        }
+        let chunk = try SweepChunks.read(dir.appendingPathComponent("slurm/submissions/1/cells.chunks"), task: 0)
+        let deadline = Date().addingTimeInterval(240)
+        while !events("start").contains(chunk[1]) && Date() < deadline { usleep(50_000) }
+        try #require(events("start").contains(chunk[1]) && events("done").contains(chunk[0]), "task 0 never reached its second cell")
+        #expect(!events("done").contains(chunk[1]), "the second cell finished before the requeue; make it longer")
+        let (rq, _, rqErr) = try LocalSlurm.run("scontrol", ["requeue", "\(jobs[0])_0"])
+        #expect(rq == 0, "\(rqErr)")
+        // Slurm holds a requeued job for two minutes; start it now.
+        usleep(500_000)
+        _ = try LocalSlurm.run("scontrol", ["update", "jobid=\(jobs[0])_0", "StartTime=now"])
+        let finished = try LocalSlurm.waitUntilFinished(jobs, seconds: 300)
+        let states = try LocalSlurm.states(jobs)
+        #expect(finished, "jobs did not finish: \(states)")
+        #expect(states.values.allSatisfy { $0 == "COMPLETED" } && states.count == 3, "\(states)")
+        let done = events("done"), starts = events("start")
+        #expect(done.count == 4 && Set(done).count == 4, "every cell done exactly once: \(done)")
+        #expect(starts.count == 5 && starts.filter { $0 == chunk[1] }.count == 2 && starts.filter { $0 == chunk[0] }.count == 1,
+                "only the interrupted cell started twice: \(starts)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.html").path))
     }
 }

@@ -79,11 +79,17 @@ import Testing
         ("experiment: proca2025.figA1\naxes: [{name: learning_rate, values: [0.01, 5]}]", "proca2025.figA1.learning_rate"),
     ])
     func badSpecsAreOneLineErrorsAndWriteNothing(text: String, key: String) throws {
+        _ = try Self.expectRefused(text, key: key)
+    }
+
+    /// Runs a sweep of spec `text` and expects exit 2 with one line naming `key` and nothing written; returns the line.
+    static func expectRefused(_ text: String, key: String) throws -> String {
         let out = CLIHarness.tempDir().appendingPathComponent("sweep")
-        let (status, _, err) = try CLIHarness.run(["sweep", try Self.spec(text), "--out", out.path])
+        let (status, _, err) = try CLIHarness.run(["sweep", try spec(text), "--out", out.path])
         #expect(status == 2, "\(text): exit \(status), \(err)")
         #expect(err.hasPrefix("rnndyn: error: \(key):") && err.split(separator: "\n").count == 1, "\(err)")
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written")
+        return err
     }
 
     @Test func everyExperimentValidatesWithoutRunning() throws {
@@ -138,7 +144,7 @@ import Testing
         #expect(starts.count - 12 <= 2, "\(starts.count - 12) restarts for 2 workers")
         let (s1, _, e1) = try CLIHarness.run(["sweep", spec, "--out", reference.path, "--workers", "1"])
         #expect(s1 == 0, "\(e1)")
-        for file in ["sweep.csv", "sweep.npz", "DATA.md", "figures/sweep.svg"] {
+        for file in ["sweep.csv", "sweep.npz", "DATA.md", "figures/sweep.svg", "report.html"] {
             let a = try Data(contentsOf: killed.appendingPathComponent(file)), b = try Data(contentsOf: reference.appendingPathComponent(file))
             #expect(a == b, "\(file) differs between the resumed 2-worker and the 1-worker sweep")
         }

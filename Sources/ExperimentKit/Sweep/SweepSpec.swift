@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// One axis of a sweep grid: a parameter (dotted key) and the values it takes, in order.
@@ -55,6 +56,9 @@ public enum SweepValue: Sendable, Equatable {
 ///   - {name: learning_rate, values: [0.005, 0.01]}
 ///   - {name: initial_mode, linspace: [0.05, 0.2, 5]}   # or logspace: [-3, -1, 3] (exponents of 10)
 /// seeds: 5                         # seeds 0…4, or a list [0, 7, 9]
+/// pairs:                           # optional: compare every two seeds of each grid point
+///   array: sv_Wh_late              # a results.npz array every cell writes
+///   metrics: [frobenius]           # default: every ArrayDistance.Metric
 /// ```
 /// Cells are every grid point × seed; runner options (worker count, threads) are never part of a spec.
 public struct SweepSpec: Sendable {
@@ -68,6 +72,8 @@ public struct SweepSpec: Sendable {
     public let axes: [SweepAxis]
     /// Root seeds of every grid point.
     public let seeds: [UInt64]
+    /// The pair stage, if the spec has one: every two seeds of each grid point compared on one results array.
+    public let pairSpec: SweepPairSpec?
 
     /// Most cells a sweep may have.
     public static let maxCells = 1_000_000
@@ -79,7 +85,7 @@ public struct SweepSpec: Sendable {
 
     /// Validates a parsed spec object.
     public init(object o: [String: Any]) throws {
-        let known = ["experiment", "preset", "overrides", "axes", "seeds"]
+        let known = ["experiment", "preset", "overrides", "axes", "seeds", "pairs"]
         if let extra = o.keys.filter({ !known.contains($0) }).sorted().first {
             throw ConfigError(key: "sweep.\(extra)", "unknown key (allowed: \(known.joined(separator: ", ")))")
         }
@@ -106,7 +112,8 @@ public struct SweepSpec: Sendable {
         guard cells <= Self.maxCells else {
             throw ConfigError(key: "sweep.axes", "make \(cells) cells (allowed: at most \(Self.maxCells))")
         }
-        self.experiment = experiment; self.preset = preset; self.axes = axes; self.seeds = seeds
+        let pairSpec = try o["pairs"].map { try SweepPairSpec(object: $0, seeds: seeds.count, points: cells / max(seeds.count, 1)) }
+        self.experiment = experiment; self.preset = preset; self.axes = axes; self.seeds = seeds; self.pairSpec = pairSpec
         self.overrides = Self.sendable(tree) as? [String: any Sendable] ?? [:]
     }
 

@@ -87,11 +87,3 @@ public struct SlurmScripts: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 }
-
-/// The stages of a sweep that run as Slurm arrays: the cells, then (when the spec declares them) the pairs.
-public enum SweepStage: String, Sendable, CaseIterable, Codable {
-    /// One experiment run per grid point × seed.
-    case cells
-    /// One comparison per pair of cells.
-    case pairs
-}

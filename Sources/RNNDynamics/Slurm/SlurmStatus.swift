@@ -99,7 +99,14 @@ public struct SlurmStatus: Sendable {
             add(.cells, cell.id, (label.isEmpty ? "" : label + " ") + "seed=\(cell.seed)", dir.state(cell), lock: dir.lockURL(cell))
         }
         for pair in dir.pairs {
-            add(.pairs, pair.id, dir.pairLabel(pair), dir.pairState(pair), lock: dir.pairLockURL(pair))
+            let label = zip(dir.spec.axes, pair.point).map { "\($0.name)=\($0.values[$1].text)" }.joined(separator: " ")
+            let state: SweepDirectory.CellState
+            switch dir.pairState(pair) {
+            case .done: state = .done
+            case .pending: state = .pending
+            case .failed(let m): state = .failed(m)
+            }
+            add(.pairs, pair.id, (label.isEmpty ? "" : label + " ") + "seeds=\(pair.a.seed),\(pair.b.seed)", state, lock: dir.lockURL(pair))
         }
         return SlurmStatus(items: items, queueAnswered: queue.answered, submissions: subs, queue: queue)
     }

@@ -40,7 +40,7 @@ public enum SweepChunkWorker {
         let states: [SweepDirectory.CellState]
         switch stage {
         case .cells: states = dir.cells.filter { only?.contains($0.id) ?? true }.map { dir.state($0) }
-        case .pairs: states = dir.pairs.filter { only?.contains($0.id) ?? true }.map { dir.pairState($0) }
+        case .pairs: states = dir.pairs.filter { only?.contains($0.id) ?? true }.map { dir.pairState($0) == .done ? .done : .pending }
         }
         if states.allSatisfy({ $0 == .done }) { return 0 }
         return states.allSatisfy({ if case .diverged = $0 { return true }; return $0 == .done }) ? 3 : 1

@@ -14,8 +14,9 @@ import Report
 /// `sweep.json` (the plan: spec, axes, seeds, every cell's id), `spec.<ext>` (the spec as given), `cells/<id>/`
 /// (one complete experiment run directory per cell, written atomically), `locks/<id>.lock` (held while a worker
 /// computes the cell), `failed/<id>.txt` (the last error of a failed cell, or `diverged: ` and the diagnostic of a diverged one), `events.log` (which process started
-/// and finished which cell, when and where); `rnndyn sweep merge` adds `sweep.csv`, `sweep.npz`, `DATA.md`,
-/// `timings.csv` and `figures/`.
+/// and finished which cell, when and where); with a pair stage, `pairs/<id>.json` (one pair's distances),
+/// `locks/pair-<id>.lock` and `failed/pair-<id>.txt`; `rnndyn sweep merge` adds `sweep.csv`, `sweep.npz`,
+/// `DATA.md`, `timings.csv`, `figures/`, `report.html` and, with pairs, `pairs.csv`.
 public struct SweepDirectory: Sendable {
     /// The sweep's root.
     public let url: URL
@@ -23,6 +24,13 @@ public struct SweepDirectory: Sendable {
     public let spec: SweepSpec
     /// Every cell, in sweep order.
     public let cells: [SweepCell]
+    /// Every pair of the spec's pair stage, in pair order (empty without one).
+    public let pairs: [SweepPair]
+
+    /// The sweep of `spec` at `url` with its `cells` (in sweep order).
+    public init(url: URL, spec: SweepSpec, cells: [SweepCell]) {
+        self.url = url; self.spec = spec; self.cells = cells; self.pairs = spec.pairs(of: cells)
+    }
 
     /// `sweep.json`.
     public var planURL: URL { url.appendingPathComponent("sweep.json") }
@@ -32,18 +40,29 @@ public struct SweepDirectory: Sendable {
     public func lockURL(_ cell: SweepCell) -> URL { url.appendingPathComponent("locks").appendingPathComponent(cell.id + ".lock") }
     /// `failed/<id>.txt`.
     public func failureURL(_ cell: SweepCell) -> URL { url.appendingPathComponent("failed").appendingPathComponent(cell.id + ".txt") }
+    /// `pairs/<id>.json`.
+    public func pairURL(_ pair: SweepPair) -> URL { url.appendingPathComponent("pairs").appendingPathComponent(pair.id + ".json") }
+    /// `locks/pair-<id>.lock`.
+    public func lockURL(_ pair: SweepPair) -> URL { url.appendingPathComponent("locks").appendingPathComponent("pair-" + pair.id + ".lock") }
+    /// `failed/pair-<id>.txt`.
+    public func failureURL(_ pair: SweepPair) -> URL { url.appendingPathComponent("failed").appendingPathComponent("pair-" + pair.id + ".txt") }
     /// `events.log`.
     public var eventsURL: URL { url.appendingPathComponent("events.log") }
 
-    /// The plan as canonical JSON: experiment, preset, axes, seeds and the cells' ids (what resuming compares).
+    /// The plan as canonical JSON: experiment, preset, axes, seeds, the cells' ids and, only with a pair stage,
+    /// its array and metrics (what resuming compares; plans without pairs are as before pairs existed).
     public var planText: String {
-        CanonicalJSON.text([
+        var plan: [String: Any] = [
             "experiment": spec.experiment, "preset": spec.preset.rawValue,
             "overrides": spec.overrides as [String: Any],
             "axes": spec.axes.map { ["name": $0.name, "values": $0.values.map(\.json)] as [String: Any] },
             "seeds": spec.seeds.map { Int($0) },
             "cells": cells.map { ["id": $0.id, "point": $0.point, "seed": Int($0.seed)] as [String: Any] },
-        ] as [String: Any]) + "\n"
+        ]
+        if let stage = spec.pairSpec {
+            plan["pairs"] = ["array": stage.array, "metrics": stage.metrics.map(\.rawValue), "count": pairs.count] as [String: Any]
+        }
+        return CanonicalJSON.text(plan) + "\n"
     }
 
     /// Plans the sweep of `specPath` into `url`, creating the directory and its plan; resuming one with the same
@@ -76,7 +95,7 @@ public struct SweepDirectory: Sendable {
             throw ConfigError(key: "sweep spec", "cannot read '\(specPath)' (\(error.localizedDescription))")
         }
         try StagedDirectory.withStaging(final: url) { stage in
-            for sub in ["cells", "locks", "failed"] { try stage.write(Data(), to: "\(sub)/.keep") }
+            for sub in ["cells", "locks", "failed"] + (spec.pairSpec == nil ? [] : ["pairs"]) { try stage.write(Data(), to: "\(sub)/.keep") }
             try stage.write(specData, to: "spec.\(ext)")
             try stage.write(Data(dir.planText.utf8), to: "sweep.json")
         }

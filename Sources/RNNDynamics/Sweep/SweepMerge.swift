@@ -1,3 +1,4 @@
+import Analysis
 import DataIO
 import ExperimentKit
 import FigureData
@@ -25,8 +26,9 @@ public enum SweepMerge {
         let arrays: [(name: String, array: NumpyArray)]
     }
 
-    /// Writes `sweep.csv`, `sweep.npz`, `DATA.md`, `timings.csv` and `figures/sweep.svg`; throws a `ConfigError`
-    /// while cells are pending or failed.
+    /// Writes `sweep.csv`, `sweep.npz`, `DATA.md`, `timings.csv`, `figures/sweep.svg` and `report.html` (with a
+    /// pair stage also `pairs.csv` and `figures/pairs.svg`); throws a `ConfigError` while cells or pairs are
+    /// pending or failed.
     @discardableResult
     public static func merge(_ dir: SweepDirectory) throws -> Outcome {
         let states = dir.cells.map { dir.state($0) }
@@ -34,23 +36,53 @@ public enum SweepMerge {
         guard notDone == 0 else {
             throw ConfigError(key: "DIR", "\(notDone) of \(dir.cells.count) cells are not complete (allowed: merge after every cell is done; see rnndyn sweep status)")
         }
+        let pairValues = dir.pairs.map { dir.pairValues($0) }
+        let pairsNotDone = pairValues.filter { $0 == nil }.count
+        guard pairsNotDone == 0 else {
+            throw ConfigError(key: "DIR", "\(pairsNotDone) of \(dir.pairs.count) pairs are not complete (allowed: merge after every pair is done; see rnndyn sweep status)")
+        }
         let results = try dir.cells.map { cell -> CellResult in
             let url = dir.cellURL(cell)
             return CellResult(cell: cell, record: try RunRecord.read(from: url.appendingPathComponent(RunFiles.config)),
                               arrays: try NPZ.read(from: url.appendingPathComponent(RunFiles.results)))
         }
         let columns = SweepColumns(results)
+        let pairColumns = SweepColumns(pairs: dir.spec.pairSpec?.metrics ?? [], values: pairValues.map { $0! })
         var docs: [(String, String)] = []
-        let npz = try stacked(dir, results, columns, docs: &docs)
-        let figure = SweepFigure.spec(dir.spec, columns: columns)
-        let svg = try FigureRenderer.render(figure.spec, dataset: figure.dataset)
-        try AtomicFile.write(try table(dir, results, columns).data, to: dir.url.appendingPathComponent("sweep.csv"))
-        try AtomicFile.write(try NPZ.encode(npz), to: dir.url.appendingPathComponent("sweep.npz"))
-        try AtomicFile.write(documentation(dir, columns, docs), to: dir.url.appendingPathComponent("DATA.md"))
-        try AtomicFile.write(try timings(results).data, to: dir.url.appendingPathComponent("timings.csv"))
+        var npz = try stacked(dir, results, columns, docs: &docs)
+        npz += try stackedPairs(dir, pairColumns, docs: &docs)
+        var files: [(String, Data)] = [
+            ("sweep.csv", try table(dir, results, columns).data), ("sweep.npz", try NPZ.encode(npz)),
+            ("DATA.md", Data(documentation(dir, columns, pairColumns, docs).utf8)), ("timings.csv", try timings(results).data),
+        ]
+        let title = "Sweep of \(dir.spec.experiment): " + (dir.spec.axes.map(\.name) + ["\(dir.spec.seeds.count) seeds"]).joined(separator: " × ")
+        var figures = [SweepReport.Figure(file: "figures/sweep.svg", title: "Scalars of every cell", svg: try render(
+            SweepFigure.spec(dir.spec, columns: columns, perPoint: dir.spec.seeds.count, samples: "seeds", title: title)))]
+        if let stage = dir.spec.pairSpec {
+            let perPoint = dir.spec.seeds.count * (dir.spec.seeds.count - 1) / 2
+            files.append(("pairs.csv", try pairTable(dir, pairColumns).data))
+            figures.append(SweepReport.Figure(file: "figures/pairs.svg", title: "Distances of \(stage.array) between seeds", svg: try render(
+                SweepFigure.spec(dir.spec, columns: pairColumns, perPoint: perPoint, samples: "pairs",
+                                 title: "Pairs of seeds of \(dir.spec.experiment): distances of \(stage.array)"))))
+        }
+        files += figures.map { ($0.file, Data($0.svg.utf8)) }
+        files.append(("report.html", Data(SweepReport.html(dir, columns: columns, pairColumns: pairColumns, figures: figures,
+                                                           links: files.map(\.0)).utf8)))
         try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("figures"), withIntermediateDirectories: true)
-        try AtomicFile.write(svg, to: dir.url.appendingPathComponent("figures/sweep.svg"))
-        return Outcome(files: ["sweep.csv", "sweep.npz", "DATA.md", "timings.csv", "figures/sweep.svg"], cells: results.count)
+        assert(files.map(\.0) == Self.files(dir), "SweepMerge.files lists what merge writes")
+        for (name, data) in files { try AtomicFile.write(data, to: dir.url.appendingPathComponent(name)) }
+        return Outcome(files: files.map(\.0), cells: results.count)
+    }
+
+    /// The files `merge` writes for `dir`, relative to it, `report.html` last.
+    public static func files(_ dir: SweepDirectory) -> [String] {
+        ["sweep.csv", "sweep.npz", "DATA.md", "timings.csv"] + (dir.spec.pairSpec == nil ? [] : ["pairs.csv"])
+            + ["figures/sweep.svg"] + (dir.spec.pairSpec == nil ? [] : ["figures/pairs.svg"]) + ["report.html"]
+    }
+
+    /// The SVG text of a figure.
+    static func render(_ figure: (spec: FigureSpec, dataset: Dataset)) throws -> String {
+        try FigureRenderer.render(figure.spec, dataset: figure.dataset)
     }
 
     /// `sweep.csv`: one row per cell in sweep order: `cell`, the axes, `seed`, then every scalar column.
@@ -94,6 +126,51 @@ public enum SweepMerge {
         return out
     }
 
+    /// `pairs.csv`: one row per pair in pair order: `pair`, the axes, `seed_a`, `seed_b`, `cell_a`, `cell_b`, then
+    /// every metric (shortest round-trip form; `nan`, `inf` for non-finite values).
+    static func pairTable(_ dir: SweepDirectory, _ pairColumns: SweepColumns) throws -> CSVWriter {
+        var csv = CSVWriter(header: ["pair"] + dir.spec.axes.map(\.name) + ["seed_a", "seed_b", "cell_a", "cell_b"] + pairColumns.names)
+        for (pair, values) in zip(dir.pairs, pairColumns.values) {
+            let axes = zip(dir.spec.axes, pair.point).map { CSVCell.string($0.values[$1].text) }
+            let ends = [String(pair.a.seed), String(pair.b.seed), pair.a.id, pair.b.id].map(CSVCell.string)
+            try csv.append([.string(pair.id)] + axes + ends + values.map { .string(exact($0 ?? .nan)) })
+        }
+        return csv
+    }
+
+    /// `v` in shortest round-trip form (`nan`, `inf`, `-inf` when not finite).
+    static func exact(_ v: Double) -> String {
+        v.isFinite ? CanonicalJSON.number(v) : "\(v)"
+    }
+
+    /// For each metric: `pair_<metric>`, the seed-by-seed matrix of every grid point [axes…, seed, seed]
+    /// (symmetric, 0 on the diagonal), and `pair_<metric>_mean`, its mean over the point's pairs [axes…].
+    static func stackedPairs(_ dir: SweepDirectory, _ pairColumns: SweepColumns,
+                             docs: inout [(String, String)]) throws -> [(name: String, array: NumpyArray)] {
+        guard let stage = dir.spec.pairSpec else { return [] }
+        let axes = dir.spec.axes.map(\.values.count), n = dir.spec.seeds.count, points = axes.reduce(1, *)
+        let perPoint = n * (n - 1) / 2
+        var out: [(name: String, array: NumpyArray)] = []
+        for (m, metric) in pairColumns.names.enumerated() {
+            var matrices = [Double](repeating: 0, count: points * n * n)
+            var means = [Double](repeating: 0, count: points)
+            for (pair, values) in zip(dir.pairs, pairColumns.values) {
+                let p = pair.index / perPoint, v = values[m] ?? .nan
+                let (i, j) = pair.seedIndices
+                matrices[(p * n + i) * n + j] = v
+                matrices[(p * n + j) * n + i] = v
+                means[p] += v
+            }
+            means = means.map { $0 / Double(perPoint) }
+            let name = "pair_" + key(metric), what = "\(pairColumns.docs[m]) between the `\(stage.array)` of two seeds"
+            out.append((name, try NumpyArray(shape: axes + [n, n], cOrder: matrices)))
+            docs.append((name, "\(axes + [n, n]) — \(what), for every two seeds [.., seed a, seed b] of each grid point (symmetric, 0 on the diagonal)"))
+            out.append((name + "_mean", try NumpyArray(shape: axes, cOrder: means)))
+            docs.append((name + "_mean", "\(axes) — mean over each grid point's \(perPoint) pairs of the same"))
+        }
+        return out
+    }
+
     /// `timings.csv`: per cell, the wall time and start time (apart from the merged results, which never vary).
     static func timings(_ results: [CellResult]) throws -> CSVWriter {
         var csv = CSVWriter(header: ["cell", "seed", "started_at", "wall_time_seconds"])
@@ -104,15 +181,24 @@ public enum SweepMerge {
     }
 
     /// `DATA.md`: what the merged files hold.
-    static func documentation(_ dir: SweepDirectory, _ columns: SweepColumns, _ docs: [(String, String)]) -> String {
+    static func documentation(_ dir: SweepDirectory, _ columns: SweepColumns, _ pairColumns: SweepColumns,
+                              _ docs: [(String, String)]) -> String {
         var md = "# Sweep of \(dir.spec.experiment) (\(dir.spec.preset.rawValue) preset)\n\n"
         md += "\(dir.cells.count) cells: " + (dir.spec.axes.map { "\($0.name) (\($0.values.count))" } + ["seed (\(dir.spec.seeds.count))"]).joined(separator: " × ") + ".\n\n"
         md += "## sweep.csv\n\nOne row per cell: `cell` (its id, the folder under `cells/`), the axes, `seed`, then:\n\n"
         for (n, d) in zip(columns.names, columns.docs) { md += "- `\(n)`: \(d)\n" }
+        if let stage = dir.spec.pairSpec {
+            md += "\n## pairs.csv\n\n\(dir.pairs.count) pairs: every two seeds (a before b in the seed list) of each grid point, "
+            md += "comparing the cells' `\(stage.array)` (flattened, C order). One row per pair: `pair` (its id, `pairs/<id>.json`), "
+            md += "the axes, `seed_a`, `seed_b`, `cell_a`, `cell_b`, then:\n\n"
+            for (n, d) in zip(pairColumns.names, pairColumns.docs) { md += "- `\(n)`: \(d)\n" }
+        }
         md += "\n## sweep.npz\n\n`np.load(\"sweep.npz\")`; grid arrays are indexed [" + (dir.spec.axes.map(\.name) + ["seed"]).joined(separator: ", ") + "].\n\n"
         for (n, d) in docs { md += "- `\(n)`: \(d)\n" }
         md += "\n## Other files\n\n- `timings.csv`: start time and wall time of each cell (these vary between runs).\n"
         md += "- `figures/sweep.svg`: each scalar against the first axis, mean ± s.e.m. over seeds.\n"
+        if dir.spec.pairSpec != nil { md += "- `figures/pairs.svg`: each pair metric against the first axis, mean ± s.e.m. over the pairs.\n" }
+        md += "- `report.html`: the figures, the mean ± s.e.m. of every column per grid point, and links to these files.\n"
         md += "- `cells/<id>/`: each cell's complete run directory; `events.log`: which process ran which cell.\n"
         return md
     }
@@ -131,6 +217,13 @@ struct SweepColumns {
     var docs: [String] = []
     /// Per cell, per column (nil where a cell has no value).
     var values: [[Double?]] = []
+
+    /// The pair metrics' columns: one row of values per pair.
+    init(pairs metrics: [ArrayDistance.Metric], values: [[Double]]) {
+        names = metrics.map(\.rawValue)
+        docs = metrics.map(\.formula)
+        self.values = values.map { $0.map { $0 } }
+    }
 
     init(_ results: [SweepMerge.CellResult]) {
         var rows: [[String: Double]] = []

@@ -32,15 +32,21 @@ public struct ReportPage {
 
     /// The complete HTML document.
     public func html() -> String {
+        var body = "<header>\n<h1>\(HTMLText.escape(title))</h1>\n" + metaList() + "</header>\n"
+        if entries.count > 1 { body += summaryTable() }
+        for entry in entries { body += ReportSection.html(entry) }
+        return Self.document(title: title, body: body, builtBy: builtBy, rebuild: "rnndyn report DIR")
+    }
+
+    /// A complete self-contained HTML document in the report's style: `body` (HTML) inside `<main>`, then the
+    /// footer naming the build and the command `rebuild` that writes the page again.
+    public static func document(title: String, body: String, builtBy: Provenance, rebuild: String) -> String {
         let e = HTMLText.escape
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        out += "<title>\(e(title))</title>\n<style>\n\(ReportStyle.css)</style>\n</head>\n<body>\n<main>\n"
-        out += "<header>\n<h1>\(e(title))</h1>\n" + metaList() + "</header>\n"
-        if entries.count > 1 { out += summaryTable() }
-        for entry in entries { out += ReportSection.html(entry) }
-        out += Self.footerMark + "\(e(builtBy.version)) (commit \(e(builtBy.gitCommit))). "
-        out += "Rebuild with <code>rnndyn report DIR</code>.</footer>\n</main>\n</body>\n</html>\n"
+        out += "<title>\(e(title))</title>\n<style>\n\(ReportStyle.css)</style>\n</head>\n<body>\n<main>\n" + body
+        out += footerMark + "\(e(builtBy.version)) (commit \(e(builtBy.gitCommit))). "
+        out += "Rebuild with <code>\(e(rebuild))</code>.</footer>\n</main>\n</body>\n</html>\n"
         return out
     }
 
