@@ -21,6 +21,9 @@ def main(path):
     for r in records:
         if r.get("bench") == "sweep":
             sweep_row(r)
+    slurm = [r for r in records if r.get("bench") == "slurm_overhead"]
+    if slurm:
+        slurm_table(slurm)
 
 
 def sweep_row(r):
@@ -32,6 +35,22 @@ def sweep_row(r):
     print(f"| {r['spec']} | {r['cells']} | {r['cell_seconds_total']:.2f} | {r['seconds_1_worker']:.2f} | "
           f"{r['seconds_2_workers']:.2f} | {ratio:.2f}× | ≥{SWEEP_TARGET:g}× on {r['cores']} cores: {verdict} | "
           f"{'yes' if r['merged_identical'] else 'NO'} |")
+
+
+def slurm_table(rows):
+    """Slurm's scheduling overhead per cell against local workers on the same cells (issue 12)."""
+    skipped = [r for r in rows if "skipped" in r]
+    if skipped:
+        print(f"\nSlurm row skipped: {skipped[0]['skipped']}")
+        return
+    local = next(r for r in rows if r["runner"] == "local")
+    print(f"\n| runner | cells per task | array tasks | cells | wall s | overhead per cell s | merged files identical |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| local, {local['workers']} workers | – | – | {local['cells']} | {local['seconds']:.2f} | – | – |")
+    for r in rows:
+        if r["runner"] == "slurm":
+            print(f"| Slurm (one node) | {r['cells_per_task']} | {r['tasks']} | {r['cells']} | {r['seconds']:.2f} | "
+                  f"{r['overhead_per_cell_s']:.3f} | {'yes' if r['merged_identical'] else 'NO'} |")
 
 
 def gd_table(rows, checks):

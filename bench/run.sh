@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: rnndyn vs PyTorch eager, JAX (whole loop jitted) and NumPy, one BLAS thread each, in one run:
 # seconds per full-batch GD step (issue 2), seconds per empirical NTK evaluation (issue 4) and the wall time of a
-# sweep on 2 worker processes against 1 (issue 10).
+# sweep on 2 worker processes against 1 (issue 10), and Slurm's overhead per cell on the local cluster (issue 12).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +47,9 @@ fi
 
 echo "== sweep: 2 worker processes against 1 on the same cells (bench/sweep-bench.yaml) =="
 bash bench/sweep.sh | tee -a "$out"
+
+echo "== Slurm: scheduling overhead per cell on the one-node cluster against local workers (bench/slurm-bench.yaml) =="
+bash bench/slurm-overhead.sh | tee -a "$out"
 
 echo "== comparison ($out) =="
 python3 bench/compare.py "$out"

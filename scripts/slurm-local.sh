@@ -32,7 +32,7 @@ write_conf() {
   cat > "$CONF.tmp" <<EOF
 # Written by rnndyn scripts/slurm-local.sh: a one-node cluster for tests (see that script).
 ClusterName=rnndyn-local
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmctldPort=16817
 SlurmdPort=16818
@@ -53,7 +53,7 @@ ReturnToService=2
 MpiDefault=none
 KillWait=5
 MinJobAge=300
-NodeName=$host CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
   mv "$CONF.tmp" "$CONF"
