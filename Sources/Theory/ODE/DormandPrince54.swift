@@ -6,7 +6,7 @@ import Foundation
 /// a step is accepted when that norm is ≤ 1, and the next step is `h · min(facMax, max(facMin, safety · err^(−1/5)))`
 /// (no growth right after a rejection). There is no dense output: steps are shortened to land on every output
 /// time exactly, so the returned states are true integrator states at the requested times.
-public struct DormandPrince54: Sendable {
+public struct DormandPrince54: AdaptiveODEIntegrator, Sendable {
     /// Relative tolerance.
     public var relativeTolerance: Double
     /// Absolute tolerance.
@@ -75,42 +75,34 @@ public struct DormandPrince54: Sendable {
                     for _ in outputTimes { out.states.append(Array(yp)) }
                     return nil
                 }
-                var h = min(initialStep ?? startingStep(field, t, yp, st, &out.statistics, direction: tLast - t0), maxStep)
-                var attempts = 0
-                var rejectedLast = false
+                var control = StepSizeController(
+                    initial: initialStep ?? startingStep(field, t, UnsafeBufferPointer(yp), f0: UnsafeBufferPointer(k1),
+                                                         probe: st[7], probeSlope: st[1],
+                                                         relativeTolerance: relativeTolerance,
+                                                         absoluteTolerance: absoluteTolerance, order: 4,
+                                                         span: tLast - t0, stats: &out.statistics),
+                    maxStep: maxStep, maxSteps: maxSteps, safety: safety, facMin: facMin, facMax: facMax, exponent: 0.2)
                 for tout in outputTimes {
                     while t < tout {
-                        attempts += 1
-                        if attempts > maxSteps { return .tooManySteps(time: t) }
-                        // Land on tout exactly (and avoid a sliver step just before it).
-                        var clipped = false
-                        var hStep = h
-                        if t + 1.01 * hStep >= tout { hStep = tout - t; clipped = true }
-                        if hStep <= 4 * Double.ulpOfOne * max(abs(t), 1) { return .stepSizeUnderflow(time: t) }
-                        let err = attempt(field, t, hStep, yp, st)
-                        out.statistics.evaluations += 6
-                        guard err.isFinite else {
-                            // Overflow in a trial step: reject with maximal shrink, give up once h is negligible.
-                            out.statistics.rejectedSteps += 1
-                            h = hStep * facMin
-                            rejectedLast = true
-                            if h <= 4 * Double.ulpOfOne * max(abs(t), 1) { return .nonFinite(time: t) }
-                            continue
-                        }
-                        let factor = min(facMax, max(facMin, safety * pow(max(err, 1e-300), -0.2)))
-                        if err <= 1 {
-                            t = clipped ? tout : t + hStep
-                            for i in 0..<n { yp[i] = ynew[i] }
-                            for i in 0..<n { k1[i] = k7[i] }  // FSAL
-                            out.statistics.acceptedSteps += 1
-                            let grown = hStep * (rejectedLast ? min(1, factor) : factor)
-                            // A clipped step says little about the natural step: never shrink below the pre-clip h.
-                            h = min(maxStep, clipped ? max(grown, h) : grown)
-                            rejectedLast = false
-                        } else {
-                            out.statistics.rejectedSteps += 1
-                            h = hStep * min(1, factor)
-                            rejectedLast = true
+                        do throws(ODEError) {
+                            let (hStep, clipped) = try control.trial(at: t, toward: tout)
+                            let err = attempt(field, t, hStep, yp, st)
+                            out.statistics.evaluations += 6
+                            guard err.isFinite else {
+                                out.statistics.rejectedSteps += 1
+                                try control.failed(size: hStep, at: t)
+                                continue
+                            }
+                            if control.judge(error: err, size: hStep, clipped: clipped) {
+                                t = clipped ? tout : t + hStep
+                                for i in 0..<n { yp[i] = ynew[i] }
+                                for i in 0..<n { k1[i] = k7[i] }  // FSAL
+                                out.statistics.acceptedSteps += 1
+                            } else {
+                                out.statistics.rejectedSteps += 1
+                            }
+                        } catch {
+                            return error
                         }
                     }
                     out.states.append(Array(yp))
@@ -154,36 +146,5 @@ public struct DormandPrince54: Sendable {
             sum += q * q
         }
         return (sum / Double(n)).squareRoot()
-    }
-
-    /// Hairer–Nørsett–Wanner starting-step heuristic (Solving ODEs I, §II.4); k1 = f(t, y) must be filled.
-    private func startingStep<F: VectorField>(_ f: F, _ t: Double, _ y: UnsafeMutableBufferPointer<Double>,
-                                              _ st: StageBuffers, _ stats: inout ODEStatistics,
-                                              direction span: Double) -> Double {
-        let n = y.count
-        let k1 = st[0], tmp = st[7], f1 = st[1]
-        var d0 = 0.0, d1 = 0.0
-        for i in 0..<n {
-            let sc = absoluteTolerance + relativeTolerance * abs(y[i])
-            d0 += (y[i] / sc) * (y[i] / sc)
-            d1 += (k1[i] / sc) * (k1[i] / sc)
-        }
-        d0 = (d0 / Double(n)).squareRoot()
-        d1 = (d1 / Double(n)).squareRoot()
-        var h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1
-        h0 = min(h0, span)
-        for i in 0..<n { tmp[i] = y[i] + h0 * k1[i] }
-        f.evaluate(t + h0, UnsafeBufferPointer(tmp), f1)
-        stats.evaluations += 1
-        var d2 = 0.0
-        for i in 0..<n {
-            let sc = absoluteTolerance + relativeTolerance * abs(y[i])
-            let q = (f1[i] - k1[i]) / sc
-            d2 += q * q
-        }
-        d2 = (d2 / Double(n)).squareRoot() / h0
-        let m = max(d1, d2)
-        let h1 = m <= 1e-15 ? max(1e-6, h0 * 1e-3) : pow(0.01 / m, 0.2)
-        return max(min(100 * h0, h1, span), 1e-12 * max(1, abs(span)))
     }
 }

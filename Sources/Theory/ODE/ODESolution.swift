@@ -19,8 +19,12 @@ public struct ODEStatistics: Sendable, Equatable {
     public var acceptedSteps = 0
     /// Rejected (retried) steps; always 0 for fixed-step methods.
     public var rejectedSteps = 0
-    /// Vector-field evaluations.
+    /// Vector-field evaluations (including those spent on finite-difference Jacobians and time derivatives).
     public var evaluations = 0
+    /// Jacobians formed (analytic or by finite differences); 0 for explicit methods.
+    public var jacobianEvaluations = 0
+    /// LU factorisations of the stage matrix; 0 for explicit methods.
+    public var factorizations = 0
     /// Creates zeroed counters.
     public init() {}
 }
