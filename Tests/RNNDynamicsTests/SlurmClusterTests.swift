@@ -225,9 +225,20 @@ struct SlurmClusterTests {
         #expect(!events("done").contains(chunk[1]), "the second cell finished before the requeue; make it longer")
         let (rq, _, rqErr) = try LocalSlurm.run("scontrol", ["requeue", "\(jobs[0])_0"])
         #expect(rq == 0, "\(rqErr)")
-        // Slurm holds a requeued job for two minutes; start it now.
-        usleep(500_000)
-        _ = try LocalSlurm.run("scontrol", ["update", "jobid=\(jobs[0])_0", "StartTime=now"])
+        // Slurm holds a requeued job for two minutes; start it now (retried until the controller has requeued it).
+        let requeueDeadline = Date().addingTimeInterval(60)
+        var requeued = false
+        while Date() < requeueDeadline {
+            let state = try LocalSlurm.states(jobs)["\(jobs[0])_0"] ?? ""
+            if state == "PENDING" {
+                requeued = true
+                _ = try LocalSlurm.run("scontrol", ["update", "jobid=\(jobs[0])_0", "StartTime=now"])
+            } else if requeued && (state == "RUNNING" || state == "COMPLETED") {
+                break
+            }
+            usleep(300_000)
+        }
+        #expect(requeued, "task 0 was never seen pending again after the requeue")
         let finished = try LocalSlurm.waitUntilFinished(jobs, seconds: 300)
         let states = try LocalSlurm.states(jobs)
         #expect(finished, "jobs did not finish: \(states)")
