@@ -177,5 +177,10 @@ import Testing
         #expect(throws: ImpulseResponseFlowError.self) {
             try flow.gradientDescent(from: net, stepSize: 50, steps: 20, recordEvery: 1)
         }
+        // Frozen blocks stay put; the trained ones move.
+        var frozen = net
+        frozen.trained = LinearFilterRNN.TrainedBlocks(w: false, u: true, v: false)
+        let moved = try flow.run(from: frozen, recordingAt: [1]).finalNetwork
+        #expect(moved.w == net.w && moved.v == net.v && moved.u != net.u)
     }
 }

@@ -11,7 +11,7 @@ func runImpulseResponseBench(arguments: [String]) {
             let net = try LinearFilterRNN.random(units: n, sigma: 0.5, streams: RandomStreams(seed: 1).child("bench"))
             let distance = try ImpulseResponseDistance(dimension: n, target: FilterTarget.twoTimescales())
             var gradient = SystemGradient(dimension: n)
-            let repeats = max(3, 2_000_000 / (n * n * n / 10 + 1))
+            let repeats = max(10, 2_000_000 / (n * n * n / 10 + 1))
             _ = try net.lossAndGradient(distance, into: &gradient)
             var start = now()
             for _ in 0..<repeats { _ = try net.lossAndGradient(distance, into: &gradient) }
