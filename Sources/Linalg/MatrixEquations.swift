@@ -123,7 +123,7 @@ extension Matrix {
     }
 
     /// Solves `Y − S Y Tᵀ = C` for quasi-upper-triangular `S` (m×m) and `T` (n×n), block column by block column from the right.
-    private static func steinTriangular(_ s: Matrix, _ t: Matrix, _ c: Matrix) throws -> Matrix {
+    static func steinTriangular(_ s: Matrix, _ t: Matrix, _ c: Matrix) throws -> Matrix {
         let m = s.rows, n = t.rows
         let sBlocks = schurBlocks(s), tBlocks = schurBlocks(t)
         var y = Matrix(rows: m, cols: n)

@@ -33,6 +33,9 @@ while let a = args.next() {
         do { try checkNTKAgainstPeer(path) } catch { print("NTK check failed: \(error)"); exit(1) }
         exit(0)
     case "--fig4": runFig4Bench(arguments: Array(CommandLine.arguments.drop { $0 != "--fig4" }.dropFirst())); exit(0)
+    case "--impulse-response":
+        runImpulseResponseBench(arguments: Array(CommandLine.arguments.drop { $0 != "--impulse-response" }.dropFirst()))
+        exit(0)
     case "--probe": probeTiny(); exit(0)
     case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)
