@@ -1,4 +1,5 @@
 import ExperimentKit
+import Bordelon2025
 import Proca2025
 
 /// Every registered experiment, in paper-figure order; ids are unique.
@@ -22,6 +23,7 @@ public enum ExperimentRegistry {
         ProcaFigA9(),
         ProcaFigA10(),
         ProcaFigA11(),
+        BordelonR2(),
     ]
 
     /// The experiment with `id`, if registered.

@@ -10,5 +10,6 @@
 @_exported import Plot
 @_exported import ExperimentKit
 @_exported import Proca2025
+@_exported import Bordelon2025
 @_exported import Papers
 @_exported import Report
