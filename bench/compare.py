@@ -21,6 +21,9 @@ def main(path):
     for r in records:
         if r.get("bench") == "sweep":
             sweep_row(r)
+    integrate = [r for r in records if r.get("bench") == "integrate"]
+    if integrate:
+        integrate_table(integrate)
     slurm = [r for r in records if r.get("bench") == "slurm_overhead"]
     if slurm:
         slurm_table(slurm)
@@ -35,6 +38,22 @@ def sweep_row(r):
     print(f"| {r['spec']} | {r['cells']} | {r['cell_seconds_total']:.2f} | {r['seconds_1_worker']:.2f} | "
           f"{r['seconds_2_workers']:.2f} | {ratio:.2f}× | ≥{SWEEP_TARGET:g}× on {r['cores']} cores: {verdict} | "
           f"{'yes' if r['merged_identical'] else 'NO'} |")
+
+
+def integrate_table(rows):
+    """Issue 13: seconds per exact gradient and to loss 1e-4, rnndyn against NumPy/SciPy with the same integrator."""
+    print("\n| peer | N | s per gradient | s to target | integrator steps | gradient evaluations | final loss |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        per = r.get("seconds_per_gradient")
+        print(f"| {r['peer']} | {r['n']} | {per:.4f} | " if per is not None else f"| {r['peer']} | {r['n']} | – | ", end="")
+        print(f"{r.get('seconds_to_target', float('nan')):.2f} | {r.get('steps', '–')} | {r.get('rhs_evaluations', '–')} | "
+              f"{r.get('final_loss', float('nan')):.3g} |")
+    mine = next((r for r in rows if r["peer"] == "rnndyn"), None)
+    for r in rows:
+        if mine and r["peer"] != "rnndyn" and r.get("seconds_to_target"):
+            print(f"rnndyn vs {r['peer']} to the target: {r['seconds_to_target'] / mine['seconds_to_target']:.2f}× "
+                  f"(target ≥ 3×)")
 
 
 def slurm_table(rows):

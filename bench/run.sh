@@ -48,6 +48,16 @@ fi
 echo "== sweep: 2 worker processes against 1 on the same cells (bench/sweep-bench.yaml) =="
 bash bench/sweep.sh | tee -a "$out"
 
+echo "== Learning to integrate (issue 13): exact impulse-response gradient and flow to loss 1e-4 at N = 200, sigma = 0.1, c* = 0.2 =="
+.build/release/rnndyn-bench --impulse-response 50,100,200 | tee -a "$out"
+tmp=$(mktemp -d)
+.build/release/rnndyn-bench --impulse-flow 200 0.1 0.2 1e-4 "$tmp/flow0.npz" | tee -a "$out"
+if [ -x bench/.venv/bin/python ]; then
+  bench/.venv/bin/python bench/peers/integrate_peer.py --from-npz "$tmp/flow0.npz" --c 0.2 --sigma 0.1 --target 1e-4 \
+    --variants schur,lyapunov --json | tee -a "$out"
+fi
+rm -rf "$tmp"
+
 echo "== Slurm: scheduling overhead per cell on the one-node cluster against local workers (bench/slurm-bench.yaml) =="
 bash bench/slurm-overhead.sh | tee -a "$out"
 

@@ -33,3 +33,37 @@ func runImpulseResponseBench(arguments: [String]) {
         }
     }
 }
+
+/// `--impulse-flow N SIGMA CSTAR TARGET NPZ`: seconds for the exact gradient flow (Dormand–Prince 5(4), rtol 1e-6,
+/// atol 1e-9, as the SciPy peer's RK45) of a continuous-time `LinearFilterRNN` (rates 1, N, N; readout 1/N) to bring the
+/// loss of e^{−c* t} to TARGET, checked every 0.25 time units; writes the initial W0, u0, v0 to NPZ for the peer.
+func runImpulseFlowBench(arguments: [String]) {
+    let n = Int(arguments[0])!, sigma = Double(arguments[1])!, cStar = Double(arguments[2])!, goal = Double(arguments[3])!
+    do {
+        let net = try LinearFilterRNN.random(units: n, sigma: sigma, streams: RandomStreams(seed: 0).child("bench-flow"))
+        try AtomicFile.write(try NPZ.encode([
+            ("W0", try NumpyArray(shape: [n, n], cOrder: net.w.transposed.storage)), ("u0", try NumpyArray(shape: [n], cOrder: net.u)),
+            ("v0", try NumpyArray(shape: [n], cOrder: net.v)),
+        ]), to: URL(fileURLWithPath: arguments[4]))
+        let target = try FilterTarget.leakyIntegrator(rate: cStar)
+        let flow = ImpulseResponseFlow(target: target, integrator: DormandPrince54(relativeTolerance: 1e-6, absoluteTolerance: 1e-9))
+        let distance = try ImpulseResponseDistance(dimension: n, target: target)
+        let initialLoss = try net.loss(distance)
+        var current = net, t = 0.0, steps = 0, evaluations = 0, loss = initialLoss
+        let start = now()
+        while loss > goal && t < 500 {
+            let record = try flow.run(from: current, recordingAt: [0, 0.25])
+            current = record.finalNetwork
+            steps += record.acceptedSteps
+            evaluations += record.gradientEvaluations
+            loss = record.losses.last!
+            t += 0.25
+        }
+        let seconds = now() - start
+        print(String(format: "{\"bench\": \"integrate\", \"peer\": \"rnndyn\", \"n\": %d, \"sigma\": %g, \"c\": %g, \"target_loss\": %g, \"initial_loss\": %.10g, \"final_loss\": %.6g, \"t_reached\": %g, \"seconds_to_target\": %.4f, \"steps\": %d, \"rhs_evaluations\": %d, \"integrator\": \"Dormand-Prince 5(4), rtol 1e-6, atol 1e-9\"}",
+                     n, sigma, cStar, goal, initialLoss, loss, t, seconds, steps, evaluations))
+    } catch {
+        print("impulse-flow bench failed: \(error)")
+        exit(1)
+    }
+}

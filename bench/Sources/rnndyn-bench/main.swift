@@ -36,6 +36,9 @@ while let a = args.next() {
     case "--impulse-response":
         runImpulseResponseBench(arguments: Array(CommandLine.arguments.drop { $0 != "--impulse-response" }.dropFirst()))
         exit(0)
+    case "--impulse-flow":
+        runImpulseFlowBench(arguments: Array(CommandLine.arguments.drop { $0 != "--impulse-flow" }.dropFirst()))
+        exit(0)
     case "--probe": probeTiny(); exit(0)
     case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)
