@@ -23,7 +23,7 @@ public struct BordelonR5: Experiment, DeclaredParameters {
     static let rateMax = Parameter.double("c_max", 1.9, in: 0.001...10, doc: "largest target decay rate c*")
     static let rateCount = Parameter.int("c_count", 4, full: 8, in: 2...64, doc: "c* values, evenly spaced")
     static let trainingTime = Parameter.double("t_train", 20, in: 0.01...10_000, doc: "gradient-flow time T of every run")
-    static let seeds = Parameter.int("seeds", 1, full: 2, in: 1...100, doc: "random networks per cell (geometric mean)")
+    static let seeds = Parameter.int("seeds", 1, in: 1...100, doc: "random networks per cell (geometric mean)")
     static let trainFull = Parameter.string("train_full", "row", full: "grid", allowed: ["grid", "row", "none"],
                                             doc: "where the full (nonlinear) network also trains: every cell, the smallest-σ row, or nowhere")
     static let tolerance = Parameter.double("tolerance", 1e-8, in: 1e-13...1e-3, doc: "relative tolerance of the Dormand–Prince integrations")
@@ -157,7 +157,7 @@ public struct BordelonR5: Experiment, DeclaredParameters {
     }
 
     /// Our data do not show a sharp threshold (see the report): declared, so a future change either way is visible.
-    static let noSharpThreshold = "no sharp threshold: lazy learning degrades gradually with the distance of the target pole from the bulk (spec A.5's readout-only fits also learn outside it)"
+    static let noSharpThreshold = "no sharp threshold in our runs: lazy learnability degrades gradually with the distance of the target pole 1 − c* from the bulk, and asymmetrically (slow targets c* < 1 − σ fail, fast ones c* > 1 + σ are learned partly on both sides of the edge); 8 × 8 grid, N = 40, T = 20: worst inside 3.4e-3 above best outside 5.0e-5, 4.6% of pairs misordered (spec A.5's readout-only fits also learn outside the bulk)"
 
     /// The claim checks, from the measured numbers (so a test can feed wrong ones).
     static func checks(lazy: Split, full: (full: Split, lazy: Split)?, largestLazyRatio: Double, initialGap: Double,
