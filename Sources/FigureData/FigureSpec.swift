@@ -69,12 +69,16 @@ public struct Panel: Sendable, Equatable, Codable {
     /// nice values) and one colour bar right of the figure's grid; nil gives the panel its own range and bar.
     /// Omitted from `figure.json` when nil, so files written before it existed read back unchanged.
     public var colorScale: String?
+    /// Curves drawn over a heatmap in its data coordinates (e.g. a threshold line through the grid); ignored by other
+    /// panels. Omitted from `figure.json` when nil.
+    public var overlay: [Series]?
 
-    /// A panel; a heatmap may share its colour scale with the other heatmaps naming `colorScale`.
+    /// A panel; a heatmap may share its colour scale with the other heatmaps naming `colorScale` and carry `overlay`.
     public init(title: String, xLabel: String, yLabel: String, xScale: AxisScale = .linear, yScale: AxisScale = .linear,
-                content: PanelContent, colorScale: String? = nil) {
+                content: PanelContent, colorScale: String? = nil, overlay: [Series]? = nil) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
         self.xScale = xScale; self.yScale = yScale; self.content = content; self.colorScale = colorScale
+        self.overlay = overlay
     }
 }
 
@@ -100,7 +104,9 @@ extension FigureSpec {
         func add(_ name: String?) { if let name, !names.contains(name) { names.append(name) } }
         for panel in panels {
             switch panel.content {
-            case let .heatmap(x, y, z, _): add(z); add(x); add(y)
+            case let .heatmap(x, y, z, _):
+                add(z); add(x); add(y)
+                for s in panel.overlay ?? [] { add(s.y); add(s.x) }
             case .lines(let series), .complexPlane(let series, _):
                 for s in series { add(s.y); add(s.x); add(s.band) }
             }

@@ -172,19 +172,10 @@ public struct LinearFilterRNN: Sendable, Equatable {
     public var parameterCount: Int { units * (units + 2) }
 
     /// Writes `(W, u, v)` into `flat` (length `parameterCount`).
-    public func write(into flat: UnsafeMutableBufferPointer<Double>) {
-        let n = units, nn = n * n
-        for k in 0..<nn { flat[k] = w.storage[k] }
-        for i in 0..<n { flat[nn + i] = u[i]; flat[nn + n + i] = v[i] }
-    }
+    public func write(into flat: UnsafeMutableBufferPointer<Double>) { FlatParameters.write(w, u, v, into: flat) }
 
     /// Reads `(W, u, v)` from `flat` without reallocating the parameter storage.
-    public mutating func read(from flat: UnsafeBufferPointer<Double>) {
-        let n = units, nn = n * n
-        w.storage.withUnsafeMutableBufferPointer { p in for k in 0..<nn { p[k] = flat[k] } }
-        u.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i] = flat[nn + i] } }
-        v.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i] = flat[nn + n + i] } }
-    }
+    public mutating func read(from flat: UnsafeBufferPointer<Double>) { FlatParameters.read(flat, into: &w, &u, &v) }
 
     /// Writes the gradient-flow velocity `−η ⊙ ∂L/∂θ` (zero for frozen blocks) of `gradient` into `flat`.
     public func writeVelocity(_ gradient: SystemGradient, into flat: UnsafeMutableBufferPointer<Double>) {
@@ -192,5 +183,23 @@ public struct LinearFilterRNN: Sendable, Equatable {
         let ew = trained.w ? -learningRates.w : 0, eu = trained.u ? -learningRates.u : 0, ev = trained.v ? -learningRates.v : 0
         for k in 0..<nn { flat[k] = ew * gradient.a.storage[k] }
         for i in 0..<n { flat[nn + i] = eu * gradient.b[i]; flat[nn + n + i] = ev * gradient.c[i] }
+    }
+}
+
+/// The flat layout `(W column-major, u, v)` shared by networks and their linearised displacements.
+enum FlatParameters {
+    /// Writes `(w, u, v)` into `flat` (length `N² + 2N`).
+    static func write(_ w: Matrix, _ u: [Double], _ v: [Double], into flat: UnsafeMutableBufferPointer<Double>) {
+        let n = u.count, nn = n * n
+        for k in 0..<nn { flat[k] = w.storage[k] }
+        for i in 0..<n { flat[nn + i] = u[i]; flat[nn + n + i] = v[i] }
+    }
+
+    /// Reads `(w, u, v)` from `flat` without reallocating their storage.
+    static func read(_ flat: UnsafeBufferPointer<Double>, into w: inout Matrix, _ u: inout [Double], _ v: inout [Double]) {
+        let n = u.count, nn = n * n
+        w.storage.withUnsafeMutableBufferPointer { p in for k in 0..<nn { p[k] = flat[k] } }
+        u.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i] = flat[nn + i] } }
+        v.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i] = flat[nn + n + i] } }
     }
 }

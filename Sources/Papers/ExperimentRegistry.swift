@@ -24,6 +24,7 @@ public enum ExperimentRegistry {
         ProcaFigA10(),
         ProcaFigA11(),
         BordelonR2(),
+        BordelonR5(),
     ]
 
     /// The experiment with `id`, if registered.

@@ -59,6 +59,7 @@ enum HeatmapPanel {
             document.define(hatchPattern())
             out.append(.group(missing, ["class": "nan-cells", "fill": "url(#\(hatchID))", "shape-rendering": "crispEdges"]))
         }
+        out += try overlay(panel.overlay ?? [], xs: xs, ys: ys, cells: (nx, ny), rect: rect, ctx)
         let frame = AxesFrame(rect: rect, theme: theme,
                               xTicks: xPicked.map { (rect.x + $0.0 * cw, $0.1) },
                               yTicks: yPicked.map { (rect.bottom - $0.0 * ch, $0.1) })
@@ -69,6 +70,30 @@ enum HeatmapPanel {
         out.append(HoverTargets.cells(za, xs: xs.values, ys: ys.values, edges: (xs.edges, ys.edges), rect: rect,
                                       names: (panel.xLabel, panel.yLabel, colorLabel)))
         return out
+    }
+
+    /// The overlay curves, white and dashed, placed by interpolating the monotonic
+    /// x and y tick arrays; points beyond the grid break the curve.
+    static func overlay(_ series: [Series], xs: (values: [Double], edges: Bool), ys: (values: [Double], edges: Bool),
+                        cells: (x: Int, y: Int), rect: PlotRect, _ ctx: PanelContext) throws -> [SVGElement] {
+        guard !series.isEmpty else { return [] }
+        guard let xAxis = HeatmapAxis(values: xs.values, cells: cells.x, scale: ctx.panel.xScale),
+              let yAxis = HeatmapAxis(values: ys.values, cells: cells.y, scale: ctx.panel.yScale) else {
+            throw PlotError(context: ctx.location, problem: .invalidFigure("a heatmap overlay needs strictly monotonic x and y tick arrays"))
+        }
+        let cw = rect.width / Double(cells.x), ch = rect.height / Double(cells.y)
+        return try series.map { s in
+            let x = try SeriesData.array(s.x, in: ctx.dataset, context: ctx.location).values
+            let y = try SeriesData.array(s.y, in: ctx.dataset, context: ctx.location).values
+            guard x.count == y.count else {
+                throw PlotError(context: ctx.location, problem: .shape(array: s.y, detail: "has \(y.count) values but '\(s.x)' has \(x.count)"))
+            }
+            let points = zip(x, y).map { px, py -> PlotPoint? in
+                guard let i = xAxis.position(px), let j = yAxis.position(py) else { return nil }
+                return PlotPoint(x: rect.x + i * cw, y: rect.bottom - j * ch)
+            }
+            return StrokeStyle.of(.theory).path(LinePath.data(LinePath.runs(points)), color: "#ffffff", style: s.style).with("stroke-width", "2.2")
+        }
     }
 
     /// Tick values along one heatmap axis, checked against z's size: `count` centres or `count + 1` edges.

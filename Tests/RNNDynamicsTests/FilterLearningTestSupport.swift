@@ -143,15 +143,22 @@ enum FilterLearningCheck {
                                          loss: (LinearFilterRNN) throws -> Double) rethrows -> [Double] {
         var flat = [Double](repeating: 0, count: net.parameterCount)
         flat.withUnsafeMutableBufferPointer { net.write(into: $0) }
+        return try finiteDifferenceGradient(at: flat, h: h) { point in
+            var moved = net
+            point.withUnsafeBufferPointer { moved.read(from: $0) }
+            return try loss(moved)
+        }
+    }
+
+    /// Central differences with one Richardson step (O(h⁴)) of `loss` at the flat point `flat`.
+    static func finiteDifferenceGradient(at flat: [Double], h: Double = 1e-3,
+                                         loss: ([Double]) throws -> Double) rethrows -> [Double] {
         var grad = flat
         for k in flat.indices {
             func central(_ step: Double) throws -> Double {
                 var plus = flat, minus = flat
                 plus[k] += step; minus[k] -= step
-                var np = net, nm = net
-                plus.withUnsafeBufferPointer { np.read(from: $0) }
-                minus.withUnsafeBufferPointer { nm.read(from: $0) }
-                return (try loss(np) - loss(nm)) / (2 * step)
+                return (try loss(plus) - loss(minus)) / (2 * step)
             }
             grad[k] = (4 * (try central(h / 2)) - (try central(h))) / 3
         }

@@ -18,18 +18,37 @@ struct FilterFlowRun {
     /// `ExperimentDivergence` of `stage` keeping the initial network.
     static func run(_ network: LinearFilterRNN, target: ModalResponse, times: [Double], tolerance: Double,
                     keepNetworks: Bool = false, stage: String) throws -> FilterFlowRun {
-        let flow = ImpulseResponseFlow(target: target,
-                                       integrator: DormandPrince54(relativeTolerance: tolerance, absoluteTolerance: tolerance * 1e-2))
+        let flow = ImpulseResponseFlow(target: target, integrator: integrator(tolerance))
         do {
             return FilterFlowRun(initial: network, record: try flow.run(from: network, recordingAt: times, keepNetworks: keepNetworks))
         } catch let error as ImpulseResponseFlowError {
-            var state = Dataset()
-            state.add(DataArray("W0", rows: (0..<network.units).map { network.w.row($0) }, doc: "initial recurrent weights [row, column]"))
-            state.add(DataArray("u0", network.u, doc: "initial read-in"))
-            state.add(DataArray("v0", network.v, doc: "initial readout"))
-            throw ExperimentDivergence(stage: stage, process: "the gradient flow (Dormand–Prince 5(4))", step: 0,
-                                       diagnostic: error.description, key: "tolerance", value: tolerance, lastGoodState: state)
+            throw divergence(network, error, tolerance: tolerance, process: "the gradient flow (Dormand–Prince 5(4))", stage: stage)
         }
+    }
+
+    /// Runs the lazy (linearised) flow around `network` towards `target`, recording at `times`; an integrator failure
+    /// is an `ExperimentDivergence` of `stage` keeping the initial network.
+    static func runLinearized(around network: LinearFilterRNN, target: ModalResponse, times: [Double], tolerance: Double,
+                              stage: String) throws -> LinearizedFilterFlowRecord {
+        do {
+            return try LinearizedFilterFlow(target: target, integrator: integrator(tolerance)).run(around: network, recordingAt: times)
+        } catch let error as ImpulseResponseFlowError {
+            throw divergence(network, error, tolerance: tolerance, process: "the linearised gradient flow (Dormand–Prince 5(4))", stage: stage)
+        }
+    }
+
+    private static func integrator(_ tolerance: Double) -> DormandPrince54 {
+        DormandPrince54(relativeTolerance: tolerance, absoluteTolerance: tolerance * 1e-2)
+    }
+
+    private static func divergence(_ network: LinearFilterRNN, _ error: ImpulseResponseFlowError, tolerance: Double,
+                                   process: String, stage: String) -> ExperimentDivergence {
+        var state = Dataset()
+        state.add(DataArray("W0", rows: (0..<network.units).map { network.w.row($0) }, doc: "initial recurrent weights [row, column]"))
+        state.add(DataArray("u0", network.u, doc: "initial read-in"))
+        state.add(DataArray("v0", network.v, doc: "initial readout"))
+        return ExperimentDivergence(stage: stage, process: process, step: 0, diagnostic: error.description, key: "tolerance",
+                                    value: tolerance, lastGoodState: state)
     }
 
     /// The eigenvalue of W with the largest real part at each record.
