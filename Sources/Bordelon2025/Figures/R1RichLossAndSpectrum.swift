@@ -86,7 +86,7 @@ public struct BordelonR1: Experiment, DeclaredParameters {
             let tracks = try run.eigenvalueTracks()
             let rule = BulkOutlierRule(radius: .initialSpectrum, relativeMargin: 0.1, absoluteMargin: margin)
             let found = tracks.outliers(rule: rule)
-            let label = "σ = \(sigma)"
+            let label = "σ = \(Bordelon2025.label(sigma))"
             data.add(DataArray("loss_\(k)", run.record.losses, doc: "\(label): exact loss ½∫(g − g*)²"))
             run.addSpectra(to: &data, prefix: "eig_\(k)", what: label)
             // The tracked outlier (else the track ending with the largest real part).

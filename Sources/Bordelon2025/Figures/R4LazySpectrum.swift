@@ -20,7 +20,7 @@ public struct BordelonR4: Experiment, DeclaredParameters {
     public var paperFigure: String { "Bordelon et al. 2025, R4 (lazy spectrum; reconstructed model)" }
     public var summary: String { "Larger initial σ: W changes less (‖W − W_0‖_(op) falls with σ) while the loss is still learned" }
 
-    static let units = Parameter.int("units", 40, full: 60, in: 2...1000, unit: "units", doc: "hidden units N")
+    static let units = Parameter.int("units", 30, full: 60, in: 2...1000, unit: "units", doc: "hidden units N (quick 30 keeps the run within seconds; the spec used 60)")
     static let sigmas = Parameter.doubles("sigmas", [0.1, 0.5, 0.9], doc: "initial recurrent scales σ, increasing, each in (0, 0.95]")
     static let targetRate = Parameter.double("c_star", 0.2, in: 0.01...1.5, doc: "target decay rate c*")
     static let tEnd = Parameter.double("t_end", 30, in: 1...1000, doc: "gradient-flow time of the last record")
@@ -73,7 +73,7 @@ public struct BordelonR4: Experiment, DeclaredParameters {
             let run = try FilterFlowRun.run(network, target: target, times: times, tolerance: tol,
                                             stage: "the flow at σ = \(sigma) (N = \(n))")
             context.progress(Double(k + 1) / Double(sigmas.count))
-            let label = "σ = \(sigma)"
+            let label = "σ = \(Bordelon2025.label(sigma))"
             let outcome = Outcome(sigma: sigma, weightChange: try run.finalWeightChange(), finalLoss: run.record.losses.last!,
                                   chargeDrift: run.record.chargeDrift.max() ?? 0)
             outcomes.append(outcome)
