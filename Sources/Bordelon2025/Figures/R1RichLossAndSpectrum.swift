@@ -98,7 +98,7 @@ public struct BordelonR1: Experiment, DeclaredParameters {
                                doc: "\(label): the outlier's real part when it left the bulk"))
             lossSeries.append(Series(label, x: "t", y: "loss_\(k)", style: .simulation, group: k))
             outlierSeries.append(Series(label, x: "t", y: "outlier_\(k)", style: .simulation, group: k))
-            outlierSeries.append(Series("\(label): leaves the bulk", x: "exit_t_\(k)", y: "exit_lambda_\(k)", style: .points, group: k))
+            outlierSeries.append(Series("\(label) leaves the bulk", x: "exit_t_\(k)", y: "exit_lambda_\(k)", style: .points, group: k))
             // The target pole first, so the learned outlier is drawn over it.
             var spectrum = [Series("1 − c*", x: "target_pole", y: "target_pole_im", style: .points, group: 9)]
             spectrum += snapshotRows.enumerated().map { j, row in

@@ -98,7 +98,7 @@ public struct BordelonR3: Experiment, DeclaredParameters {
             }
             var outcome = Outcome(cStar: c, slowManifold: manifold, reduced: reduced, escapeDelay: slow - reduced, full: nil,
                                   finalLambda: 1 - long.finalState[1])
-            kappaSeries.append(Series("c* = \(c), (a, κ) reduction", x: "curve_t", y: "kappa_reduced", yRow: k, style: .theory, group: k))
+            kappaSeries.append(Series("c* = \(Bordelon2025.label(c))", x: "curve_t", y: "kappa_reduced", yRow: k, style: .theory, group: k))
             let tag = Self.tag(c)
             scalars += [
                 ScalarOutcome("time_slow_manifold_\(tag)", manifold, doc: "c* = \(c): slow-manifold time to κ = \(level) c*"),
@@ -117,7 +117,7 @@ public struct BordelonR3: Experiment, DeclaredParameters {
                 data.add(DataArray("full_t_\(k)", run.record.times, doc: "c* = \(c): times of the full network's records"))
                 data.add(DataArray("full_kappa_\(k)", run.topEigenvalue.map { (1 - $0.real) / c },
                                    doc: "c* = \(c): full network's κ/c* = (1 − λ_top)/c*"))
-                kappaSeries.append(Series("c* = \(c), full network", x: "full_t_\(k)", y: "full_kappa_\(k)", style: .points, group: k))
+                kappaSeries.append(Series("c* = \(Bordelon2025.label(c)) full network", x: "full_t_\(k)", y: "full_kappa_\(k)", style: .points, group: k))
                 scalars += [
                     ScalarOutcome("time_full_\(tag)", outcome.full ?? .nan, doc: "c* = \(c): full network's time to κ = \(level) c*"),
                     ScalarOutcome("full_steps_\(tag)", Double(run.record.acceptedSteps), doc: "c* = \(c): Dormand–Prince accepted steps of the full run"),
@@ -148,10 +148,10 @@ public struct BordelonR3: Experiment, DeclaredParameters {
                 Series("(a, κ) reduction, a0 = \(Bordelon2025.label(a0))", x: "c_star", y: "time_reduced", style: .theory, group: 1),
                 Series("full network, a0 = \(Bordelon2025.label(a0))", x: "c_star_full", y: "time_full", style: .points, group: 1),
                 Series("(a, κ) reduction, a0 = \(Bordelon2025.label(aSmall))", x: "c_star", y: "time_reduced_small", style: .theory, group: 2)])),
-            Panel(title: "decay of the outlier", xLabel: "t", yLabel: "κ / c*", yScale: .log, content: .lines(kappaSeries)),
+            Panel(title: "outlier decay: (a, κ) reduction (dashed), full network", xLabel: "t", yLabel: "κ / c*", yScale: .log, content: .lines(kappaSeries)),
             Panel(title: "learned eigenvalue", xLabel: "c*", yLabel: "λ", xScale: .log, content: .lines([
                 Series("1 − c*", x: "c_star", y: "target_pole", style: .reference, group: 9),
-                Series("(a, κ) reduction at t = \(tFinal)", x: "c_star", y: "final_lambda", style: .points, group: 1)])),
+                Series("(a, κ) reduction at t = \(Bordelon2025.label(tFinal))", x: "c_star", y: "final_lambda", style: .points, group: 1)])),
         ])
         let theoryError = withFull.map { abs($0.full! - $0.reduced) / $0.reduced }.max()
         return ExperimentResult(dataset: data, figure: figure, checks: Self.checks(outcomes, level: level, residue0: a0, smallResidue0: aSmall),
