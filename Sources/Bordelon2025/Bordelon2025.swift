@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bordelon, Cotler, Pehlevan, Zavatone-Veth 2025, "Dynamics of learning to integrate in linear recurrent neural
 /// networks" (arXiv 2503.18754): a linear RNN learns to filter white noise (a leaky integrator e^{−c*t}, a damped
 /// oscillator, a sum of exponentials). With small initial recurrent weights learning is carried by one outlier
@@ -10,4 +12,9 @@
 public enum Bordelon2025 {
     /// The caption line every figure carries.
     public static let reconstructed = "reconstructed model"
+}
+
+extension Bordelon2025 {
+    /// A short number for labels and titles (`%g`: 0.2, 1e-03, 40).
+    static func label(_ x: Double) -> String { String(format: "%g", x) }
 }

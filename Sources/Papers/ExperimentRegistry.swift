@@ -23,7 +23,10 @@ public enum ExperimentRegistry {
         ProcaFigA9(),
         ProcaFigA10(),
         ProcaFigA11(),
+        BordelonR1(),
         BordelonR2(),
+        BordelonR3(),
+        BordelonR4(),
         BordelonR5(),
     ]
 

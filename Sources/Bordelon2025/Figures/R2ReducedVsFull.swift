@@ -39,11 +39,7 @@ public struct BordelonR2: Experiment, DeclaredParameters {
 
         let times = Array(Set(SweepSpec.linspace(0, tEnd, count) + [3])).sorted()
         // Aligned, balanced start along a random unit direction.
-        var rng = context.streams.stream("direction")
-        let g = rng.gaussians(n)
-        let norm = g.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let u0 = g.map { $0 / norm * Double(n).squareRoot() }
-        let network = try LinearFilterRNN(w: Matrix(rows: n, cols: n), u: u0, v: u0, readoutScale: 1 / Double(n))
+        let network = try FilterFlowRun.alignedNetwork(units: n, residue: 1, streams: context.streams)
         let target = try FilterTarget.leakyIntegrator(rate: cStar)
         let full = try FilterFlowRun.run(network, target: target, times: times, tolerance: tol, keepNetworks: true,
                                          stage: "the full network (N = \(n))")
@@ -125,8 +121,7 @@ public struct BordelonR2: Experiment, DeclaredParameters {
                        holds: gaps.lambda <= 1e-6 && gaps.residue <= 1e-6 && gaps.loss <= 1e-6,
                        evidence: "largest gaps: λ \(Self.format(gaps.lambda)), a \(Self.format(gaps.residue)), L (relative) \(Self.format(gaps.loss))",
                        kind: .selfConsistency),
-            ClaimCheck(claim: "Gradient flow conserves C = uuᵀ/η_u − vvᵀ/η_v + (WWᵀ − WᵀW)/η_W (relative drift ≤ 1e-6)",
-                       holds: chargeDrift <= 1e-6, evidence: "largest relative drift \(Self.format(chargeDrift))", kind: .selfConsistency),
+            FilterFlowRun.chargeCheck([("", chargeDrift)]),
         ]
         if cStar == 0.2 {
             checks.append(ClaimCheck(
