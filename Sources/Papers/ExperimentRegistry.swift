@@ -24,6 +24,10 @@ public enum ExperimentRegistry {
         ProcaFigA10(),
         ProcaFigA11(),
         BordelonR2(),
+        BordelonR6(),
+        BordelonR7(),
+        BordelonR8(),
+        BordelonR9(),
     ]
 
     /// The experiment with `id`, if registered.

@@ -1,3 +1,4 @@
+import Analysis
 import ExperimentKit
 import FigureData
 import Linalg
@@ -47,5 +48,33 @@ struct FilterFlowRun {
                            doc: "\(what): real parts of the eigenvalues of W at each record [record, eigenvalue], sorted by real part"))
         data.add(DataArray("\(prefix)_im", shape: [record.times.count, n], values: record.eigenvalues.flatMap { $0.map(\.imaginary) },
                            doc: "\(what): imaginary parts of the same eigenvalues [record, eigenvalue]"))
+    }
+}
+
+extension FilterFlowRun {
+    /// The eigenvalues of W linked across records by continuity (`EigenvalueTracker`, linear prediction).
+    func tracks() throws -> EigenvalueTracks {
+        try EigenvalueTracker(prediction: .linear).track(record.eigenvalues, times: record.times)
+    }
+
+    /// The `count` tracks whose last values have the largest real parts (ties: larger imaginary part first),
+    /// each as its values over the records.
+    func leadingTracks(_ count: Int) throws -> [[Complex<Double>]] {
+        let all = try tracks().values
+        let order = all.indices.sorted {
+            let a = all[$0].last!, b = all[$1].last!
+            return a.real != b.real ? a.real > b.real : a.imaginary > b.imaginary
+        }
+        return order.prefix(count).map { all[$0] }
+    }
+
+    /// Tracks as two arrays `<prefix>_re`, `<prefix>_im` of shape [record, track] (complex-plane trajectories).
+    static func addTracks(_ tracks: [[Complex<Double>]], to data: inout Dataset, prefix: String, what: String) {
+        let steps = tracks.first?.count ?? 0
+        let k = tracks.count
+        data.add(DataArray("\(prefix)_re", shape: [steps, k], values: (0..<steps).flatMap { i in tracks.map { $0[i].real } },
+                           doc: "\(what): real parts [record, track]"))
+        data.add(DataArray("\(prefix)_im", shape: [steps, k], values: (0..<steps).flatMap { i in tracks.map { $0[i].imaginary } },
+                           doc: "\(what): imaginary parts [record, track]"))
     }
 }
