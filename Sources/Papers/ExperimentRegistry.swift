@@ -28,6 +28,10 @@ public enum ExperimentRegistry {
         BordelonR3(),
         BordelonR4(),
         BordelonR5(),
+        BordelonR6(),
+        BordelonR7(),
+        BordelonR8(),
+        BordelonR9(),
     ]
 
     /// The experiment with `id`, if registered.

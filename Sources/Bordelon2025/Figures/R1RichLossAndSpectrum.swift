@@ -83,7 +83,7 @@ public struct BordelonR1: Experiment, DeclaredParameters {
             let run = try FilterFlowRun.run(network, target: target, times: times, tolerance: tol,
                                             stage: "the rich-regime flow (σ = \(sigma), N = \(n))")
             context.progress(Double(k + 1) / Double(sigmas.count))
-            let tracks = try run.eigenvalueTracks()
+            let tracks = try run.tracks()
             let rule = BulkOutlierRule(radius: .initialSpectrum, relativeMargin: 0.1, absoluteMargin: margin)
             let found = tracks.outliers(rule: rule)
             let label = "σ = \(Bordelon2025.label(sigma))"

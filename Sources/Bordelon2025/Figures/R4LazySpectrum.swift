@@ -77,7 +77,7 @@ public struct BordelonR4: Experiment, DeclaredParameters {
             let outcome = Outcome(sigma: sigma, weightChange: try run.finalWeightChange(), finalLoss: run.record.losses.last!,
                                   chargeDrift: run.record.chargeDrift.max() ?? 0)
             outcomes.append(outcome)
-            let outliers = try run.eigenvalueTracks().outliers(rule: BulkOutlierRule(radius: .initialSpectrum))
+            let outliers = try run.tracks().outliers(rule: BulkOutlierRule(radius: .initialSpectrum))
             data.add(DataArray("loss_\(k)", run.record.losses, doc: "\(label): exact loss ½∫(g − g*)²"))
             run.addSpectra(to: &data, prefix: "eig_\(k)", what: label)
             FilterFlowRun.addDisk(to: &data, name: "disk_\(k)", sigma: sigma)

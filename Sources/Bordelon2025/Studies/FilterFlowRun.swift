@@ -71,11 +71,6 @@ struct FilterFlowRun {
 }
 
 extension FilterFlowRun {
-    /// The eigenvalues of W linked into continuous tracks over the records (linear-forecast assignment).
-    func eigenvalueTracks() throws -> EigenvalueTracks {
-        try EigenvalueTracker(prediction: .linear).track(record.eigenvalues, times: record.times)
-    }
-
     /// The aligned, balanced start of the exact (a, κ) reduction: W0 = 0, u0 = v0 = √(N a0) e for a random unit
     /// vector e drawn from `streams` (so the residue u·v/N is a0 and κ0 = 1).
     static func alignedNetwork(units n: Int, residue a0: Double, streams: RandomStreams) throws -> LinearFilterRNN {
@@ -100,5 +95,31 @@ extension FilterFlowRun {
                    holds: drifts.allSatisfy { $0.drift <= 1e-6 },
                    evidence: drifts.map { "\($0.label)largest relative drift \(BordelonR2.format($0.drift))" }.joined(separator: ", "),
                    kind: .selfConsistency)
+    }
+
+    /// The eigenvalues of W linked across records by continuity (`EigenvalueTracker`, linear prediction).
+    func tracks() throws -> EigenvalueTracks {
+        try EigenvalueTracker(prediction: .linear).track(record.eigenvalues, times: record.times)
+    }
+
+    /// The `count` tracks whose last values have the largest real parts (ties: larger imaginary part first),
+    /// each as its values over the records.
+    func leadingTracks(_ count: Int) throws -> [[Complex<Double>]] {
+        let all = try tracks().values
+        let order = all.indices.sorted {
+            let a = all[$0].last!, b = all[$1].last!
+            return a.real != b.real ? a.real > b.real : a.imaginary > b.imaginary
+        }
+        return order.prefix(count).map { all[$0] }
+    }
+
+    /// Tracks as two arrays `<prefix>_re`, `<prefix>_im` of shape [record, track] (complex-plane trajectories).
+    static func addTracks(_ tracks: [[Complex<Double>]], to data: inout Dataset, prefix: String, what: String) {
+        let steps = tracks.first?.count ?? 0
+        let k = tracks.count
+        data.add(DataArray("\(prefix)_re", shape: [steps, k], values: (0..<steps).flatMap { i in tracks.map { $0[i].real } },
+                           doc: "\(what): real parts [record, track]"))
+        data.add(DataArray("\(prefix)_im", shape: [steps, k], values: (0..<steps).flatMap { i in tracks.map { $0[i].imaginary } },
+                           doc: "\(what): imaginary parts [record, track]"))
     }
 }
