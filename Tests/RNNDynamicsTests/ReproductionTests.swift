@@ -129,7 +129,9 @@ import Testing
                 Issue.record("\(id): series '\(s.label)' names a missing array (\(s.x), \(s.y))"); return
             }
             let yLen = s.yRow == nil ? y.elementCount : (y.shape.last ?? 0)
-            #expect(x.elementCount == yLen, "\(id): series '\(s.label)' has \(x.elementCount) x and \(yLen) y values")
+            // With yRow, x may be 1-D or 2-D of y's shape (the same row is used).
+            let xLen = s.yRow != nil && x.shape.count == 2 && x.shape == y.shape ? (x.shape.last ?? 0) : x.elementCount
+            #expect(xLen == yLen, "\(id): series '\(s.label)' has \(x.elementCount) x and \(yLen) y values")
         }
         for panel in figure.panels {
             switch panel.content {

@@ -139,7 +139,7 @@ public struct BordelonR3: Experiment, DeclaredParameters {
         data.add(DataArray("curve_t", curveTimes, doc: "time of the drawn κ(t) curves"))
         data.add(DataArray("kappa_reduced", shape: [cStars.count, curveTimes.count], values: curves,
                            doc: "(a, κ) reduction from a0 = \(Bordelon2025.label(a0)): κ(t)/c* [c*, time]"))
-        data.add(DataArray("level", [level], doc: "the learned level κ/c*"))
+        data.add(DataArray("level", curveTimes.map { _ in level }, doc: "the learned level κ/c* at each curve time (reference line)"))
         kappaSeries.append(Series("κ = \(level) c*", x: "curve_t", y: "level", style: .reference, group: 9))
 
         let figure = FigureSpec(title: "R3 — time to learn e^(−c* t) vs c* (\(Bordelon2025.reconstructed))", columns: 3, panels: [
