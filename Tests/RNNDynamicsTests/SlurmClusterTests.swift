@@ -225,15 +225,16 @@ struct SlurmClusterTests {
         #expect(!events("done").contains(chunk[1]), "the second cell finished before the requeue; make it longer")
         let (rq, _, rqErr) = try LocalSlurm.run("scontrol", ["requeue", "\(jobs[0])_0"])
         #expect(rq == 0, "\(rqErr)")
-        // Slurm holds a requeued job for two minutes; start it now (retried until the controller has requeued it).
+        // Slurm holds a requeued job for two minutes; release it once it is pending again, a few seconds ahead: a
+        // credential issued in the same second as the revoked one is refused ("Job credential revoked", FAILED).
         let requeueDeadline = Date().addingTimeInterval(60)
         var requeued = false
         while Date() < requeueDeadline {
             let state = try LocalSlurm.states(jobs)["\(jobs[0])_0"] ?? ""
-            if state == "PENDING" {
-                requeued = true
-                _ = try LocalSlurm.run("scontrol", ["update", "jobid=\(jobs[0])_0", "StartTime=now"])
-            } else if requeued && (state == "RUNNING" || state == "COMPLETED") {
+            if state == "PENDING" && !requeued {
+                let (u, _, _) = try LocalSlurm.run("scontrol", ["update", "jobid=\(jobs[0])_0", "StartTime=now+3"])
+                requeued = u == 0
+            } else if requeued && state != "PENDING" {
                 break
             }
             usleep(300_000)
