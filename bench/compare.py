@@ -5,11 +5,12 @@ import sys
 TARGETS = {"tiny": 20.0, "other": 1.3}  # required speed-up over fused JAX (issue 2)
 NTK_TARGET = 5.0  # required speed-up of the NTK over JAX (issue 4)
 SWEEP_TARGET = 1.8  # required speed-up of a 2-worker sweep over 1 worker on 2 cores (issue 10)
+BPTT_TARGET = 5.0  # required speed-up of the exact flow to loss 1e-4 over PyTorch BPTT + SGD, float32 (issue 13)
 
 
 def main(path):
     records = [json.loads(line) for line in open(path) if line.startswith("{")]
-    rows = [r for r in records if "peer" in r and r.get("bench") != "ntk"]
+    rows = [r for r in records if "peer" in r and "bench" not in r]  # GD records alone carry no "bench" key
     checks = [r for r in records if "check" in r and r.get("bench") != "ntk"]
     ntk_rows = [r for r in records if r.get("bench") == "ntk" and "peer" in r]
     ntk_peak = next((r["dgemm_peak_gflops"] for r in records if "dgemm_peak_gflops" in r), None)
@@ -24,6 +25,9 @@ def main(path):
     integrate = [r for r in records if r.get("bench") == "integrate"]
     if integrate:
         integrate_table(integrate)
+    bptt = [r for r in records if r.get("bench") == "integrate_bptt"]
+    if bptt:
+        integrate_bptt_table(bptt, next((r for r in integrate if r["peer"] == "rnndyn"), None))
     slurm = [r for r in records if r.get("bench") == "slurm_overhead"]
     if slurm:
         slurm_table(slurm)
@@ -54,6 +58,27 @@ def integrate_table(rows):
         if mine and r["peer"] != "rnndyn" and r.get("seconds_to_target"):
             print(f"rnndyn vs {r['peer']} to the target: {r['seconds_to_target'] / mine['seconds_to_target']:.2f}× "
                   f"(target ≥ 3×)")
+
+
+def integrate_bptt_table(rows, mine):
+    """Issue 13: PyTorch BPTT + SGD on sampled white noise to the same exact loss, against rnndyn's exact flow."""
+    print("\n| peer | dtype | N | batch × steps | dt | lr | SGD steps | s to target | CPU s trained | exact loss | "
+          "rnndyn speed-up |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        s = r.get("seconds_to_target")
+        ratio = f"{s / mine['seconds_to_target']:.2f}×" if s and mine else "–"
+        print(f"| {r['peer']} | {r['dtype']} | {r['n']} | {r['batch']} × {r['seq_len']} | {r['dt']:g} | {r['lr']:g} | "
+              f"{r['sgd_steps']} | {f'{s:.2f}' if s else 'not reached'} | {r.get('cpu_seconds_trained', float('nan')):.2f} | "
+              f"{r['final_exact_loss']:.3g} | {ratio} |")
+    for r in rows:
+        if mine and r["dtype"] == "float32" and r.get("seconds_to_target"):
+            ratio = r["seconds_to_target"] / mine["seconds_to_target"]
+            print(f"rnndyn vs PyTorch BPTT ({r['dtype']}) to loss {r['target_loss']:g}: {ratio:.2f}× "
+                  f"(target ≥ {BPTT_TARGET:g}×: {'met' if ratio >= BPTT_TARGET else 'missed'})")
+        elif not r.get("reached"):
+            print(f"PyTorch BPTT ({r['dtype']}) did not reach {r['target_loss']:g} in {r['sgd_steps']} SGD steps "
+                  f"(exact loss {r['final_exact_loss']:.3g})")
 
 
 def slurm_table(rows):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: rnndyn vs PyTorch eager, JAX (whole loop jitted) and NumPy, one BLAS thread each, in one run:
 # seconds per full-batch GD step (issue 2), seconds per empirical NTK evaluation (issue 4) and the wall time of a
-# sweep on 2 worker processes against 1 (issue 10), and Slurm's overhead per cell on the local cluster (issue 12).
+# sweep on 2 worker processes against 1 (issue 10), the time to an exact loss when learning to integrate against
+# NumPy/SciPy and PyTorch BPTT (issue 13), and Slurm's overhead per cell on the local cluster (issue 12).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,11 @@ tmp=$(mktemp -d)
 if [ -x bench/.venv/bin/python ]; then
   bench/.venv/bin/python bench/peers/integrate_peer.py --from-npz "$tmp/flow0.npz" --c 0.2 --sigma 0.1 --target 1e-4 \
     --variants schur,lyapunov --json | tee -a "$out"
+  echo "== Learning to integrate: PyTorch BPTT + SGD on sampled white noise to the same exact loss (float32, then float64) =="
+  for dtype in float32 float64; do
+    bench/.venv/bin/python bench/peers/integrate_bptt_peer.py --from-npz "$tmp/flow0.npz" --c 0.2 --sigma 0.1 \
+      --target 1e-4 --dtype "$dtype" --json | tee -a "$out"
+  done
 fi
 rm -rf "$tmp"
 

@@ -130,14 +130,29 @@ def flow(W0, u0, v0, c, target, variant, rtol, atol, t_max):
             "rhs_evaluations": evals[0], "steps": int(len(sol.t) - 1), "nfev_solve_ivp": int(sol.nfev)}
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def add_problem_arguments(ap, seed_help=None):
+    """--n, --sigma, --c, --target, --seed, --from-npz: the problem and its initial condition (shared with the BPTT peer)."""
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--sigma", type=float, default=0.1)
     ap.add_argument("--c", type=float, default=0.2)
     ap.add_argument("--target", type=float, default=1e-4)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0, help=seed_help)
     ap.add_argument("--from-npz")
+
+
+def initial_condition(a):
+    """W0, u0, v0 from --from-npz, or drawn from numpy default_rng(--seed) as the module docstring says."""
+    if a.from_npz:
+        d = np.load(a.from_npz)
+        return d["W0"], d["u0"], d["v0"]
+    rng = np.random.default_rng(a.seed)
+    W0 = rng.standard_normal((a.n, a.n)) * a.sigma / np.sqrt(a.n)
+    return W0, rng.standard_normal(a.n), rng.standard_normal(a.n)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    add_problem_arguments(ap)
     ap.add_argument("--rtol", type=float, default=1e-6)
     ap.add_argument("--atol", type=float, default=1e-9)
     ap.add_argument("--t-max", type=float, default=500)
@@ -149,13 +164,7 @@ def main():
     a = ap.parse_args()
     if a.check:
         sys.exit(0 if check() else 1)
-    if a.from_npz:
-        d = np.load(a.from_npz)
-        W0, u0, v0 = d["W0"], d["u0"], d["v0"]
-    else:
-        rng = np.random.default_rng(a.seed)
-        W0 = rng.standard_normal((a.n, a.n)) * a.sigma / np.sqrt(a.n)
-        u0, v0 = rng.standard_normal(a.n), rng.standard_normal(a.n)
+    W0, u0, v0 = initial_condition(a)
     n = W0.shape[0]
     for variant in a.variants.split(","):
         times = []
