@@ -39,27 +39,62 @@ public struct SystemGradient: Sendable, Equatable {
 /// discrete time). All solves run in the Schur coordinates of the one factorisation `A = Z T Zᵀ`: two dtrsyl (or
 /// Stein) solves for `P̃ = Zᵀ P Z`, `Q̃ = Zᵀ Q Z`, and O(n²) complex quasi-triangular solves per target term.
 ///
+/// Continuous time has a second, exact-to-tolerance route (`GramianMethod`): when `A + Aᵀ` is negative definite (a
+/// Cholesky factorisation certifies it, and with it the stability of `A`), the Gramians and resolvent solves are
+/// projected on Krylov spaces of `(A, b)` and `(Aᵀ, c)` grown until their Galerkin residuals are below
+/// `krylovTolerance` (relative to `‖b‖²`, `‖c‖²`; see `KrylovGramian`), at O(n² m) cost for Gramians of numerical
+/// rank m; otherwise, or when the spaces reach `n / 2` first (`.automatic`), it takes the Schur route (and, after
+/// k consecutive failures, sends the next min(2^{k−1}, 64) evaluations straight to it).
+///
 /// A reusable workspace: evaluations of same-sized systems do not allocate (continuous time).
 public final class ImpulseResponseDistance {
+    /// How the Gramians are computed.
+    public enum GramianMethod: Sendable, Equatable {
+        /// Krylov projection when certified and `n ≥ 32`, the Schur form otherwise.
+        case automatic
+        /// Always one real Schur form (dgees) and two dtrsyl solves.
+        case schur
+        /// Krylov projection whenever certified (any n), the Schur form otherwise.
+        case krylov
+    }
+
     /// State dimension n.
     public let dimension: Int
     /// The target response `g*`; its clock sets the system's.
     public let target: ModalResponse
     /// `½ E*`, the loss of the zero system.
     public let halfTargetEnergy: Double
-    /// The Schur factorisation of the last `A` (eigenvalues included).
+    /// The Schur factorisation of the last `A` evaluated by the Schur route (eigenvalues included).
     public let schur: RealSchurWorkspace
+    /// The route this workspace may take.
+    public let method: GramianMethod
+    /// Relative Galerkin-residual tolerance of the Krylov route.
+    public let krylovTolerance: Double
+    /// Evaluations done by the Schur route.
+    public internal(set) var schurEvaluations = 0
+    /// Evaluations done by the Krylov route.
+    public internal(set) var krylovEvaluations = 0
+    /// The Krylov route's buffers (nil when `method` excludes it).
+    var krylov: KrylovBuffers?
+    /// Evaluations left to send straight to the Schur route after a failed Krylov attempt, and the next such pause.
+    var krylovSkips = 0, krylovBackoff = 1
 
     private var bt: [Double], ct: [Double], pc: [Double], qb: [Double]
     private var gramianP: Matrix, gramianQ: Matrix, reduced: Matrix, scratch: Matrix
     private var alphas: [[Complex<Double>]], betas: [[Complex<Double>]]
     private var leftFactors: Matrix, rightFactors: Matrix
 
-    /// A workspace for n-dimensional systems and the target `target`.
-    public init(dimension n: Int, target: ModalResponse) throws {
+    /// A workspace for n-dimensional systems and the target `target`; `method` and `krylovTolerance` choose the route.
+    public init(dimension n: Int, target: ModalResponse, method: GramianMethod = .automatic,
+                krylovTolerance: Double = 1e-14) throws {
         guard n >= 1 else { throw FilterLearningError.invalidParameter("dimension must be ≥ 1, got \(n)") }
+        guard krylovTolerance > 0, krylovTolerance < 1 else {
+            throw FilterLearningError.invalidParameter("krylovTolerance must be in (0, 1), got \(krylovTolerance)")
+        }
         dimension = n
         self.target = target
+        self.method = method
+        self.krylovTolerance = krylovTolerance
         halfTargetEnergy = target.energy / 2
         schur = try RealSchurWorkspace(dimension: n)
         let zeros = [Double](repeating: 0, count: n)
@@ -70,6 +105,13 @@ public final class ImpulseResponseDistance {
         alphas = [[Complex<Double>]](repeating: [Complex<Double>](repeating: .zero, count: n), count: terms)
         betas = alphas
         leftFactors = Matrix(rows: n, cols: 2 * terms); rightFactors = Matrix(rows: n, cols: 2 * terms)
+        let krylovAllowed = target.clock == .continuous && n >= 2
+            && (method == .krylov || (method == .automatic && n >= 32))
+        if krylovAllowed {
+            // Beyond n / 2 vectors the Schur route is cheaper; `.krylov` may go to the whole space (exact at m = n).
+            krylov = KrylovBuffers(dimension: n, maxRank: method == .krylov ? n : max(1, n / 2),
+                                   shifts: target.poles.indices.map { Self.shift(target, $0) })
+        }
     }
 
     /// The loss `L(A, b, c)`; throws `FilterLearningError.unstable…` when `A` is not stable.
@@ -83,7 +125,11 @@ public final class ImpulseResponseDistance {
     }
 
     /// `(σ, τ, w)` of term k: the resolvent is `(σ I + τ A)^{-1}` and `w` weights `α_k β_kᵀ` in `∂L/∂A`.
-    private func shift(_ k: Int) -> (sigma: Complex<Double>, tau: Complex<Double>, weight: Complex<Double>) {
+    func shift(_ k: Int) -> (sigma: Complex<Double>, tau: Complex<Double>, weight: Complex<Double>) {
+        Self.shift(target, k)
+    }
+
+    static func shift(_ target: ModalResponse, _ k: Int) -> (sigma: Complex<Double>, tau: Complex<Double>, weight: Complex<Double>) {
         let r = target.residues[k], p = target.poles[k]
         switch target.clock {
         case .continuous: return (p, Complex(-1), r)
@@ -97,6 +143,20 @@ public final class ImpulseResponseDistance {
             throw FilterLearningError.invalidParameter(
                 "system shapes must be A \(n)×\(n), b and c of length \(n); got A \(a.rows)×\(a.cols), b \(b.count), c \(c.count)")
         }
+        if krylov != nil {
+            if krylovSkips > 0 {
+                krylovSkips -= 1
+            } else if let loss = try evaluateKrylov(a: a, b: b, c: c, gradient: gradient) {
+                krylovEvaluations += 1
+                krylovBackoff = 1
+                return loss
+            } else if method == .automatic {
+                // Back off exponentially (up to 64 evaluations) while the Krylov route keeps failing.
+                krylovSkips = krylovBackoff
+                krylovBackoff = min(2 * krylovBackoff, 64)
+            }
+        }
+        schurEvaluations += 1
         try schur.factor(a)
         switch target.clock {
         case .continuous:

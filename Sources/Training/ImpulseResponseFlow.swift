@@ -23,6 +23,10 @@ public struct ImpulseResponseFlowRecord: Sendable {
     public var rejectedSteps: Int
     /// Exact loss-and-gradient evaluations.
     public var gradientEvaluations: Int
+    /// Exact evaluations (vector field and recorded losses) done by the Krylov route (`ImpulseResponseDistance.GramianMethod`).
+    public var krylovEvaluations = 0
+    /// Exact evaluations (vector field and recorded losses) done by the Schur route.
+    public var schurEvaluations = 0
 }
 
 /// Failures of an impulse-response training run (one line each).
@@ -60,15 +64,20 @@ public struct ImpulseResponseFlow {
         self.integrator = integrator
     }
 
-    /// Integrates the gradient flow from `network` (t = 0) and records at `times` (non-decreasing, ≥ 0).
-    public func run(from network: LinearFilterRNN, recordingAt times: [Double],
-                    keepNetworks: Bool = false) throws -> ImpulseResponseFlowRecord {
+    /// Integrates the gradient flow from `network` (t = 0) and records at `times` (non-decreasing, ≥ 0); with
+    /// `stopBelowLoss`, the run ends at the first accepted step whose loss is at or below it, and the record's last
+    /// entry is that step (its time is then not one of `times`).
+    public func run(from network: LinearFilterRNN, recordingAt times: [Double], keepNetworks: Bool = false,
+                    stopBelowLoss: Double? = nil) throws -> ImpulseResponseFlowRecord {
         let field = try GradientFlowField(network: network, target: target)
         var y0 = [Double](repeating: 0, count: network.parameterCount)
         y0.withUnsafeMutableBufferPointer { network.write(into: $0) }
         let solution: ODESolution
         do {
-            solution = try integrator.solve(field, initial: y0, outputTimes: times)
+            var workspace = ODEWorkspace(dimension: field.dimension)
+            // After an accepted step the last evaluation (first-same-as-last) was at the accepted state.
+            let stop: ((Double, UnsafeBufferPointer<Double>) -> Bool)? = stopBelowLoss.map { goal in { _, _ in field.lastLoss <= goal } }
+            solution = try integrator.solve(field, initial: y0, outputTimes: times, workspace: &workspace, stop: stop)
         } catch {
             throw ImpulseResponseFlowError.integrator(error)
         }
@@ -82,6 +91,8 @@ public struct ImpulseResponseFlow {
         record.acceptedSteps = solution.statistics.acceptedSteps
         record.rejectedSteps = solution.statistics.rejectedSteps
         record.gradientEvaluations = field.evaluationCount
+        record.krylovEvaluations = field.distance.krylovEvaluations
+        record.schurEvaluations = field.distance.schurEvaluations
         return record
     }
 
@@ -148,6 +159,8 @@ public struct ImpulseResponseFlow {
 final class GradientFlowField: VectorField {
     let distance: ImpulseResponseDistance
     private(set) var evaluationCount = 0
+    /// The loss at the last evaluated state (NaN when that state failed).
+    private(set) var lastLoss = Double.nan
     private var network: LinearFilterRNN
     private var gradient: SystemGradient
 
@@ -163,9 +176,10 @@ final class GradientFlowField: VectorField {
         evaluationCount += 1
         network.read(from: y)
         do {
-            _ = try network.lossAndGradient(distance, into: &gradient)
+            lastLoss = try network.lossAndGradient(distance, into: &gradient)
             network.writeVelocity(gradient, into: dydt)
         } catch {
+            lastLoss = .nan
             for i in 0..<dydt.count { dydt[i] = .nan }
         }
     }

@@ -51,8 +51,22 @@ import Testing
         }
     }
 
-    private func checkGradient(_ net: LinearFilterRNN, _ target: ModalResponse, label: String) throws {
-        let distance = try ImpulseResponseDistance(dimension: net.units, target: target)
+    /// The Krylov route (certified: σ = 0.3, so `A + Aᵀ` is negative definite) against the same differences.
+    @Test func krylovGradientsMatchRichardsonDifferences() throws {
+        for (name, target) in try Self.continuousTargets() {
+            for (k, (n, readout)) in [(12, LinearFilterRNN.ReadoutScaling.inverseN), (16, .inverseSqrtN)].enumerated() {
+                let net = try FilterLearningCheck.network(units: n, sigma: 0.3, shift: 0, readout: readout, leak: 1,
+                                                          clock: .continuous, seed: UInt64(40 + k))
+                let used = try checkGradient(net, target, label: "krylov \(name) N=\(n)", method: .krylov)
+                #expect(used.krylovEvaluations > 0 && used.schurEvaluations == 0, "\(name) N=\(n): the Krylov route was not taken")
+            }
+        }
+    }
+
+    @discardableResult
+    private func checkGradient(_ net: LinearFilterRNN, _ target: ModalResponse, label: String,
+                               method: ImpulseResponseDistance.GramianMethod = .automatic) throws -> ImpulseResponseDistance {
+        let distance = try ImpulseResponseDistance(dimension: net.units, target: target, method: method)
         var gradient = SystemGradient(dimension: net.units)
         _ = try net.lossAndGradient(distance, into: &gradient)
         var exact = [Double](repeating: 0, count: net.parameterCount)
@@ -67,6 +81,7 @@ import Testing
             let error = FilterLearningCheck.relativeError(exact, numeric, range)
             #expect(error <= 1e-7, "\(label): ∂L/∂\(block) relative error \(error)")
         }
+        return distance
     }
 
     @Test func continuousLossMatchesTimeAndFrequencyQuadrature() throws {

@@ -183,4 +183,24 @@ import Testing
         let moved = try flow.run(from: frozen, recordingAt: [1]).finalNetwork
         #expect(moved.w == net.w && moved.v == net.v && moved.u != net.u)
     }
+
+    /// `stopBelowLoss` ends the flow at the first accepted step at or below the goal: the stopping state's loss is
+    /// there, the same flow integrated to that time lands on the same state, and shortly before it the loss was above.
+    @Test func flowStopsAtTheFirstStepBelowTheGoal() throws {
+        let target = try FilterTarget.leakyIntegrator(rate: 0.3)
+        let net = try LinearFilterRNN.random(units: 40, sigma: 0.1, streams: RandomStreams(seed: 8).child("stop"))
+        let flow = ImpulseResponseFlow(target: target, integrator: DormandPrince54(relativeTolerance: 1e-8, absoluteTolerance: 1e-10))
+        let goal = 1e-2
+        let stopped = try flow.run(from: net, recordingAt: [0, 1, 1000], stopBelowLoss: goal)
+        let tStop = try #require(stopped.times.last)
+        #expect(stopped.times.count == 3 && stopped.times[1] == 1 && tStop > 1 && tStop < 1000, "\(stopped.times)")
+        #expect(stopped.losses.last! <= goal && stopped.losses[1] > goal, "\(stopped.losses)")
+        #expect(stopped.krylovEvaluations > 0 && stopped.schurEvaluations == 0, "N = 40, σ = 0.1 is certified: Krylov route")
+        let direct = try flow.run(from: net, recordingAt: [tStop])
+        let a = direct.finalNetwork.w.storage, b = stopped.finalNetwork.w.storage
+        let gap = zip(a, b).map { abs($0 - $1) }.max()!
+        #expect(gap <= 1e-7, "state at the stopping time differs by \(gap)")
+        let before = try flow.run(from: net, recordingAt: [0.98 * tStop])
+        #expect(before.losses.last! > goal, "the loss was already \(before.losses.last!) at 0.98 t_stop")
+    }
 }

@@ -47,21 +47,24 @@ def lyapunov_schur(T, Z, rhs, transpose):
     return Z @ (y / scale) @ Z.T
 
 
-def loss_grad(W, u, v, c, variant="schur"):
+def loss_grad(W, u, v, c, variant="schur", gradient=True):
+    """(L, dL/dW, dL/du, dL/dv); with gradient=False only L (one Lyapunov solve and one LU, for the terminal event)."""
     n = W.shape[0]
     A = W - np.eye(n)
     vt = v / n
     if variant == "lyapunov":
         P = scipy.linalg.solve_continuous_lyapunov(A, -np.outer(u, u))
-        Q = scipy.linalg.solve_continuous_lyapunov(A.T, -np.outer(vt, vt))
+        Q = scipy.linalg.solve_continuous_lyapunov(A.T, -np.outer(vt, vt)) if gradient else None
     else:
         T, Z = scipy.linalg.schur(A, output="real")
         P = lyapunov_schur(T, Z, np.outer(u, u), transpose=False)
-        Q = lyapunov_schur(T, Z, np.outer(vt, vt), transpose=True)
+        Q = lyapunov_schur(T, Z, np.outer(vt, vt), transpose=True) if gradient else None
     lu = scipy.linalg.lu_factor(c * np.eye(n) - A)
     Mu = scipy.linalg.lu_solve(lu, u)
-    Mtv = scipy.linalg.lu_solve(lu, vt, trans=1)
     L = 0.5 * vt @ P @ vt - vt @ Mu + 1.0 / (4.0 * c)
+    if not gradient:
+        return L
+    Mtv = scipy.linalg.lu_solve(lu, vt, trans=1)
     gW = Q @ P - np.outer(Mtv, Mu)
     gu = Q @ u - Mtv
     gv = (P @ vt - Mu) / n
@@ -118,7 +121,7 @@ def flow(W0, u0, v0, c, target, variant, rtol, atol, t_max):
 
     def reached(t, y):
         W, u, v = unpack(y)
-        return loss_grad(W, u, v, c, variant)[0] - target
+        return loss_grad(W, u, v, c, variant, gradient=False) - target
     reached.terminal = True
     start = time.perf_counter()
     sol = scipy.integrate.solve_ivp(rhs, (0, t_max), pack(W0, u0, v0), method="RK45", rtol=rtol, atol=atol,

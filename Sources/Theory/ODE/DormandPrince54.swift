@@ -55,9 +55,12 @@ public struct DormandPrince54: AdaptiveODEIntegrator, Sendable {
         return try solve(field, initial: y0, from: t0, outputTimes: outputTimes, workspace: &ws)
     }
 
-    /// As `solve(_:initial:from:outputTimes:)`, with caller-owned stage buffers.
+    /// As `solve(_:initial:from:outputTimes:)`, with caller-owned stage buffers; `stop(t, y)`, asked after every
+    /// accepted step, ends the run early: the solution then holds the output times passed so far and, last, the
+    /// stopping time `t` (not a requested time) with its state.
     public func solve<F: VectorField>(_ field: F, initial y0: [Double], from t0: Double = 0, outputTimes: [Double],
-                                      workspace: inout ODEWorkspace) throws(ODEError) -> ODESolution {
+                                      workspace: inout ODEWorkspace,
+                                      stop: ((Double, UnsafeBufferPointer<Double>) -> Bool)? = nil) throws(ODEError) -> ODESolution {
         precondition(y0.count == field.dimension && workspace.dimension == field.dimension, "dimension mismatch")
         guard validOutputTimes(outputTimes, from: t0) else { throw .invalidOutputTimes }
         var out = ODESolution(times: outputTimes, states: [], statistics: ODEStatistics())
@@ -98,6 +101,11 @@ public struct DormandPrince54: AdaptiveODEIntegrator, Sendable {
                                 for i in 0..<n { yp[i] = ynew[i] }
                                 for i in 0..<n { k1[i] = k7[i] }  // FSAL
                                 out.statistics.acceptedSteps += 1
+                                if let stop, stop(t, UnsafeBufferPointer(yp)) {
+                                    out.times = Array(outputTimes[..<out.states.count]) + [t]
+                                    out.states.append(Array(yp))
+                                    return nil
+                                }
                             } else {
                                 out.statistics.rejectedSteps += 1
                             }
