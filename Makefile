@@ -53,11 +53,12 @@ demo: build
 test: deps
 	$(SWIFT) test
 
-# Seconds per full-batch GD step against PyTorch eager and JAX (whole loop jitted); see BENCHMARKS.md.
+# rnndyn against its Python peers, one BLAS thread each; see BENCHMARKS.md. `make bench SECTIONS=integrate` runs
+# only some sections (gd, ntk, sweep, integrate, slurm).
 bench: deps
 	$(SWIFT) build -c release --product rnndyn-bench
 	$(SWIFT) build -c release --product rnndyn
-	bash bench/run.sh
+	bash bench/run.sh $(SECTIONS)
 
 clean:
 	rm -rf .build out

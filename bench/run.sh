@@ -4,20 +4,29 @@
 # sweep on 2 worker processes against 1 (issue 10), the time to an exact loss when learning to integrate against
 # NumPy/SciPy and PyTorch BPTT (issue 13), and Slurm's overhead per cell on the local cluster (issue 12).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
+# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, slurm (default: all, in that order).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 SIZES=${SIZES:-"4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"}
 REPEATS=${REPEATS:-5}
 NTK_SIZES=${NTK_SIZES:-"64,8,8,20,64"}
+SECTIONS=" ${*:-gd ntk sweep integrate slurm} "
+for s in $SECTIONS; do
+  case $s in gd|ntk|sweep|integrate|slurm) ;; *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, slurm)" >&2; exit 2 ;; esac
+done
+want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 mkdir -p bench/results
 out="bench/results/lrnn_gd-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+: > "$out"
+bash bench/setup_venv.sh >&2 || echo "bench: the Python peers could not be installed (see above); showing rnndyn alone" >&2
 
+if want gd; then
 echo "== rnndyn (Swift, release) =="
-.build/release/rnndyn-bench --sizes "$SIZES" --repeats "$REPEATS" | tee "$out"
+.build/release/rnndyn-bench --sizes "$SIZES" --repeats "$REPEATS" | tee -a "$out"
 
 echo "== Python peers (bench/.venv) =="
-if bash bench/setup_venv.sh >&2; then
+if [ -x bench/.venv/bin/python ]; then
   bench/.venv/bin/python bench/peers/lrnn_gd.py --sizes "$SIZES" --repeats "$REPEATS" --json | tee -a "$out"
   echo "== correctness: rnndyn vs PyTorch autograd on identical inputs =="
   tmp=$(mktemp -d)
@@ -27,10 +36,10 @@ if bash bench/setup_venv.sh >&2; then
     .build/release/rnndyn-bench --check-against "$tmp/in.npz" "$tmp/grads.npz" | tee -a "$out"
   done
   rm -rf "$tmp"
-else
-  echo "bench: the Python peers could not be installed (see above); showing rnndyn alone" >&2
+fi
 fi
 
+if want ntk; then
 echo "== NTK at $NTK_SIZES: rnndyn closed form and Jacobian route =="
 .build/release/rnndyn-bench --ntk --sizes "$NTK_SIZES" --repeats "$REPEATS" | tee -a "$out"
 if [ -x bench/.venv/bin/python ]; then
@@ -46,9 +55,14 @@ if [ -x bench/.venv/bin/python ]; then
   rm -rf "$tmp"
 fi
 
+fi
+
+if want sweep; then
 echo "== sweep: 2 worker processes against 1 on the same cells (bench/sweep-bench.yaml) =="
 bash bench/sweep.sh | tee -a "$out"
+fi
 
+if want integrate; then
 echo "== Learning to integrate (issue 13): exact impulse-response gradient and flow to loss 1e-4 at N = 200, sigma = 0.1, c* = 0.2 =="
 .build/release/rnndyn-bench --impulse-response 50,100,200 | tee -a "$out"
 tmp=$(mktemp -d)
@@ -63,9 +77,12 @@ if [ -x bench/.venv/bin/python ]; then
   done
 fi
 rm -rf "$tmp"
+fi
 
+if want slurm; then
 echo "== Slurm: scheduling overhead per cell on the one-node cluster against local workers (bench/slurm-bench.yaml) =="
 bash bench/slurm-overhead.sh | tee -a "$out"
+fi
 
 echo "== comparison ($out) =="
 python3 bench/compare.py "$out"
