@@ -32,6 +32,7 @@ public enum ExperimentRegistry {
         BordelonR7(),
         BordelonR8(),
         BordelonR9(),
+        BordelonFeedforwardLimits(),
     ]
 
     /// The experiment with `id`, if registered.

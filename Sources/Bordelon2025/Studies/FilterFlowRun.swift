@@ -74,11 +74,27 @@ extension FilterFlowRun {
     /// The aligned, balanced start of the exact (a, κ) reduction: W0 = 0, u0 = v0 = √(N a0) e for a random unit
     /// vector e drawn from `streams` (so the residue u·v/N is a0 and κ0 = 1).
     static func alignedNetwork(units n: Int, residue a0: Double, streams: RandomStreams) throws -> LinearFilterRNN {
+        let u0 = randomDirection(units: n, streams: streams).map { $0 * (Double(n) * a0).squareRoot() }
+        return try LinearFilterRNN(w: Matrix(rows: n, cols: n), u: u0, v: u0, readoutScale: 1 / Double(n))
+    }
+
+    /// A random unit vector of length `n` from the stream "direction" of `streams`.
+    static func randomDirection(units n: Int, streams: RandomStreams) -> [Double] {
         var rng = streams.stream("direction")
         let g = rng.gaussians(n)
         let norm = g.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let u0 = g.map { $0 / norm * (Double(n) * a0).squareRoot() }
-        return try LinearFilterRNN(w: Matrix(rows: n, cols: n), u: u0, v: u0, readoutScale: 1 / Double(n))
+        return g.map { $0 / norm }
+    }
+
+    /// The frozen-mode start of `FrozenOutlierMode`: W = (leak − c*) x xᵀ frozen (its x-mode already decays at c*),
+    /// u = p x and v = q x trained with rates (η_u, η_v), readout scale ρ; leak 1.
+    static func frozenModeNetwork(direction x: [Double], readIn p: Double, readOut q: Double, targetRate cStar: Double,
+                                  readoutScale rho: Double, readInRate etaU: Double, readOutRate etaV: Double) throws -> LinearFilterRNN {
+        let n = x.count, leak = 1.0
+        return try LinearFilterRNN(w: Matrix(rows: n, cols: n) { i, j in (leak - cStar) * x[i] * x[j] },
+                                   u: x.map { p * $0 }, v: x.map { q * $0 }, readoutScale: rho, leak: leak,
+                                   trained: .init(w: false, u: true, v: true),
+                                   learningRates: .init(w: 1, u: etaU, v: etaV))
     }
 
     /// The circular-law disk |z| ≤ σ as two arrays `<name>_re`, `<name>_im` (a closed polyline, for a reference series).
