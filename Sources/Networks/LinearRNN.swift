@@ -5,7 +5,7 @@ import SequenceData
 ///
 /// Shapes: `W_x` is `N_h × N_x`, `W_h` is `N_h × N_h`, `W_y` is `N_y × N_h`. The input at step i reaches the
 /// final output through `W_h` exactly `T − i` times. Losses follow `LossConvention`.
-public struct LinearRNN: DifferentiableModel, Equatable {
+public struct LinearRNN: ReadoutResidualNetwork, Equatable {
     /// Input weights `W_x` (`N_h × N_x`).
     public var wx: Matrix
     /// Recurrent weights `W_h` (`N_h × N_h`).
@@ -79,7 +79,7 @@ public struct LinearRNN: DifferentiableModel, Equatable {
     // MARK: Workspace and BPTT
 
     /// Preallocated activations, residuals and gradients for one batch shape.
-    public struct Workspace: Sendable {
+    public struct Workspace: ReadoutResidualWorkspace {
         /// Hidden states, `N_h × (T·P)`; block t holds `h_{t+1}`.
         public var states: Matrix
         /// Adjoints `∂L/∂h_{t+1}`, `N_h × (T·P)`.
@@ -135,24 +135,6 @@ public struct LinearRNN: DifferentiableModel, Equatable {
                          lagReadouts: Matrix(rows: readout ? T * ny : 0, cols: n),
                          stateCorrelations: Matrix(rows: readout ? T * ny : 0, cols: n),
                          inputCorrelations: Matrix(rows: readout ? T * ny : 0, cols: inputDimension))
-    }
-
-    public func gradients(in workspace: Workspace) -> [Matrix] { workspace.gradients }
-
-    public func withGradients<R>(in workspace: inout Workspace, _ body: (inout [Matrix]) -> R) -> R {
-        body(&workspace.gradients)
-    }
-
-    public func maxAbsState(in workspace: Workspace) -> Double { workspace.maxAbsState }
-
-    private func checkShapes(_ batch: SequenceBatch) {
-        precondition(batch.inputDimension == inputDimension,
-                     "batch inputs have N_x = \(batch.inputDimension), network expects \(inputDimension)")
-        precondition(batch.outputDimension == outputDimension,
-                     "batch targets have N_y = \(batch.outputDimension), network expects \(outputDimension)")
-        let expected = outputMode == .final ? batch.samples : batch.timeSteps * batch.samples
-        precondition(batch.targets.cols == expected,
-                     "\(outputMode.rawValue) output needs targets with \(expected) columns, got \(batch.targets.cols)")
     }
 
     /// Forward pass into `ws.states`: one GEMM for the input projection of all time steps, then one

@@ -1,0 +1,73 @@
+import Foundation
+import Linalg
+
+/// Raw-buffer loops shared by the nonlinear recurrent networks' BPTT (column-major, allocation-free).
+enum RecurrentKernels {
+    /// `c[:, j] += scale · v` for every column j of the `rows × cols` buffer `c`.
+    static func addColumn(_ v: UnsafePointer<Double>, scale: Double = 1, to c: UnsafeMutablePointer<Double>,
+                          rows: Int, cols: Int) {
+        for j in 0..<cols {
+            let col = c + j * rows
+            for i in 0..<rows { col[i] += scale * v[i] }
+        }
+    }
+
+    /// `out[i] = Σ_j a[i, j]` over the `rows × cols` buffer `a`.
+    static func rowSums(_ a: UnsafePointer<Double>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Double>) {
+        out.update(repeating: 0, count: rows)
+        for j in 0..<cols {
+            let col = a + j * rows
+            for i in 0..<rows { out[i] += col[i] }
+        }
+    }
+
+    /// Applies tanh in place to `count` entries of `z`, writing the results to `out` (may equal `z`);
+    /// returns the largest |z| seen before the map.
+    static func tanhInPlace(_ z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) -> Double {
+        var largest = 0.0
+        for i in 0..<count {
+            let v = z[i]
+            largest = max(largest, abs(v))
+            out[i] = tanh(v)
+        }
+        return largest
+    }
+
+    /// `d[i] *= 1 − φ[i]²` (tanh' from the stored activations φ = tanh(z)).
+    static func multiplyByTanhDerivative(_ d: UnsafeMutablePointer<Double>, activations phi: UnsafePointer<Double>,
+                                         count: Int) {
+        for i in 0..<count { d[i] *= 1 - phi[i] * phi[i] }
+    }
+
+    /// Uniform matrix on `[−bound, bound)`, filled column by column from `rng`.
+    static func uniformMatrix(rows: Int, cols: Int, bound: Double, rng: inout Xoshiro256) -> Matrix {
+        var m = Matrix(rows: rows, cols: cols)
+        for k in 0..<m.count { m.storage[k] = bound * (2 * rng.uniform() - 1) }
+        return m
+    }
+
+    /// Readout residuals and loss. Writes `r = (multiplier · W φ[:, offset…] + bias − Y)/P` into `residuals`
+    /// (`N_y × outCols`) and returns `L = ½ Σ ‖multiplier · W φ + bias − Y‖² / P` (`LossConvention`).
+    static func readoutResiduals(weights w: Matrix, multiplier: Double, bias: Matrix?, activations phi: UnsafePointer<Double>,
+                                 firstColumn offset: Int, targets: Matrix, samples p: Int,
+                                 into residuals: inout Matrix) -> Double {
+        let ny = w.rows, n = w.cols, outCols = residuals.cols
+        precondition(targets.shape == residuals.shape, "targets are \(targets.shape), readout needs \(residuals.shape)")
+        var squared = 0.0
+        residuals.storage.withUnsafeMutableBufferPointer { rp in
+            let r = rp.baseAddress!
+            targets.storage.withUnsafeBufferPointer { r.update(from: $0.baseAddress!, count: $0.count) }
+            w.storage.withUnsafeBufferPointer { wp in
+                BLAS.gemm(.none, .none, m: ny, n: outCols, k: n, alpha: multiplier, a: wp.baseAddress!, lda: ny,
+                          b: phi + offset * n, ldb: n, beta: -1, c: r, ldc: ny)
+            }
+            if let bias {
+                bias.storage.withUnsafeBufferPointer { addColumn($0.baseAddress!, to: r, rows: ny, cols: outCols) }
+            }
+            for i in rp.indices { squared += rp[i] * rp[i] }
+            let invP = 1 / Double(p)
+            for i in rp.indices { rp[i] *= invP }
+        }
+        return 0.5 * squared / Double(p)
+    }
+}
