@@ -1,0 +1,50 @@
+import Linalg
+import SequenceData
+
+/// A batch of trials of a neuroscience task: inputs and per-step targets as a `SequenceBatch`, plus a loss mask.
+///
+/// Layout (that of `SequenceBatch`): inputs `d_in × (T·B)`, targets and mask `d_out × (T·B)`, column block t
+/// holding step t of every trial. In memory (column-major) this is exactly a C-order `[T, B, d]` array, the
+/// shape exported to `.npz`. The mask is 1 where a target is scored and 0 where it is not.
+public struct TaskBatch: Sendable, Equatable {
+    /// Inputs and targets (targets given at every step).
+    public var sequences: SequenceBatch
+    /// Loss weights, `d_out × (T·B)`, each 0 or 1.
+    public var mask: Matrix
+
+    /// Wraps the arrays after checking their shapes agree (targets at every step, mask shaped like targets).
+    public init(inputs: Matrix, targets: Matrix, mask: Matrix, timeSteps: Int, samples: Int) throws {
+        guard timeSteps >= 1, samples >= 1 else {
+            throw TaskError.invalidParameter("batch T = \(timeSteps), B = \(samples); allowed: T ≥ 1 and B ≥ 1")
+        }
+        let columns = timeSteps * samples
+        guard inputs.cols == columns, targets.cols == columns, mask.rows == targets.rows, mask.cols == columns else {
+            throw TaskError.invalidParameter("batch shapes inputs \(inputs.rows)×\(inputs.cols), targets \(targets.rows)×\(targets.cols), mask \(mask.rows)×\(mask.cols); allowed: d_in×\(columns), d_out×\(columns), d_out×\(columns) (T·B = \(columns))")
+        }
+        sequences = SequenceBatch(inputs: inputs, targets: targets, timeSteps: timeSteps, samples: samples)
+        self.mask = mask
+    }
+
+    /// Inputs, `d_in × (T·B)`.
+    public var inputs: Matrix { sequences.inputs }
+    /// Targets, `d_out × (T·B)`.
+    public var targets: Matrix { sequences.targets }
+    /// Trial length T.
+    public var timeSteps: Int { sequences.timeSteps }
+    /// Number of trials B.
+    public var samples: Int { sequences.samples }
+
+    /// Flat index of entry `i` at step `t` of trial `b` in a `d`-row array of this layout.
+    @inlinable public func index(t: Int, b: Int, i: Int, rows d: Int) -> Int { (t * samples + b) * d + i }
+
+    /// Masked mean squared error of `outputs` (same shape as the targets): Σ mask·(y − target)² / Σ mask.
+    public func maskedMSE(_ outputs: Matrix) -> Double {
+        precondition(outputs.rows == targets.rows && outputs.cols == targets.cols, "outputs must be shaped like the targets")
+        var sum = 0.0, weight = 0.0
+        for k in 0..<outputs.storage.count {
+            let m = mask.storage[k], e = outputs.storage[k] - targets.storage[k]
+            sum += m * e * e; weight += m
+        }
+        return weight > 0 ? sum / weight : 0
+    }
+}
