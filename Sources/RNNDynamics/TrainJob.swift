@@ -14,6 +14,8 @@ public struct TrainOutcome {
     public var spec: TrainSpec
     /// Loss before each update and after the last (`S + 1` values for `S` steps run).
     public var losses: [Double]
+    /// The regularizer penalty (`training.l2`) inside each of `losses` (all 0 without one).
+    public var penalties: [Double]
     /// Resolved configuration plus provenance and the stop reason, for `config.json`.
     public var config: [String: Any]
     /// Why training ended.
@@ -31,7 +33,10 @@ public struct TrainOutcome {
 /// `results.npz` keys:
 /// - `loss` `[S+1]` loss (with penalties) before each update and after the last (S = steps run, fewer than `steps`
 ///   when a `training.stop` rule ends the run), and `step` `[S+1]` int64 its steps 0…S;
-/// - `record_step` `[R]` int64 snapshot steps (log-spaced, always 0 and the last), `record_loss` `[R]`;
+/// - `penalty` `[S+1]` the penalty part of each `loss` (all 0 without `training.l2`; the task loss is
+///   `loss − penalty`);
+/// - `record_step` `[R]` int64 snapshot steps (log-spaced, always 0 and the last), `record_loss` `[R]`,
+///   `record_penalty` `[R]`;
 /// - one final weight matrix per block (`Wx`, `Wh`, `Wy` or `W1`, `W2`; 2-D, Fortran order) and its history
 ///   `<block>_history` `[R, rows, cols]`;
 /// - linear RNNs: `eig_Wh_real`, `eig_Wh_imag` `[R, N_h]`, eigenvalues of W_h by descending modulus;
@@ -154,7 +159,7 @@ public enum TrainJob {
         let schedule = RecordSchedule.logSpaced(count: spec.recordPoints)
         var stop = StopReason.completed
         var finalLearningRate = spec.learningRate
-        var losses: [Double] = []
+        var losses: [Double] = [], penalties: [Double] = []
         var recording = Recording()
         var finalBlocks: [(String, Matrix)] = []
 
@@ -186,7 +191,7 @@ public enum TrainJob {
                 var src = PopulationGradient(task: task!.population, model: net)
                 run = Trainer.train(net, source: &src, options: options, recorder: &recorder)
             }
-            (stop, losses, recording, finalLearningRate) = (run.stop, run.losses, run.recording, run.finalLearningRate)
+            (stop, losses, penalties, recording, finalLearningRate) = (run.stop, run.losses, run.penalties, run.recording, run.finalLearningRate)
             finalBlocks = zip(LinearRNN.parameterNames, run.model.parameters).map { ($0, $1) }
             if let basis {
                 arrays.append(("basis_R", NumpyArray(basis.r)))
@@ -214,7 +219,7 @@ public enum TrainJob {
             var recorder = Recorder<DeepLinearNetwork>(schedule: schedule)
             let run = Trainer.train(net, on: b, batchSize: spec.batchSize, rng: streams.stream("batch"),
                                     options: options, recorder: &recorder)
-            (stop, losses, recording, finalLearningRate) = (run.stop, run.losses, run.recording, run.finalLearningRate)
+            (stop, losses, penalties, recording, finalLearningRate) = (run.stop, run.losses, run.penalties, run.recording, run.finalLearningRate)
             finalBlocks = zip(DeepLinearNetwork.parameterNames, run.model.parameters).map { ($0, $1) }
         }
 
@@ -223,6 +228,8 @@ public enum TrainJob {
         arrays.insert(("step", NumpyArray(losses.indices.map(Int64.init))), at: 1)
         arrays.insert(("record_step", NumpyArray(recording.steps.map(Int64.init))), at: 2)
         arrays.insert(("record_loss", NumpyArray(recording.losses)), at: 3)
+        arrays.insert(("penalty", NumpyArray(penalties)), at: 4)
+        arrays.insert(("record_penalty", NumpyArray(recording.penalties)), at: 5)
         for (name, w) in finalBlocks {
             arrays.append((name, NumpyArray(w)))
             let history = recording.parameters[name] ?? []
@@ -245,7 +252,7 @@ public enum TrainJob {
         summary.insert(String(format: "loss: %.6g → %.6g over %d steps", losses.first ?? .nan, losses.last ?? .nan, max(0, losses.count - 1)), at: 0)
         let elapsed = ContinuousClock.now - clock
         let seconds = ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000).rounded() / 1000
-        return TrainOutcome(arrays: arrays, spec: spec, losses: losses, config: config, stop: stop,
+        return TrainOutcome(arrays: arrays, spec: spec, losses: losses, penalties: penalties, config: config, stop: stop,
                             finalLearningRate: finalLearningRate, wallTimeSeconds: seconds, summary: summary)
     }
 

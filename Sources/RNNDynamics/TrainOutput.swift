@@ -4,7 +4,8 @@ import Foundation
 import Report
 
 /// The run directory of `rnndyn train`, written by the shared `RunDirectoryWriter`: `results.npz`, `DATA.md`,
-/// `figure.json`, `figures/train.svg`, `metrics.csv` (`metric,value,description`), `loss.csv` (`step,loss`) and
+/// `figure.json`, `figures/train.svg`, `metrics.csv` (`metric,value,description`), `loss.csv` (`step,loss`, plus a
+/// `penalty` column when the run has a regularizer) and
 /// `config.json` last.
 public enum TrainOutput {
     /// The per-step loss table.
@@ -21,8 +22,11 @@ public enum TrainOutput {
     /// Everything the run directory of `outcome` holds.
     public static func contents(_ outcome: TrainOutcome) throws -> RunDirectoryContents {
         let arrays = outcome.arrays.map { RunArray($0.name, $0.array, doc: doc($0.name, outcome.spec)) }
-        var loss = CSVWriter(header: ["step", "loss"])
-        for (k, l) in outcome.losses.enumerated() { try loss.append([.int(k), .double(l)]) }
+        let penalised = outcome.spec.l2 > 0
+        var loss = CSVWriter(header: penalised ? ["step", "loss", "penalty"] : ["step", "loss"])
+        for (k, l) in outcome.losses.enumerated() {
+            try loss.append(penalised ? [.int(k), .double(l), .double(outcome.penalties[k])] : [.int(k), .double(l)])
+        }
         return RunDirectoryContents(
             arrays: arrays, documentation: document(outcome),
             figure: try RunFigure(figure(outcome), stem: figureStem, dataset: try RunArray.dataset(arrays)),
@@ -72,7 +76,8 @@ public enum TrainOutput {
             files: [
                 .init(RunFiles.config, "the fully resolved config (defaults included), `seed`, `rnndyn_version`, `blas` (`threads`, `config`), `stop` (`reason`, `step` and the reason's details) and `final_learning_rate`"),
                 .init(RunFiles.metrics, "columns `metric,value,description`; rows `final_loss`, `initial_loss`, `steps_run`, `stop` (value: the step it stopped at; description: the reason), `final_learning_rate`, `wall_time_seconds`"),
-                .init(lossFile, "columns `step,loss`: the loss before each update and after the last (the `loss` array)"),
+                .init(lossFile, "columns `step,loss`: the loss before each update and after the last (the `loss` array)"
+                      + (outcome.spec.l2 > 0 ? ", and `penalty`, its L2-penalty part (the `penalty` array)" : "")),
                 .init(RunFiles.figure, "the figure layout (panels, series and the arrays they draw)"),
                 .init(RunFiles.svg(figureStem), "the figure: loss (log scale) and, for linear RNNs, the eigenvalues of W_h over the records (and a `.png` copy when `rsvg-convert` is installed)"),
             ])
@@ -89,6 +94,8 @@ public enum TrainOutput {
         case "step": return "int64 step of each `loss` value, 0…S (S = steps run)"
         case "record_step": return "int64 steps of the records (log-spaced; always 0 and the last step)"
         case "record_loss": return "loss at each `record_step`"
+        case "penalty": return "the regularizer penalty inside each `loss` (0 without `training.l2`); task loss = `loss − penalty`"
+        case "record_penalty": return "the regularizer penalty inside each `record_loss`"
         case "eig_Wh_real", "eig_Wh_imag":
             return "\(name.hasSuffix("real") ? "real" : "imaginary") parts of the eigenvalues of W_h at each record, by descending modulus [R, N_h]"
         case "task_singular_values": return "the task's singular values s_{k,t} [modes, T]"

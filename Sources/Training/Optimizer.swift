@@ -84,22 +84,15 @@ public protocol Regularizer: Sendable {
 }
 
 /// `(λ/2) Σ_blocks ‖W‖²_F` over the selected blocks (all blocks when `blocks` is nil).
-public struct L2Penalty: Regularizer {
-    /// λ.
-    public let strength: Double
-    /// Indices of the penalised blocks, or nil for all.
-    public let blocks: Set<Int>?
+public struct L2Penalty: BlockPenalty {
+    public let strength: Double, blocks: Set<Int>?
 
-    /// A penalty of strength `strength` on `blocks` (nil = all).
-    public init(strength: Double, blocks: Set<Int>? = nil) {
-        self.strength = strength
-        self.blocks = blocks
-    }
+    public init(strength: Double, blocks: Set<Int>? = nil) { (self.strength, self.blocks) = (strength, blocks) }
 
     public func apply<M: DifferentiableModel>(to model: M, gradients: inout [Matrix]) -> Double {
         var value = 0.0
         model.forEachParameter { i, w in
-            guard blocks?.contains(i) ?? true else { return }
+            guard penalises(i) else { return }
             value += 0.5 * strength * w.dot(w)
             gradients[i].addScaled(w, strength)
         }

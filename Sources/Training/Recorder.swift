@@ -75,8 +75,10 @@ extension Probe where Model == LinearRNN {
 public struct Recording: Sendable, Equatable {
     /// Recorded step numbers.
     public var steps: [Int] = []
-    /// Loss at each recorded step.
+    /// Loss (task loss plus penalties) at each recorded step.
     public var losses: [Double] = []
+    /// The summed regularizer penalty at each recorded step (0 without regularizers).
+    public var penalties: [Double] = []
     /// Parameter block name → one flattened (column-major) snapshot per recorded step.
     public var parameters: [String: [[Double]]] = [:]
     /// Parameter block name → (rows, cols).
@@ -91,6 +93,7 @@ public struct Recording: Sendable, Equatable {
 
     public static func == (a: Recording, b: Recording) -> Bool {
         a.steps == b.steps && a.losses.elementsEqual(b.losses) { $0.bitPattern == $1.bitPattern }
+            && a.penalties.elementsEqual(b.penalties) { $0.bitPattern == $1.bitPattern }
             && a.parameters == b.parameters && a.probes == b.probes && a.probeNames == b.probeNames
             && a.parameterShapes.keys == b.parameterShapes.keys
     }
@@ -127,11 +130,12 @@ public struct Recorder<Model: DifferentiableModel> {
     /// True when `step` is a planned snapshot (O(1)).
     public func wants(_ step: Int) -> Bool { next < planned.count && planned[next] == step }
 
-    /// Records `model` at `step` with `loss`.
-    public mutating func record(step: Int, loss: Double, model: Model) {
+    /// Records `model` at `step` with `loss` (the total) and `penalty` (its regularizer part).
+    public mutating func record(step: Int, loss: Double, penalty: Double = 0, model: Model) {
         while next < planned.count && planned[next] <= step { next += 1 }
         recording.steps.append(step)
         recording.losses.append(loss)
+        recording.penalties.append(penalty)
         if recordsParameters {
             model.forEachParameter { i, w in
                 let name = Model.parameterNames[i]

@@ -60,8 +60,11 @@ public struct TrainingRun<Model: DifferentiableModel> {
     /// The trained model (the last good state if the run diverged).
     public var model: Model
     /// Loss (including penalties) before each update, and after the last one: `s + 1` values for a run that stopped
-    /// at step s (`steps + 1` on completion), `s` for one that diverged at step s.
+    /// at step s (`steps + 1` on completion), `s` for one that diverged at step s. Each is the task loss plus
+    /// `penalties` at the same step, rounded once.
     public var losses: [Double]
+    /// The summed regularizer penalty at each step of `losses` (all 0 without regularizers).
+    public var penalties: [Double]
     /// Snapshots (the step a run stops at is always recorded, except on divergence).
     public var recording: Recording
     /// Why the run ended.
@@ -69,14 +72,19 @@ public struct TrainingRun<Model: DifferentiableModel> {
     /// The learning rate of the last update (the initial one if no update ran); differs from the initial rate only
     /// under a learning-rate schedule.
     public var finalLearningRate: Double
+
+    /// The task loss at each step of `losses`: `losses − penalties` (exactly `losses` without regularizers; with
+    /// them, the task loss up to one rounding of the sum).
+    public var taskLosses: [Double] { zip(losses, penalties).map { $0 - $1 } }
 }
 
 /// Runs first-order training loops. The loop itself allocates nothing: gradients, workspaces, optimizer state
 /// and the last-good-state copy are preallocated, and the loss history is reserved for `steps + 1` values up to
 /// `lossReservationLimit` (beyond that it grows geometrically, a few reallocations over a very long run).
 ///
-/// Per step s: loss and gradient from the source, plus penalties; the divergence check; the stopping rules
-/// (`StoppingRules`, maximum steps); at epoch ends the learning-rate schedule; gradient clipping; the update.
+/// Per step s: loss and gradient from the source, plus penalties (total = task loss + Σ penalties, with the penalty
+/// sum kept as its own series); the divergence check; the stopping rules (`StoppingRules`, maximum steps, both on the
+/// total loss); at epoch ends the learning-rate schedule; gradient clipping; the update.
 public enum Trainer {
     /// Most loss values reserved up front (8 MiB).
     public static let lossReservationLimit = 1 << 20
@@ -89,9 +97,10 @@ public enum Trainer {
         var optimizer = options.optimizer
         var gradients = model.parameters.map { Matrix(rows: $0.rows, cols: $0.cols) }
         var lastGood = model.parameters
-        var losses = [Double]()
+        var losses = [Double](), penalties = [Double]()
         // Bounded: a large step budget with early stopping must not reserve memory it never uses.
         losses.reserveCapacity(min(options.steps, lossReservationLimit) + 1)
+        penalties.reserveCapacity(min(options.steps, lossReservationLimit) + 1)
         recorder.begin(totalSteps: options.steps)
         let reportEvery = max(1, options.steps / 200)
         var initialLoss = Double.nan
@@ -101,8 +110,10 @@ public enum Trainer {
         var monitor = StopMonitor(rules: options.stopping, maxSteps: options.steps)
 
         for step in 0...options.steps {
-            var loss = source.lossAndGradient(model, step: step, into: &gradients)
-            for r in options.regularizers { loss += r.apply(to: model, gradients: &gradients) }
+            let taskLoss = source.lossAndGradient(model, step: step, into: &gradients)
+            var penalty = 0.0
+            for r in options.regularizers { penalty += r.apply(to: model, gradients: &gradients) }
+            let loss = taskLoss + penalty
             if step == 0 { initialLoss = loss }
             if let problem = diagnose(loss: loss, initialLoss: initialLoss, state: source.maxAbsState,
                                       gradients: gradients, limits: options.divergence) {
@@ -111,9 +122,10 @@ public enum Trainer {
                 break
             }
             losses.append(loss)
+            penalties.append(penalty)
             let reason = monitor.check(step: step, loss: loss)
             if recorder.wants(step) || (reason != nil && recorder.recording.steps.last != step) {
-                recorder.record(step: step, loss: loss, model: model)
+                recorder.record(step: step, loss: loss, penalty: penalty, model: model)
             }
             if let progress = options.progress, step % reportEvery == 0 || reason != nil { progress(step, loss) }
             if let reason { stop = reason; break }
@@ -129,7 +141,7 @@ public enum Trainer {
             }
             optimizer.step(&model, gradients: gradients)
         }
-        return TrainingRun(model: model, losses: losses, recording: recorder.recording, stop: stop,
+        return TrainingRun(model: model, losses: losses, penalties: penalties, recording: recorder.recording, stop: stop,
                            finalLearningRate: optimizer.learningRate)
     }
 

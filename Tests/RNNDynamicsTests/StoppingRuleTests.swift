@@ -103,7 +103,8 @@ struct ScriptedLossSource: GradientSource {
         #expect(plain.finalLearningRate == 0.05)
     }
 
-    /// The training loop as it was before stopping rules, schedules and clipping (commit 8bf3548).
+    /// The training loop as it was before stopping rules, schedules and clipping (commit 8bf3548), recording the
+    /// penalty series added later (issue 14) alongside the unchanged total loss.
     static func legacyTrain<S: GradientSource>(_ model: S.Model, source: inout S, options: TrainingOptions,
                                                recorder: inout Recorder<S.Model>) -> (S.Model, [Double], Recording) {
         var model = model, optimizer = options.optimizer
@@ -111,8 +112,12 @@ struct ScriptedLossSource: GradientSource {
         var lastGood = model.parameters, losses = [Double](), initialLoss = Double.nan
         recorder.begin(totalSteps: options.steps)
         for step in 0...options.steps {
-            var loss = source.lossAndGradient(model, step: step, into: &gradients)
-            for r in options.regularizers { loss += r.apply(to: model, gradients: &gradients) }
+            var loss = source.lossAndGradient(model, step: step, into: &gradients), penalty = 0.0
+            for r in options.regularizers {
+                let p = r.apply(to: model, gradients: &gradients)
+                loss += p
+                penalty += p
+            }
             if step == 0 { initialLoss = loss }
             if Trainer.diagnose(loss: loss, initialLoss: initialLoss, state: source.maxAbsState, gradients: gradients,
                                 limits: options.divergence) != nil {
@@ -120,7 +125,7 @@ struct ScriptedLossSource: GradientSource {
                 break
             }
             losses.append(loss)
-            if recorder.wants(step) { recorder.record(step: step, loss: loss, model: model) }
+            if recorder.wants(step) { recorder.record(step: step, loss: loss, penalty: penalty, model: model) }
             if step == options.steps { break }
             lastGood = model.parameters
             optimizer.step(&model, gradients: gradients)
