@@ -8,11 +8,17 @@ import Tasks
 /// Bordelon et al. 2025, R8 (table A.6, "large-N / DMFT"): loss curves of the leaky-integrator task (g* = e^(−c* t))
 /// from random initialisations at a fixed σ, for growing N, converge to a limit curve.
 ///
-/// The N → ∞ (DMFT) theory is not available to us (spec [I]): the largest N run is the reference, and convergence is
-/// read from the sup-distance between the seed-averaged loss curves of consecutive N (and of each N to the reference).
-/// Reconstructed model: u, v ~ N(0, 1), W0_ij ~ N(0, σ²/N), readout 1/N, rates (1, N, N). The finite-N spread of the
-/// curves is seed-to-seed fluctuation of O(1/√N) (largest at t ≲ 2, while the loss falls from ≈ 1.25 to ≈ 1e-2),
-/// so the distances are themselves random: the seeds average it down, and a check can fail on an unlucky draw.
+/// The N → ∞ (DMFT) theory is not available to us (spec [I]). Reconstructed model: u, v ~ N(0, 1), W0_ij ~ N(0, σ²/N),
+/// readout 1/N, rates (1, N, N). The finite-N spread of the curves is seed-to-seed fluctuation of O(1/√N) (largest at
+/// t ≲ 2, while the loss falls from ≈ 1.25 to ≈ 1e-2), so any distance between seed-averaged curves is itself random
+/// and shrinks only like 1/√(N·seeds): "strictly shrinking sup-distance" is a test of the draw, not of the model (at
+/// 4 seeds and N = 50…400 it failed although the spread scaled as N^−0.54). Convergence to a limit curve is therefore
+/// checked as two statistical statements: (1) self-averaging — the seed standard deviation of L_N(t) (RMS over the
+/// records) falls as a power N^a: a < 0 by more than two standard errors, and a within two standard errors of the
+/// −1/2 of independent fluctuations (the error of a log-SD from S seeds is 1/√(2(S − 1))); (2) no N-dependence of the mean
+/// beyond noise — at every record, consecutive seed-averaged curves differ by at most `z_max` combined standard
+/// errors. Both fail on curves that do not converge (a spread that does not shrink, or a systematic N-dependent
+/// offset). The sup-distances are still reported as scalars and plotted.
 public struct BordelonR8: Experiment, DeclaredParameters {
     /// The experiment.
     public init() {}
@@ -22,14 +28,16 @@ public struct BordelonR8: Experiment, DeclaredParameters {
 
     static let units = Parameter.doubles("units", [10, 20, 40], full: [50, 100, 200, 400], unit: "units",
                                          doc: "hidden units N, increasing (at least 3, integers in 2…2000)")
-    static let seeds = Parameter.int("seeds", 6, full: 4, in: 1...100, doc: "random initialisations per N")
+    static let seeds = Parameter.int("seeds", 12, full: 10, in: 3...100, doc: "random initialisations per N (≥ 3: the checks need standard errors)")
+    static let zMax = Parameter.double("z_max", 4, in: 1...100,
+                                       doc: "largest allowed |difference| of consecutive seed-averaged curves, in combined standard errors")
     static let sigma = Parameter.double("sigma", 0.1, in: 0...0.9, doc: "initial recurrent scale σ (W0_ij ~ N(0, σ²/N))")
     static let targetRate = Parameter.double("c_star", 0.2, in: 0.001...10, doc: "target decay rate c* (g* = e^(−c* t))")
     static let tEnd = Parameter.double("t_end", 10, full: 15, in: 1...1000, doc: "gradient-flow time of the last record")
     static let records = Parameter.int("records", 41, full: 61, in: 3...10_000, doc: "records, evenly spaced in [0, t_end]")
     static let tolerance = Parameter.double("tolerance", 1e-8, in: 1e-13...1e-4, doc: "relative tolerance of the Dormand–Prince flows")
     public static let declared = ParameterList([
-        .init(units), .init(seeds), .init(sigma), .init(targetRate), .init(tEnd), .init(records), .init(tolerance),
+        .init(units), .init(seeds), .init(sigma), .init(targetRate), .init(tEnd), .init(records), .init(tolerance), .init(zMax),
     ])
 
     public func run(parameters p: ConfigReader, context: RunContext) throws -> ExperimentResult {
@@ -39,6 +47,7 @@ public struct BordelonR8: Experiment, DeclaredParameters {
         let tEnd = try p.read(Self.tEnd)
         let count = try p.read(Self.records)
         let tol = try p.read(Self.tolerance)
+        let zMax = try p.read(Self.zMax)
         guard sizes.count >= 3, sizes.allSatisfy({ $0 == $0.rounded() && $0 >= 2 && $0 <= 2000 }),
               zip(sizes, sizes.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw ConfigError(key: "\(p.path).units", "needs at least 3 increasing integers in 2…2000")
@@ -90,7 +99,8 @@ public struct BordelonR8: Experiment, DeclaredParameters {
                         Series("consecutive N_k, N_(k+1) (at N_(k+1))", x: "pair_units", y: "consecutive_distance", style: .points, group: 0),
                         Series("to the largest N", x: "smaller_units", y: "reference_distance", style: .points, group: 1)])),
             ])
-        let checks = Self.checks(units: units, consecutive: distances.consecutive, reference: distances.reference)
+        let statistics = Self.statistics(units: units, means: means, errors: errors, seeds: seeds)
+        let checks = Self.checks(units: units, statistics: statistics, zMax: zMax)
         var scalars = zip(units.dropFirst(), distances.consecutive).map { n, d in
             ScalarOutcome("distance_to_N\(n)", d, doc: "sup-distance between the seed-averaged curves of N = \(n) and the next smaller N")
         }
@@ -98,6 +108,12 @@ public struct BordelonR8: Experiment, DeclaredParameters {
             ScalarOutcome("reference_distance_N\(n)", d, doc: "sup-distance between the curves of N = \(n) and of the largest N")
         }
         scalars += zip(units, means).map { n, m in ScalarOutcome("final_loss_N\(n)", m.last!, doc: "seed-averaged loss of N = \(n) at t_end") }
+        scalars.append(ScalarOutcome("spread_exponent", statistics.spreadExponent,
+                                     doc: "least-squares slope of log(RMS-over-t seed standard deviation) against log N (−1/2 expected)"))
+        scalars.append(ScalarOutcome("spread_exponent_error", statistics.exponentError, doc: "standard error of spread_exponent"))
+        scalars += zip(units.dropFirst(), statistics.largestZ).map { n, z in
+            ScalarOutcome("largest_z_N\(n)", z, doc: "max over records of |L̄_(N_k) − L̄_(N_k+1)| / √(SEM_k² + SEM_(k+1)²), N_(k+1) = \(n)")
+        }
         return ExperimentResult(dataset: data, figure: figure, checks: checks, scalars: scalars)
     }
 
@@ -107,15 +123,46 @@ public struct BordelonR8: Experiment, DeclaredParameters {
         return (zip(curves, curves.dropFirst()).map { sup($0, $1) }, curves.dropLast().map { sup($0, curves.last!) })
     }
 
-    /// The claim checks, from the measured distances (so a test can feed wrong ones).
-    static func checks(units: [Int], consecutive: [Double], reference: [Double]) -> [ClaimCheck] {
+    /// The convergence statistics of seed-averaged curves `means` with standard errors `errors` ([N index][record]).
+    struct Statistics: Equatable {
+        /// RMS over the records of the seed standard deviation, per N.
+        var spread: [Double]
+        /// Least-squares slope of log `spread` against log N.
+        var spreadExponent: Double
+        /// Standard error of `spreadExponent` (each log-spread has error 1/√(2(seeds − 1))).
+        var exponentError: Double
+        /// Per consecutive pair, the largest |difference of means| in combined standard errors.
+        var largestZ: [Double]
+    }
+
+    /// `Statistics` of the curves (the seed standard deviation is SEM·√seeds).
+    static func statistics(units: [Int], means: [[Double]], errors: [[Double]], seeds: Int) -> Statistics {
+        let spread = errors.map { e in (e.reduce(0) { $0 + $1 * $1 * Double(seeds) } / Double(e.count)).squareRoot() }
+        let x = units.map { log(Double($0)) }, y = spread.map { log($0) }
+        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+        let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }, sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        let largestZ = means.indices.dropLast().map { k in
+            means[k].indices.map { i in
+                let combined = (errors[k][i] * errors[k][i] + errors[k + 1][i] * errors[k + 1][i]).squareRoot()
+                let d = abs(means[k][i] - means[k + 1][i])
+                return combined > 0 ? d / combined : (d > 0 ? Double.infinity : 0)
+            }.max() ?? 0
+        }
+        let error = 1 / (2 * Double(seeds - 1)).squareRoot() / sxx.squareRoot()
+        return Statistics(spread: spread, spreadExponent: sxy / sxx, exponentError: error, largestZ: largestZ)
+    }
+
+    /// The claim checks, from the measured statistics (so a test can feed wrong ones).
+    static func checks(units: [Int], statistics s: Statistics, zMax: Double) -> [ClaimCheck] {
         func list(_ d: [Double]) -> String { d.map(BordelonR2.format).joined(separator: ", ") }
-        func shrinking(_ d: [Double]) -> Bool { zip(d, d.dropFirst()).allSatisfy { $1 < $0 } }
+        let sizes = units.map(String.init).joined(separator: " → ")
         return [
-            ClaimCheck(claim: "Loss curves converge as N grows: the sup-distance between consecutive N shrinks (N \(units.map(String.init).joined(separator: " → ")))",
-                       holds: shrinking(consecutive), evidence: "consecutive distances \(list(consecutive))"),
-            ClaimCheck(claim: "The sup-distance to the largest-N curve (our reference; no N → ∞ theory) shrinks with N",
-                       holds: shrinking(reference), evidence: "distances to N = \(units.last!): \(list(reference))"),
+            ClaimCheck(claim: "Self-averaging: the seed-to-seed spread of the loss curves falls like N^a, a < 0 by over 2 standard errors and within 2 of −1/2 (N \(sizes))",
+                       holds: s.spreadExponent + 2 * s.exponentError < 0 && abs(s.spreadExponent + 0.5) <= 2 * s.exponentError,
+                       evidence: "a = \(BordelonR2.format(s.spreadExponent)) ± \(BordelonR2.format(s.exponentError)); RMS seed SD \(list(s.spread))"),
+            ClaimCheck(claim: "The seed-averaged curves of consecutive N agree within \(BordelonR2.format(zMax)) combined standard errors at every record (no N-dependence of the limit beyond noise)",
+                       holds: s.largestZ.allSatisfy { $0 <= zMax },
+                       evidence: "largest |ΔL̄|/SE per pair \(list(s.largestZ))"),
         ]
     }
 }
