@@ -37,6 +37,18 @@ public struct TaskBatch: Sendable, Equatable {
     /// Flat index of entry `i` at step `t` of trial `b` in a `d`-row array of this layout.
     @inlinable public func index(t: Int, b: Int, i: Int, rows d: Int) -> Int { (t * samples + b) * d + i }
 
+    /// The batch to train on: `sequences` with loss weights `w = 2B·mask / Σ mask`, so that the networks' loss
+    /// `L = ½ Σ w·(ŷ − y)² / B` (`LossConvention`) is exactly `maskedMSE(ŷ)` — PyTorch's `MSELoss` mean over the
+    /// scored entries, the quantity the paper's thresholds (flip-flop 0.001, …) are stated in — and its gradient is
+    /// that of the masked MSE. A batch with no scored entry gets all-zero weights (loss 0).
+    public var trainingSequences: SequenceBatch {
+        var weights = mask
+        let scored = mask.storage.reduce(0, +)
+        let scale = scored > 0 ? 2 * Double(samples) / scored : 0
+        for k in 0..<weights.storage.count { weights.storage[k] *= scale }
+        return SequenceBatch(inputs: inputs, targets: targets, timeSteps: timeSteps, samples: samples, lossWeights: weights)
+    }
+
     /// Masked mean squared error of `outputs` (same shape as the targets): Σ mask·(y − target)² / Σ mask.
     public func maskedMSE(_ outputs: Matrix) -> Double {
         precondition(outputs.rows == targets.rows && outputs.cols == targets.cols, "outputs must be shaped like the targets")
