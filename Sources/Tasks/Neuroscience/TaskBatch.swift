@@ -43,10 +43,17 @@ public struct TaskBatch: Sendable, Equatable {
     /// that of the masked MSE. A batch with no scored entry gets all-zero weights (loss 0).
     public var trainingSequences: SequenceBatch {
         var weights = mask
+        Self.writeLossWeights(mask: mask, samples: samples, into: &weights)
+        return SequenceBatch(inputs: inputs, targets: targets, timeSteps: timeSteps, samples: samples, lossWeights: weights)
+    }
+
+    /// Writes `2B·mask / Σ mask` (all 0 when nothing is scored) into `weights`, shaped like `mask`.
+    static func writeLossWeights(mask: Matrix, samples: Int, into weights: inout Matrix) {
         let scored = mask.storage.reduce(0, +)
         let scale = scored > 0 ? 2 * Double(samples) / scored : 0
-        for k in 0..<weights.storage.count { weights.storage[k] *= scale }
-        return SequenceBatch(inputs: inputs, targets: targets, timeSteps: timeSteps, samples: samples, lossWeights: weights)
+        mask.storage.withUnsafeBufferPointer { m in
+            weights.storage.withUnsafeMutableBufferPointer { w in for k in w.indices { w[k] = scale * m[k] } }
+        }
     }
 
     /// Masked mean squared error of `outputs` (same shape as the targets): Σ mask·(y − target)² / Σ mask.
