@@ -27,7 +27,7 @@ let package = Package(
             name: "Networks",
             dependencies: ["Linalg", "SequenceData", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Tasks", dependencies: ["Linalg", "SequenceData", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Training", dependencies: ["Linalg", "Networks", "Theory"]),
+        .target(name: "Training", dependencies: ["Linalg", "SequenceData", "Networks", "Theory"]),
         .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "Analysis", dependencies: ["Linalg", "Networks", "Training", .product(name: "Numerics", package: "swift-numerics")]),
         .target(name: "DataIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),

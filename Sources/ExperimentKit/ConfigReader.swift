@@ -28,6 +28,7 @@ public final class ConfigReader {
     private let object: [String: Any]
     private var used: Set<String> = []
     private var children: [String: ConfigReader] = [:]
+    private var listChildren: [String: [ConfigReader]] = [:]
     /// Values used, defaults included, in JSON-compatible form.
     public private(set) var resolved: [String: Any] = [:]
     /// When set on the root reader, a successful `finish()` throws `ConfigReader.Validated` so a caller can check
@@ -209,6 +210,23 @@ public final class ConfigReader {
         return child
     }
 
+    /// A list of objects, each read by its own reader at path `k[i]` (an empty list when absent).
+    public func objects(_ k: String) throws -> [ConfigReader] {
+        if let c = listChildren[k] { return c }
+        let v = raw(k)
+        guard let list = (v ?? [Any]()) as? [Any] else {
+            throw ConfigError(key: key(k), "expected a list of objects, got \(Self.describe(v!))")
+        }
+        let readers = try list.enumerated().map { i, e -> ConfigReader in
+            guard let o = e as? [String: Any] else {
+                throw ConfigError(key: key("\(k)[\(i)]"), "expected an object, got \(Self.describe(e))")
+            }
+            return ConfigReader(object: o, path: key("\(k)[\(i)]"))
+        }
+        listChildren[k] = readers
+        return readers
+    }
+
     /// Throws for the first key (sorted) that no accessor asked for, naming the allowed keys; recurses.
     public func finish() throws {
         if let extra = object.keys.filter({ !used.contains($0) }).sorted().first {
@@ -216,6 +234,7 @@ public final class ConfigReader {
             throw ConfigError(key: key(extra), "unknown key (allowed here: \(allowed.isEmpty ? "none" : allowed))")
         }
         for (_, c) in children.sorted(by: { $0.key < $1.key }) { try c.finish() }
+        for (_, list) in listChildren.sorted(by: { $0.key < $1.key }) { for c in list { try c.finish() } }
         if checksRecordBudget { try RecordBudget.check(resolved, key: key) }
         if stopsAfterValidation { throw Validated() }
     }
@@ -224,6 +243,7 @@ public final class ConfigReader {
     public var resolvedTree: [String: Any] {
         var out = resolved
         for (k, c) in children { out[k] = c.resolvedTree }
+        for (k, list) in listChildren { out[k] = list.map(\.resolvedTree) }
         return out
     }
 

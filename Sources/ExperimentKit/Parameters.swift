@@ -12,6 +12,8 @@ public enum ParameterKind: Sendable, Equatable {
     case bool
     /// A list of finite reals.
     case doubles
+    /// A list of objects (each with its own keys, documented with the parameter).
+    case objects
 
     /// The allowed values in words ("an integer in 2…1000").
     public var allowed: String {
@@ -21,6 +23,7 @@ public enum ParameterKind: Sendable, Equatable {
         case .string(let s): return s.isEmpty ? "a string" : "one of \(s.joined(separator: ", "))"
         case .bool: return "true or false"
         case .doubles: return "a list of numbers"
+        case .objects: return "a list of objects"
         }
     }
 }

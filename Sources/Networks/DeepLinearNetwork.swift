@@ -76,6 +76,7 @@ public struct DeepLinearNetwork: DifferentiableModel, Equatable {
 
     /// Loss and exact gradients: `∂L/∂W_2 = r (W_1X)ᵀ`, `∂L/∂W_1 = W_2ᵀ r Xᵀ` with `r = (W_2W_1X − Y)/P`.
     public func lossAndGradient(_ batch: SequenceBatch, workspace ws: inout Workspace) -> Double {
+        precondition(batch.lossWeights == nil, "DeepLinearNetwork does not support loss weights; train it on an unweighted batch")
         precondition(batch.timeSteps == 1, "a deep linear network takes T = 1 batches, got T = \(batch.timeSteps)")
         precondition(batch.inputDimension == inputDimension && batch.outputDimension == outputDimension,
                      "batch is \(batch.inputDimension)→\(batch.outputDimension), network maps \(inputDimension)→\(outputDimension)")

@@ -98,7 +98,7 @@ public struct LeakyRateRNN: ReadoutResidualNetwork {
         public var adjoints: Matrix
         /// Rate adjoints `∂L/∂φ(h_{t+1})` (readout and recurrent parts).
         public var rateAdjoints: Matrix
-        /// Scaled residuals `(ŷ − y)/P`.
+        /// Scaled residuals `w·(ŷ − y)/P` (w: the batch's loss weights, 1 without).
         public var residuals: Matrix
         /// Gradient blocks, in `parameterNames` order.
         public var gradients: [Matrix]
@@ -177,7 +177,7 @@ public struct LeakyRateRNN: ReadoutResidualNetwork {
         let outCols = ws.residuals.cols
         let loss = ws.rates.storage.withUnsafeBufferPointer { phi in
             RecurrentKernels.readoutResiduals(weights: w, multiplier: mW, bias: nil, activations: phi.baseAddress!,
-                                              firstColumn: outOffset, targets: batch.targets, samples: p,
+                                              firstColumn: outOffset, targets: batch.targets, lossWeights: batch.lossWeights, samples: p,
                                               into: &ws.residuals)
         }
         w.storage.withUnsafeBufferPointer { wp in

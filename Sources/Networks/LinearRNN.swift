@@ -70,7 +70,7 @@ public struct LinearRNN: ReadoutResidualNetwork, Equatable {
         }
     }
 
-    /// The loss `L` of `LossConvention` on `batch`.
+    /// The loss `L` of `LossConvention` on `batch` (weighted by its loss weights, if any).
     public func loss(_ batch: SequenceBatch) -> Double {
         var ws = makeWorkspace(for: batch)
         return lossAndGradient(batch, workspace: &ws)
@@ -84,7 +84,7 @@ public struct LinearRNN: ReadoutResidualNetwork, Equatable {
         public var states: Matrix
         /// Adjoints `∂L/∂h_{t+1}`, `N_h × (T·P)`.
         public var adjoints: Matrix
-        /// Output residuals `(ŷ − y)/P`, `N_y × P` or `N_y × (T·P)`.
+        /// Output residuals `w·(ŷ − y)/P` (w: the batch's loss weights, 1 without), `N_y × P` or `N_y × (T·P)`.
         public var residuals: Matrix
         /// Gradient blocks `[∂L/∂W_x, ∂L/∂W_h, ∂L/∂W_y]`.
         public var gradients: [Matrix]
@@ -157,14 +157,15 @@ public struct LinearRNN: ReadoutResidualNetwork, Equatable {
         ws.maxAbsState = BLAS.maxAbs(ws.states.storage)
     }
 
-    /// Exact BPTT: loss and all three gradients, with every time-batched product as a single GEMM.
+    /// Exact BPTT: loss and all three gradients, with every time-batched product as a single GEMM; honours the batch's
+    /// loss weights on both backward routes (they only rescale the residuals).
     public func lossAndGradient(_ batch: SequenceBatch, workspace ws: inout Workspace) -> Double {
         forward(batch, &ws)
         let n = hiddenDimension, ny = outputDimension, nx = inputDimension
         let p = batch.samples, T = batch.timeSteps
         let outOffset = outputMode == .final ? (T - 1) * p : 0
         let outCols = ws.residuals.cols
-        // Residuals r = W_y H − Y (over the readout columns), then scaled by 1/P.
+        // Residuals r = W_y H − Y (over the readout columns), then scaled by w/P (w = 1 without loss weights).
         ws.residuals.storage.withUnsafeMutableBufferPointer { r in
             batch.targets.storage.withUnsafeBufferPointer { y in r.baseAddress!.update(from: y.baseAddress!, count: y.count) }
         }
@@ -176,10 +177,17 @@ public struct LinearRNN: ReadoutResidualNetwork, Equatable {
                 }
             }
         }
-        let squared = BLAS.dot(ws.residuals.storage, ws.residuals.storage)
-        let loss = 0.5 * squared / Double(p)
-        let invP = 1 / Double(p)
-        ws.residuals.storage.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i] *= invP } }
+        let loss: Double
+        if let weights = batch.lossWeights {
+            loss = ws.residuals.storage.withUnsafeMutableBufferPointer {
+                RecurrentKernels.weightedLoss($0, lossWeights: weights, samples: p)
+            }
+        } else {
+            let squared = BLAS.dot(ws.residuals.storage, ws.residuals.storage)
+            loss = 0.5 * squared / Double(p)
+            let invP = 1 / Double(p)
+            ws.residuals.storage.withUnsafeMutableBufferPointer { r in for i in r.indices { r[i] *= invP } }
+        }
 
         if outputMode == .final && ws.backwardRoute == .readoutSpace {
             readoutSpaceBackward(batch, &ws)

@@ -2,13 +2,13 @@ import Linalg
 import SequenceData
 
 /// The workspace of a `ReadoutResidualNetwork`: gradient blocks, the largest state seen, and the scaled readout
-/// residuals `(ŷ − y)/P` of the last pass.
+/// residuals `w·(ŷ − y)/P` of the last pass (w: the batch's loss weights, 1 without).
 public protocol ReadoutResidualWorkspace: Sendable {
     /// Gradient blocks, in `parameterNames` order.
     var gradients: [Matrix] { get set }
     /// Largest |state| (or |pre-activation|) in the last forward pass.
     var maxAbsState: Double { get }
-    /// Scaled residuals `(ŷ − y)/P`.
+    /// Scaled residuals `w·(ŷ − y)/P`.
     var residuals: Matrix { get }
 }
 
@@ -32,8 +32,12 @@ extension ReadoutResidualNetwork {
 
     public func maxAbsState(in workspace: Workspace) -> Double { workspace.maxAbsState }
 
-    /// Network outputs `ŷ` (`N_y × T·P` or `N_y × P`) on `batch` (a fresh noise draw when the network is noisy).
+    /// Network outputs `ŷ` (`N_y × T·P` or `N_y × P`) on `batch` (a fresh noise draw when the network is noisy);
+    /// loss weights play no part.
     public func outputs(_ batch: SequenceBatch) -> Matrix {
+        // ŷ is recovered as y + P·r, which needs the unweighted residuals r = (ŷ − y)/P.
+        var batch = batch
+        batch.lossWeights = nil
         var ws = makeWorkspace(for: batch)
         _ = lossAndGradient(batch, workspace: &ws)
         var y = batch.targets
@@ -41,7 +45,7 @@ extension ReadoutResidualNetwork {
         return y
     }
 
-    /// The loss of `LossConvention` on `batch` (a fresh noise draw when the network is noisy).
+    /// The loss of `LossConvention` on `batch`, weighted by its loss weights (a fresh noise draw when the network is noisy).
     public func loss(_ batch: SequenceBatch) -> Double {
         var ws = makeWorkspace(for: batch)
         return lossAndGradient(batch, workspace: &ws)

@@ -46,15 +46,15 @@ enum RecurrentKernels {
         return m
     }
 
-    /// Readout residuals and loss. Writes `r = (multiplier · W φ[:, offset…] + bias − Y)/P` into `residuals`
-    /// (`N_y × outCols`) and returns `L = ½ Σ ‖multiplier · W φ + bias − Y‖² / P` (`LossConvention`).
+    /// Readout residuals and loss. Writes `r = w·(multiplier · W φ[:, offset…] + bias − Y)/P` into `residuals`
+    /// (`N_y × outCols`) and returns `L = ½ Σ w·(multiplier · W φ + bias − Y)² / P` (`LossConvention`), with the
+    /// per-entry `lossWeights` w shaped like the targets (nil: w = 1). Allocation-free.
     static func readoutResiduals(weights w: Matrix, multiplier: Double, bias: Matrix?, activations phi: UnsafePointer<Double>,
-                                 firstColumn offset: Int, targets: Matrix, samples p: Int,
+                                 firstColumn offset: Int, targets: Matrix, lossWeights: Matrix?, samples p: Int,
                                  into residuals: inout Matrix) -> Double {
         let ny = w.rows, n = w.cols, outCols = residuals.cols
         precondition(targets.shape == residuals.shape, "targets are \(targets.shape), readout needs \(residuals.shape)")
-        var squared = 0.0
-        residuals.storage.withUnsafeMutableBufferPointer { rp in
+        return residuals.storage.withUnsafeMutableBufferPointer { rp in
             let r = rp.baseAddress!
             targets.storage.withUnsafeBufferPointer { r.update(from: $0.baseAddress!, count: $0.count) }
             w.storage.withUnsafeBufferPointer { wp in
@@ -64,9 +64,27 @@ enum RecurrentKernels {
             if let bias {
                 bias.storage.withUnsafeBufferPointer { addColumn($0.baseAddress!, to: r, rows: ny, cols: outCols) }
             }
-            for i in rp.indices { squared += rp[i] * rp[i] }
-            let invP = 1 / Double(p)
-            for i in rp.indices { rp[i] *= invP }
+            return weightedLoss(rp, lossWeights: lossWeights, samples: p)
+        }
+    }
+
+    /// Turns raw residuals `e = ŷ − y` into the scaled residuals `w·e/P` in place and returns `½ Σ w·e² / P`
+    /// (w = 1 when `lossWeights` is nil). Allocation-free.
+    static func weightedLoss(_ e: UnsafeMutableBufferPointer<Double>, lossWeights: Matrix?, samples p: Int) -> Double {
+        let invP = 1 / Double(p)
+        var squared = 0.0
+        if let lossWeights {
+            precondition(lossWeights.count == e.count, "loss weights have \(lossWeights.count) entries, residuals \(e.count)")
+            lossWeights.storage.withUnsafeBufferPointer { wp in
+                for i in e.indices {
+                    let we = wp[i] * e[i]
+                    squared += we * e[i]
+                    e[i] = we * invP
+                }
+            }
+        } else {
+            for i in e.indices { squared += e[i] * e[i] }
+            for i in e.indices { e[i] *= invP }
         }
         return 0.5 * squared / Double(p)
     }

@@ -95,7 +95,7 @@ public struct TanhRNN: ReadoutResidualNetwork {
         public var states: Matrix
         /// Pre-activation adjoints `δ_t = ∂L/∂z_t` (`N × T·P`).
         public var adjoints: Matrix
-        /// Scaled residuals `(ŷ − y)/P`.
+        /// Scaled residuals `w·(ŷ − y)/P` (w: the batch's loss weights, 1 without).
         public var residuals: Matrix
         /// Gradient blocks, in `parameterNames` order.
         public var gradients: [Matrix]
@@ -171,7 +171,7 @@ public struct TanhRNN: ReadoutResidualNetwork {
         let outCols = ws.residuals.cols
         let loss = ws.states.storage.withUnsafeBufferPointer { h in
             RecurrentKernels.readoutResiduals(weights: wy, multiplier: 1, bias: by, activations: h.baseAddress!,
-                                              firstColumn: outOffset, targets: batch.targets, samples: p,
+                                              firstColumn: outOffset, targets: batch.targets, lossWeights: batch.lossWeights, samples: p,
                                               into: &ws.residuals)
         }
         wy.storage.withUnsafeBufferPointer { wyp in

@@ -123,6 +123,7 @@ public struct ParameterDescription {
             case .string(let values): o["type"] = "string"; if !values.isEmpty { o["values"] = values }
             case .bool: o["type"] = "boolean"
             case .doubles: o["type"] = "numbers"
+            case .objects: o["type"] = "objects"
             }
             return o
         }
@@ -139,6 +140,7 @@ public struct ParameterDescription {
         case .string(let s): return s.isEmpty ? "text" : "one of " + s.joined(separator: ", ")
         case .bool: return "true, false"
         case .doubles: return "list of numbers"
+        case .objects: return "list of objects"
         }
     }
 

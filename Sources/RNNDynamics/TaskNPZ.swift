@@ -35,12 +35,14 @@ public enum TaskNPZ {
         try JSONIO.write(parameters, to: sidecarURL(for: url))
     }
 
-    /// A recorded task from an `.npz` with `inputs`, `targets` and optional `mask`, `ood_*` and `loss_threshold`.
-    public static func readTask(from url: URL, name: String = "recorded") throws -> RecordedTask {
-        let file = url.lastPathComponent
+    /// A recorded task from an `.npz` with `inputs`, `targets` and optional `mask`, `ood_*` and `loss_threshold`
+    /// (the three array names can be changed; the OOD ones are then `ood_` + those names).
+    public static func readTask(from url: URL, name: String = "recorded", inputs: String = "inputs",
+                                targets: String = "targets", mask: String = "mask") throws -> RecordedTask {
+        let file = url.lastPathComponent, keys = (inputs, targets, mask)
         let arrays = try NPZ.readDictionary(from: url)
-        guard let trials = try batch(arrays, prefix: "", file: file) else {
-            throw TaskError.invalidParameter("\(file) lacks 'inputs' or 'targets'; allowed: an .npz with inputs [T, B, d_in] and targets [T, B, d_out]")
+        guard let trials = try batch(arrays, prefix: "", keys: keys, file: file) else {
+            throw TaskError.invalidParameter("\(file) lacks '\(inputs)' or '\(targets)'; allowed: an .npz with \(inputs) [T, B, d_in] and \(targets) [T, B, d_out]")
         }
         var threshold = 0.01
         if let value = arrays["loss_threshold"] {
@@ -49,7 +51,7 @@ public enum TaskNPZ {
             }
             threshold = v
         }
-        return try RecordedTask(trials: trials, oodTrials: batch(arrays, prefix: "ood_", file: file), name: name,
+        return try RecordedTask(trials: trials, oodTrials: batch(arrays, prefix: "ood_", keys: keys, file: file), name: name,
                                 lossThreshold: threshold, source: file)
     }
 
@@ -62,8 +64,9 @@ public enum TaskNPZ {
     }
 
     /// The batch under `prefix`, nil when neither its inputs nor its targets are present.
-    static func batch(_ arrays: [String: NumpyArray], prefix: String, file: String) throws -> TaskBatch? {
-        let inputsKey = prefix + "inputs", targetsKey = prefix + "targets", maskKey = prefix + "mask"
+    static func batch(_ arrays: [String: NumpyArray], prefix: String, keys: (String, String, String) = ("inputs", "targets", "mask"),
+                      file: String) throws -> TaskBatch? {
+        let inputsKey = prefix + keys.0, targetsKey = prefix + keys.1, maskKey = prefix + keys.2
         guard arrays[inputsKey] != nil || arrays[targetsKey] != nil else {
             if arrays[maskKey] == nil { return nil }
             throw TaskError.invalidParameter("\(file) has '\(maskKey)' without '\(inputsKey)' and '\(targetsKey)'; allowed: a mask only with both")

@@ -103,6 +103,7 @@ public enum TrainJob {
             try need.requireMemory()
             if let note = need.timeNote { notice(note) }
         }
+        if spec.model.isTaskNetwork { return try TaskTrainJob.run(spec, notice: notice, progress: progress) }
         if let need = TrainResources(spec) { try admit(need) }
         BLAS.setThreads(1)
         let clock = ContinuousClock.now
@@ -137,6 +138,8 @@ public enum TrainJob {
             try admit(TrainResources(spec, timeSteps: b.timeSteps, inputs: b.inputDimension, outputs: b.outputDimension,
                                      samples: b.samples, perStepTargets: perStep))
             batch = b
+        case .recordedTask, .task:
+            preconditionFailure("task data train tanh_rnn and leaky_rate_rnn (TaskTrainJob), refused by TrainSpec otherwise")
         }
         let nx = task?.inputDimension ?? batch!.inputDimension
         let ny = task?.outputDimension ?? batch!.outputDimension
@@ -152,8 +155,7 @@ public enum TrainJob {
         }
         var basis: TaskBasis?
         let optimizer = Optimizer(spec.optimizer, learningRate: spec.learningRate)
-        let options = TrainingOptions(steps: spec.steps, optimizer: optimizer,
-                                      regularizers: spec.l2 > 0 ? [L2Penalty(strength: spec.l2)] : [],
+        var options = TrainingOptions(steps: spec.steps, optimizer: optimizer,
                                       divergence: DivergenceGuard(maxAbsState: spec.maxAbsState), stopping: spec.stopping,
                                       schedule: spec.schedule, clipGradNorm: spec.clipGradNorm, progress: progress)
         let schedule = RecordSchedule.logSpaced(count: spec.recordPoints)
@@ -164,7 +166,10 @@ public enum TrainJob {
         var finalBlocks: [(String, Matrix)] = []
 
         switch spec.model {
+        case .tanhRNN, .leakyRateRNN:
+            preconditionFailure("the task networks train in TaskTrainJob")
         case .linearRNN:
+            options.regularizers = regularizers(spec, LinearRNN.self)
             var net: LinearRNN
             switch spec.initialization {
             case let .gaussian(scale, fan):
@@ -202,6 +207,7 @@ public enum TrainJob {
                 }
             }
         case .deepLinear:
+            options.regularizers = regularizers(spec, DeepLinearNetwork.self)
             var net: DeepLinearNetwork
             switch spec.initialization {
             case let .gaussian(scale, fan):
@@ -223,18 +229,28 @@ public enum TrainJob {
             finalBlocks = zip(DeepLinearNetwork.parameterNames, run.model.parameters).map { ($0, $1) }
         }
 
-        let r = recording.steps.count
-        arrays.insert(("loss", NumpyArray(losses)), at: 0)
-        arrays.insert(("step", NumpyArray(losses.indices.map(Int64.init))), at: 1)
-        arrays.insert(("record_step", NumpyArray(recording.steps.map(Int64.init))), at: 2)
-        arrays.insert(("record_loss", NumpyArray(recording.losses)), at: 3)
-        arrays.insert(("penalty", NumpyArray(penalties)), at: 4)
-        arrays.insert(("record_penalty", NumpyArray(recording.penalties)), at: 5)
-        for (name, w) in finalBlocks {
+        return try assemble(spec, arrays: arrays, losses: losses, penalties: penalties, recording: recording,
+                            finalBlocks: finalBlocks, stop: stop, finalLearningRate: finalLearningRate, summary: summary,
+                            config: [:], started: clock)
+    }
+
+    /// The outcome of a finished run: the standard arrays (loss, step, records, penalties) first, then `arrays`, the
+    /// final blocks with their histories and the probes; `config.json` = the resolved spec plus provenance, the stop
+    /// record, the final learning rate and `config`; the summary lines led by the loss and stop lines.
+    static func assemble(_ spec: TrainSpec, arrays extra: [(name: String, array: NumpyArray)], losses: [Double],
+                         penalties: [Double], recording: Recording, finalBlocks: [(String, Matrix)], stop: StopReason,
+                         finalLearningRate: Double, summary extraSummary: [String], config extraConfig: [String: Any],
+                         started clock: ContinuousClock.Instant) throws -> TrainOutcome {
+        var arrays: [(name: String, array: NumpyArray)] = [
+            ("loss", NumpyArray(losses)), ("step", NumpyArray(losses.indices.map(Int64.init))),
+            ("record_step", NumpyArray(recording.steps.map(Int64.init))), ("record_loss", NumpyArray(recording.losses)),
+            ("penalty", NumpyArray(penalties)), ("record_penalty", NumpyArray(recording.penalties)),
+        ] + extra
+        for (name, w) in finalBlocks where w.count > 0 {
             arrays.append((name, NumpyArray(w)))
             let history = recording.parameters[name] ?? []
             // [R, rows, cols] in C order from column-major snapshots.
-            var flat = [Double](); flat.reserveCapacity(r * w.count)
+            var flat = [Double](); flat.reserveCapacity(history.count * w.count)
             for snap in history { for i in 0..<w.rows { for j in 0..<w.cols { flat.append(snap[i + j * w.rows]) } } }
             arrays.append(("\(name)_history", try NumpyArray(shape: [history.count, w.rows, w.cols], cOrder: flat)))
         }
@@ -248,12 +264,19 @@ public enum TrainJob {
         config["blas"] = ["threads": BLAS.threads, "config": BLAS.configuration]
         config["stop"] = stopRecord(stop, spec: spec)
         config["final_learning_rate"] = finalLearningRate
+        config.merge(extraConfig) { _, new in new }
+        var summary = extraSummary
         if let line = stopSummary(stop, spec: spec) { summary.insert(line, at: 0) }
         summary.insert(String(format: "loss: %.6g → %.6g over %d steps", losses.first ?? .nan, losses.last ?? .nan, max(0, losses.count - 1)), at: 0)
         let elapsed = ContinuousClock.now - clock
         let seconds = ((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) * 1000).rounded() / 1000
         return TrainOutcome(arrays: arrays, spec: spec, losses: losses, penalties: penalties, config: config, stop: stop,
                             finalLearningRate: finalLearningRate, wallTimeSeconds: seconds, summary: summary)
+    }
+
+    /// `training.l2` on every block, then `training.penalties` in order, for a model of type `M`.
+    static func regularizers<M: DifferentiableModel>(_ spec: TrainSpec, _ model: M.Type) -> [any Regularizer] {
+        (spec.l2 > 0 ? [L2Penalty(strength: spec.l2)] : []) + spec.penalties.map { $0.regularizer(for: model) }
     }
 
     /// The `stop` object of `config.json`: `reason` (completed, diverged, loss_threshold, wall_time), the `step` the

@@ -22,7 +22,7 @@ public enum TrainOutput {
     /// Everything the run directory of `outcome` holds.
     public static func contents(_ outcome: TrainOutcome) throws -> RunDirectoryContents {
         let arrays = outcome.arrays.map { RunArray($0.name, $0.array, doc: doc($0.name, outcome.spec)) }
-        let penalised = outcome.spec.l2 > 0
+        let penalised = outcome.spec.l2 > 0 || !outcome.spec.penalties.isEmpty
         var loss = CSVWriter(header: penalised ? ["step", "loss", "penalty"] : ["step", "loss"])
         for (k, l) in outcome.losses.enumerated() {
             try loss.append(penalised ? [.int(k), .double(l), .double(outcome.penalties[k])] : [.int(k), .double(l)])
@@ -35,10 +35,19 @@ public enum TrainOutput {
     }
 
     /// The `metrics.csv` rows: `final_loss`, `initial_loss`, `steps_run`, `stop` (value: the step the run stopped
-    /// at; description: the reason as in `config.json`'s `stop.reason`), `final_learning_rate`, `wall_time_seconds`.
+    /// at; description: the reason as in `config.json`'s `stop.reason`), `final_learning_rate`, `wall_time_seconds`,
+    /// and for the task networks `eval_mse` and `ood_mse` (when there are OOD trials).
     public static func metrics(_ outcome: TrainOutcome) -> [RunMetric] {
         let stop = TrainJob.stopRecord(outcome.stop, spec: outcome.spec)
-        return [
+        var evaluation: [RunMetric] = []
+        if let e = outcome.config["evaluation"] as? [String: Any] {
+            evaluation.append(RunMetric("eval_mse", .double(e["eval_mse"] as? Double ?? .nan),
+                                        "masked MSE on \(e["eval_trials"] ?? 0) evaluation trials (threshold \(e["loss_threshold"] ?? 0))"))
+            if let trials = e["ood_trials"] {
+                evaluation.append(RunMetric("ood_mse", .double(e["ood_mse"] as? Double ?? .nan), "masked MSE on \(trials) OOD trials"))
+            }
+        }
+        return evaluation + [
             RunMetric("final_loss", .double(outcome.losses.last ?? .nan), "loss after the last update (with penalties)"),
             RunMetric("initial_loss", .double(outcome.losses.first ?? .nan), "loss before the first update (with penalties)"),
             RunMetric("steps_run", .int(max(0, outcome.losses.count - 1)), "updates made (at most training.steps)"),
@@ -77,7 +86,7 @@ public enum TrainOutput {
                 .init(RunFiles.config, "the fully resolved config (defaults included), `seed`, `rnndyn_version`, `blas` (`threads`, `config`), `stop` (`reason`, `step` and the reason's details) and `final_learning_rate`"),
                 .init(RunFiles.metrics, "columns `metric,value,description`; rows `final_loss`, `initial_loss`, `steps_run`, `stop` (value: the step it stopped at; description: the reason), `final_learning_rate`, `wall_time_seconds`"),
                 .init(lossFile, "columns `step,loss`: the loss before each update and after the last (the `loss` array)"
-                      + (outcome.spec.l2 > 0 ? ", and `penalty`, its L2-penalty part (the `penalty` array)" : "")),
+                      + (outcome.spec.l2 > 0 || !outcome.spec.penalties.isEmpty ? ", and `penalty`, its penalty part (the `penalty` array)" : "")),
                 .init(RunFiles.figure, "the figure layout (panels, series and the arrays they draw)"),
                 .init(RunFiles.svg(figureStem), "the figure: loss (log scale) and, for linear RNNs, the eigenvalues of W_h over the records (and a `.png` copy when `rsvg-convert` is installed)"),
             ])
@@ -87,14 +96,17 @@ public enum TrainOutput {
     static func doc(_ name: String, _ spec: TrainSpec) -> String {
         let blocks = ["Wx": "input weights W_x [N_h, N_x]", "Wh": "recurrent weights W_h [N_h, N_h]",
                       "Wy": "readout weights W_y [N_y, N_h]", "W1": "first-layer weights W_1 [N_h, N_x]",
-                      "W2": "second-layer weights W_2 [N_y, N_h]"]
+                      "W2": "second-layer weights W_2 [N_y, N_h]", "b": "input-side bias b [N_h, 1]",
+                      "bhh": "hidden-side bias b_hh [N_h, 1]", "by": "readout bias b_y [N_y, 1]",
+                      "h0": "learned initial state h_0 [N_h, 1]", "U": "input weights U [N_h, N_x] (before m_U)",
+                      "J": "recurrent weights J [N_h, N_h] (before m_J)", "W": "readout weights W [N_y, N_h] (before m_W)"]
         let modes = ["a": "input", "b": "recurrent", "c": "output"]
         switch name {
         case "loss": return "loss (with penalties) before each update and after the last, at `step`"
         case "step": return "int64 step of each `loss` value, 0…S (S = steps run)"
         case "record_step": return "int64 steps of the records (log-spaced; always 0 and the last step)"
         case "record_loss": return "loss at each `record_step`"
-        case "penalty": return "the regularizer penalty inside each `loss` (0 without `training.l2`); task loss = `loss − penalty`"
+        case "penalty": return "the regularizer penalty inside each `loss` (0 without `training.l2` or `training.penalties`); task loss = `loss − penalty`"
         case "record_penalty": return "the regularizer penalty inside each `record_loss`"
         case "eig_Wh_real", "eig_Wh_imag":
             return "\(name.hasSuffix("real") ? "real" : "imaginary") parts of the eigenvalues of W_h at each record, by descending modulus [R, N_h]"
@@ -102,6 +114,9 @@ public enum TrainOutput {
         case "task_Uy": return "the task's output singular vectors U_y (orthogonal) [N_y, N_y]"
         case "task_Vx": return "the task's input singular vectors V_x (orthogonal) [N_x, N_x]"
         case "basis_R": return "the random orthogonal hidden basis R of the aligned init [N_h, N_h]"
+        case "eval_mse": return "scalar: masked MSE (the task's train MSE) of the trained network on fresh evaluation trials (stream node `evaluation`; all trials of a recorded task)"
+        case "ood_mse": return "scalar: masked MSE on the OOD trials (the task's outOfDistribution(), stream node `ood`; a recorded task's OOD trials)"
+        case "loss_threshold": return "scalar: the task's train-MSE threshold (the paper's)"
         default: break
         }
         if let block = blocks[name] { return "final \(block)" }

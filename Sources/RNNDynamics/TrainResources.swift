@@ -63,6 +63,24 @@ public struct TrainResources: Equatable {
         steps = spec.steps
     }
 
+    /// The estimate for a task-trained network (`tanh_rnn`, `leaky_rate_rnn`) on batches of `batch` trials of `T`
+    /// steps, with a final evaluation over `evaluationColumns` (trials × steps, the OOD trials included): parameters
+    /// and their copies as above; per batch column the states and adjoints (2N, 4N for the leaky network), noise (N +
+    /// N_x), inputs, targets and weights, twice (the trial generator's arrays and the batch); the evaluation's
+    /// columns the same; 6·B·T·(N·N_x + N² + N_y·N) flops a step.
+    public init(taskNetwork spec: TrainSpec, timeSteps T: Int, inputs nx: Int, outputs ny: Int, batch B: Int,
+                evaluationColumns E: Int) {
+        let (x, y, h) = (Double(nx), Double(ny), Double(spec.hidden))
+        let parameters = h * x + h * h + 3 * h + y * h + y
+        let copies = 4.0 + (spec.optimizer == .adam ? 2 : 0)
+        let perColumn = (spec.model == .leakyRateRNN ? 4 : 2) * h + h + x + 2 * (x + 3 * y)
+        let records = Double(min(spec.recordPoints, spec.steps + 1) + 1)
+        let doubles = parameters * copies + Double(B * T) * perColumn + Double(E) * perColumn + 3 * records * parameters
+        bytes = 8 * doubles + Self.bytesPerStep * Double(spec.steps + 1) + Self.baseBytes
+        flops = Double(spec.steps) * 6 * Double(B * T) * (h * x + h * h + y * h)
+        steps = spec.steps
+    }
+
     /// The estimate for `spec` before its data exist (sv_task: sizes from the config), or nil for npz data,
     /// whose sizes are known once the file is read.
     public init?(_ spec: TrainSpec) {

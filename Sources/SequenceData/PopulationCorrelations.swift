@@ -72,6 +72,7 @@ public struct PopulationCorrelations: Sendable, Equatable {
     /// Exact sufficient statistics of `batch` for `outputMode`: the loss and gradient computed from them equal the
     /// sample loss and BPTT gradient for any inputs (whitened or not), at a per-step cost independent of P.
     public init(sufficientStatisticsOf batch: SequenceBatch, outputMode: OutputMode) {
+        precondition(batch.lossWeights == nil, "population statistics are unweighted; this batch has loss weights (train it with a minibatch or full-batch source)")
         let stats = PopulationCorrelations(measuredFrom: batch, outputMode: outputMode)
         let T = batch.timeSteps, nx = batch.inputDimension, p = batch.samples
         // Lag-ordered stacked inputs: row block k holds x_{t−k} for readout time t (final: t = T).
@@ -117,6 +118,7 @@ public struct PopulationCorrelations: Sendable, Equatable {
     /// The statistics measured from samples (means over P), with the readout of `batch`'s targets.
     /// They determine the loss exactly only if the batch inputs are whitened.
     public init(measuredFrom batch: SequenceBatch, outputMode: OutputMode) {
+        precondition(batch.lossWeights == nil, "population statistics are unweighted; this batch has loss weights (train it with a minibatch or full-batch source)")
         let p = batch.samples, T = batch.timeSteps
         let energy = 0.5 * batch.targets.dot(batch.targets) / Double(p)
         func corr(_ yCol: Int, _ xBlock: Int) -> Matrix {

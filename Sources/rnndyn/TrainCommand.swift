@@ -5,7 +5,7 @@ import RNNDynamics
 /// `rnndyn train`: one ad-hoc training run from a JSON config.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a linear RNN or deep linear network from a JSON or YAML config.",
+        abstract: "Train a linear, deep linear, tanh or leaky rate RNN from a JSON or YAML config.",
         discussion: """
         Without --config, trains the built-in demo: a constant-dynamics singular-value task (T = 6, three modes \
         with δ = 1, 0.5, 0.25) from small aligned modes by exact population gradient descent; the modes approach \
@@ -16,17 +16,26 @@ struct Train: ParsableCommand {
 
         Config keys (unknown keys are rejected):
           seed                     root seed of the data/init/batch streams (default 0)
-          model.type               linear_rnn | deep_linear
-          model.hidden             hidden width N_h
+          model.type               linear_rnn | deep_linear | tanh_rnn | leaky_rate_rnn
+          model.hidden             hidden width N_h (128 for tanh_rnn, leaky_rate_rnn)
           model.output             final | autoregressive
+          model (tanh_rnn)         second_bias, learn_h0, noise.process_std, noise.input_std (PyTorch init)
+          model (leaky_rate_rnn)   alpha, parameterization standard | mup (gamma, eta0: Adam rate gamma·eta0),
+                                   learn_h0, noise
           init.type                gaussian (scale, fan) | aligned (a, b, c) | lambda_balanced (lambda, u0, b)
           data.type                sv_task (singular_values [[s_11..s_1T], …], nx, ny, samples; 0 = population)
                                    npz (path, relative to the config file's folder; inputs = [T, N_x, P],
-                                   or [N_x, P] for deep_linear; targets = [N_y, P] or [T, N_y, P])
+                                   or [N_x, P] for deep_linear; targets = [N_y, P] or [T, N_y, P]; for the
+                                   tanh/leaky networks a recorded task [T, B, d] with mask)
+                                   task (tanh/leaky: task flip_flop | delayed_discrimination | sine_wave |
+                                   path_integration, batch_size, eval_trials, every knob of the task;
+                                   fresh trials every step)
           training.optimizer       gd | sgd | adam
           training.learning_rate, steps (the maximum), batch_size (0 = full), l2, record_points (exact count of
                                    log-spaced records, capped at steps + 1), max_abs_state,
-                                   clip_grad_norm (0 = off; global L2 bound as torch clip_grad_norm_)
+                                   clip_grad_norm (0 = off; global L2 bound as torch clip_grad_norm_),
+                                   steps_per_epoch (the epoch of stop and lr_schedule; 128 for task data),
+                                   penalties [{type nuclear | l1 | l2, block, strength}]
           training.stop            loss_threshold with patience_steps | patience_epochs + steps_per_epoch;
                                    wall_time_seconds (checked from step 1 on); stationary_tolerance (stop when
                                    the loss moves less between checks); check_every (steps between checks, 1)
@@ -37,13 +46,15 @@ struct Train: ParsableCommand {
         record_step, record_loss, Wx/Wh/Wy and *_history, eig_Wh_real/imag, modes_a/b/c, task_*), DATA.md (every \
         array with shape and description), metrics.csv (metric,value,description: final_loss, initial_loss, \
         steps_run, stop, final_learning_rate, wall_time_seconds), loss.csv (step,loss), figure.json and \
-        figures/train.svg (loss curve; eigenvalues of W_h over the records).
+        figures/train.svg (loss curve; eigenvalues of W_h over the records). Task data add eval_mse, ood_mse and \
+        loss_threshold to results.npz and metrics.csv, and task, ood_task, evaluation to config.json.
 
         Examples:
           rnndyn train --out out/demo
           rnndyn train --print-default-config > my.json
           rnndyn train --config my.json --out out/my --force
           rnndyn train --set training.learning_rate=0.02 --seed 3 --out out/lr02
+          rnndyn train --config examples/huang2025/flip_flop.json --out out/ff
 
         --force replaces only the files rnndyn wrote in --out (listed in .rnndyn-files.json) and keeps the rest.
         A run whose estimated memory exceeds what the machine has available is refused (exit status 2) with the \

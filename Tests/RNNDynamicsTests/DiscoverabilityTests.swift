@@ -151,6 +151,21 @@ import Testing
         #expect(names.contains("figA1-quick.yaml") && names.contains("sweep-figA1.yaml"))
         for name in names {
             let path = dir.appendingPathComponent(name).path
+            if name == "huang2025" {
+                // `rnndyn train` configs of the degeneracy paper's tasks: each parses, and stops at its task's threshold.
+                let configs = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+                #expect(configs == ["delayed_discrimination.json", "flip_flop.json", "path_integration_2d.json", "sine_wave.json"])
+                for config in configs {
+                    let file = dir.appendingPathComponent(name).appendingPathComponent(config).path
+                    let spec = try TrainSpec.parse(object: try TrainConfigFile.resolve(path: file, sets: [], seed: nil))
+                    guard case let .task(choice, batchSize, _) = spec.data else { Issue.record("\(config) is not task data"); continue }
+                    #expect(spec.model == .tanhRNN && spec.hidden == 128 && batchSize == 64 && spec.optimizer == .adam)
+                    #expect(spec.stopping.lossThreshold == choice.task.lossThreshold && spec.stopping.patience.steps == 3 * 128)
+                    #expect(spec.steps == 1000 * 128 && spec.clipGradNorm == 1 && spec.learningRate == 1e-3)
+                    #expect(spec.schedule == .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 40), stepsPerEpoch: 128))
+                }
+                continue
+            }
             if name.hasPrefix("sweep-") {
                 let spec = try SweepSpec.load(path)
                 let e = try ExperimentRegistry.resolve(spec.experiment, key: name)

@@ -5,7 +5,7 @@ import Testing
 /// `rnndyn describe train`'s table (`TrainParameters`) agrees with what `TrainSpec.parse` reads: the same keys, the
 /// same defaults and the same range bounds.
 @Suite struct TrainParametersTests {
-    /// Configs that together switch on every key (each branch of data, init, stop and lr_schedule).
+    /// Configs that together switch on every key (each branch of model, data, task, init, stop and lr_schedule).
     static var contexts: [String: [String: Any]] { [
         "gaussian": ["data": ["type": "sv_task", "singular_values": [[1.0, 0.5]]]],
         "aligned": ["data": ["type": "sv_task", "singular_values": [[1.0, 0.5]]], "init": ["type": "aligned"]],
@@ -17,16 +17,31 @@ import Testing
                                     "lr_schedule": ["type": "reduce_on_plateau"]]],
         "stop_epochs": ["data": ["type": "npz", "path": "data.npz"],
                         "training": ["stop": ["loss_threshold": 1e-6, "patience_epochs": 2, "steps_per_epoch": 5]]],
+        "flip_flop": ["model": ["type": "tanh_rnn"], "data": ["type": "task", "task": "flip_flop"]],
+        "delayed_discrimination": ["model": ["type": "tanh_rnn"], "data": ["type": "task", "task": "delayed_discrimination"]],
+        "sine_wave": ["model": ["type": "tanh_rnn"], "data": ["type": "task", "task": "sine_wave"]],
+        "path_integration": ["model": ["type": "tanh_rnn"], "data": ["type": "task", "task": "path_integration"]],
+        "leaky": ["model": ["type": "leaky_rate_rnn"], "data": ["type": "task", "task": "flip_flop"]],
+        "leaky_mup": ["model": ["type": "leaky_rate_rnn", "parameterization": "mup"], "data": ["type": "task", "task": "sine_wave"]],
+        "recorded": ["model": ["type": "tanh_rnn"], "data": ["type": "npz", "path": "data.npz"]],
+        "delay_max": ["model": ["type": "tanh_rnn"], "data": ["type": "task", "task": "delayed_discrimination", "delay_min": 0]],
     ] }
 
     /// The context a row is checked in.
     static func context(_ row: DescribedParameter) -> [String: Any] {
         if row.key == "training.lr_schedule.type" { return contexts["empty_schedule"]! }
+        if row.key == "data.delay_max" { return contexts["delay_max"]! }  // its lower bound 0 needs delay_min 0
         switch row.when {
         case "init.type aligned": return contexts["aligned"]!
         case "init.type lambda_balanced": return contexts["lambda_balanced"]!
         case "data.type npz", "reduce_on_plateau", "loss_threshold set": return contexts["stop_steps"]!
         case "patience_epochs set": return contexts["stop_epochs"]!
+        case TrainParameters.taskNetworks, "model.type tanh_rnn", "data.type task", "data.type task, or given":
+            return contexts["flip_flop"]!
+        case "model.type leaky_rate_rnn": return contexts["leaky"]!
+        case "parameterization mup": return contexts["leaky_mup"]!
+        case "data.type npz with a task network": return contexts["recorded"]!
+        case let when where when.hasPrefix("data.task "): return contexts[String(when.dropFirst("data.task ".count))]!
         default: return row.key == "model.output" || row.key.hasPrefix("training.stop") ? contexts["stop_steps"]! : contexts["gaussian"]!
         }
     }
