@@ -4,6 +4,7 @@ import Testing
 @testable import Linalg
 @testable import Networks
 @testable import SequenceData
+@testable import Training
 
 /// Issue 14: weight-change norms and NTK alignment of task-trained tanh RNNs.
 @Suite struct FeatureLearningTests {
@@ -125,5 +126,30 @@ import Testing
         check(tanh, Self.edited(tanh, block: 1) { $0 + 0.5 * Matrix.identity(3) })
         let leaky = Self.leaky(3, mode: mode, s)
         check(leaky, Self.edited(leaky, block: 1) { $0 + 0.5 * leaky.j.frobeniusNorm * Matrix.identity(3) })
+    }
+
+    /// Both probes through a short Adam run: step 0 gives the initial trajectories and KA = 1, the last snapshot the
+    /// final network's trajectories and the alignment `FeatureLearningSummary` reports.
+    @Test func probesRecordTrajectoriesAndAlignmentDuringTraining() {
+        let s = Self.root.child("probes")
+        let train = Self.batch(T: 6, P: 8, s.child("train")), probe = Self.batch(T: 5, P: 2, s.child("probe"))
+        let net = Self.tanh(6, s)
+        var recorder = Recorder<TanhRNN>(schedule: .every(10), probes: [
+            .hiddenTrajectories(on: probe), .hiddenTrajectories(on: probe, rates: true, name: "rates"),
+            .kernelAlignment(to: net, on: probe)])
+        let run = Trainer.train(net, on: train, batchSize: 0, rng: s.stream("minibatches"),
+                                options: TrainingOptions(steps: 30, optimizer: Optimizer(.adam, learningRate: 3e-2)),
+                                recorder: &recorder)
+        let rec = run.recording
+        #expect(rec.steps == [0, 10, 20, 30] && rec.probeNames == ["hidden_trajectories", "rates", "ntk_alignment"])
+        let hidden = rec.probes["hidden_trajectories"]!, alignment = rec.probes["ntk_alignment"]!
+        #expect(hidden.count == 4 && hidden.allSatisfy { $0.count == 6 * 5 * 2 })
+        #expect(hidden.first! == net.hiddenTrajectories(probe).states.storage)
+        #expect(hidden.last! == run.model.hiddenTrajectories(probe).states.storage && hidden.last! != hidden.first!)
+        #expect(rec.probes["rates"]! == hidden)
+        #expect(abs(alignment[0][0] - 1) <= 1e-14 && alignment[0][1] == 0)
+        let summary = FeatureLearningSummary.measure(from: net, to: run.model, probe: probe)
+        #expect(alignment.last! == [summary.kernelAlignment, summary.kernelDistance] && summary.kernelDistance > 1e-6)
+        #expect(summary.weightChange > 0 && summary.weightChange < summary.totalWeightChange)
     }
 }
