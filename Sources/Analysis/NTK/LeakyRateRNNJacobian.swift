@@ -31,7 +31,7 @@ extension LeakyRateRNN: OutputJacobianModel {
         let uOff = offsets[0], jOff = offsets[1], h0Off = learnsInitialState ? offsets[3] : nil
         let backward = uOff != nil || jOff != nil || h0Off != nil
         var adjoints = [Double](repeating: 0, count: backward ? n * ny * c * T : 0)
-        var scratch = [Double](repeating: 0, count: n * ny * max(n, nx)), back = [Double](repeating: 0, count: n * ny * c)
+        var scratch = [Double](repeating: 0, count: n * ny * max(n, nx) * c), back = [Double](repeating: 0, count: n * ny * c)
         let initialRate = h0.storage.map { Foundation.tanh($0) }
         jac.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         jac.storage.withUnsafeMutableBufferPointer { jp in

@@ -12,7 +12,7 @@ struct RecurrentJacobianWriter {
     let n: Int, ny: Int, samples: Int, rows: Int
     /// The Jacobian being written.
     let jacobian: UnsafeMutablePointer<Double>
-    /// Scratch of at least `N·N_y·max(N, N_x)` entries.
+    /// Scratch of at least `N·N_y·max(N, N_x)·c` entries.
     let scratch: UnsafeMutablePointer<Double>
 
     /// Distance between the adjoints of consecutive steps.
@@ -24,21 +24,25 @@ struct RecurrentJacobianWriter {
     /// A weight block `N × f` whose entry (a, b) has derivative `scale · Σ_{k = 1+lag…t} adj_k[a] F[b, (k−1−lag)·c + p]`
     /// (F `f × T·c`, `SequenceBatch` layout, so `lag` = 1 pairs step k with the feature of step k − 1), plus
     /// `scale · adj_1[a] initial[b]` when `lag` = 1 and an `initial` feature (the h_0 term) is given.
-    /// One `N·N_y × f × (t − lag)` GEMM per sample, then a transposing copy into the block's columns.
+    /// One `N·N_y × f × (t − lag)` GEMM per sample into the scratch, then a transposing copy into the block's columns,
+    /// feature by feature so that the rows of all samples of one column are written together (cache-friendly).
     func featureBlock(adjoints: UnsafePointer<Double>, steps t: Int, readout tau: Int, features: UnsafePointer<Double>,
                       featureRows f: Int, lag: Int, initial: UnsafePointer<Double>?, scale: Double, column offset: Int) {
         let m = n * ny, stride = stepStride
         for p in 0..<samples {
+            let out = scratch + p * m * f
             BLAS.gemm(.none, .transpose, m: m, n: f, k: max(0, t - lag), alpha: scale, a: adjoints + lag * stride + p * m,
-                      lda: stride, b: features + p * f, ldb: f * samples, beta: 0, c: scratch, ldc: m)
+                      lda: stride, b: features + p * f, ldb: f * samples, beta: 0, c: out, ldc: m)
             if lag == 1, let initial {
                 BLAS.gemm(.none, .transpose, m: m, n: f, k: 1, alpha: scale, a: adjoints + p * m, lda: stride,
-                          b: initial, ldb: f, beta: 1, c: scratch, ldc: m)
+                          b: initial, ldb: f, beta: 1, c: out, ldc: m)
             }
-            for b in 0..<f {
+        }
+        for b in 0..<f {
+            for p in 0..<samples {
                 for i in 0..<ny {
-                    let dst = jacobian + row(tau, p, i) + (offset + n * b) * rows, src = scratch + n * i + m * b
-                    for a in 0..<n { dst[a * rows] = src[a] }
+                    BLAS.copy(n, from: scratch + p * m * f + n * i + m * b, stride: 1,
+                              to: jacobian + row(tau, p, i) + (offset + n * b) * rows, stride: rows)
                 }
             }
         }
@@ -63,8 +67,8 @@ struct RecurrentJacobianWriter {
     func vectorBlock(_ values: UnsafePointer<Double>, readout tau: Int, column offset: Int) {
         for p in 0..<samples {
             for i in 0..<ny {
-                let dst = jacobian + row(tau, p, i) + offset * rows, src = values + n * (i + ny * p)
-                for a in 0..<n { dst[a * rows] = src[a] }
+                BLAS.copy(n, from: values + n * (i + ny * p), stride: 1, to: jacobian + row(tau, p, i) + offset * rows,
+                          stride: rows)
             }
         }
     }

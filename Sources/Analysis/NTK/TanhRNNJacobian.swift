@@ -33,7 +33,7 @@ extension TanhRNN: OutputJacobianModel {
         let bhhOff = hasSecondBias ? offsets[3] : nil, h0Off = learnsInitialState ? offsets[6] : nil
         let backward = wxOff != nil || whOff != nil || bOff != nil || bhhOff != nil || h0Off != nil
         var adjoints = [Double](repeating: 0, count: backward ? n * ny * c * T : 0)
-        var scratch = [Double](repeating: 0, count: n * ny * max(n, nx)), back = [Double](repeating: 0, count: n * ny * c)
+        var scratch = [Double](repeating: 0, count: n * ny * max(n, nx) * c), back = [Double](repeating: 0, count: n * ny * c)
         jac.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         jac.storage.withUnsafeMutableBufferPointer { jp in
         scratch.withUnsafeMutableBufferPointer { sp in
