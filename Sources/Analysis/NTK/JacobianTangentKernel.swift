@@ -50,7 +50,8 @@ public enum JacobianTangentKernel {
             for rb in ranges[a...] {
                 let jb = rb == ra ? ja : model.outputJacobian(batch, samples: rb, blocks: blocks)
                 var block = Matrix(rows: ja.rows, cols: jb.rows)
-                if plan.parameters > 0 { BLAS.gemm(ja, jb, into: &block, transB: .transpose) }
+                if rb == ra { BLAS.gram(ja, into: &block) }
+                else if plan.parameters > 0 { BLAS.gemm(ja, jb, into: &block, transB: .transpose) }
                 // Local row i + N_y(p′ + |chunk|·t) → global row i + N_y(p + P·t); the mirror block fills Θ's other half.
                 for tb in 0..<readouts {
                     for pb in 0..<rb.count {
