@@ -6,12 +6,13 @@ TARGETS = {"tiny": 20.0, "other": 1.3}  # required speed-up over fused JAX (issu
 NTK_TARGET = 5.0  # required speed-up of the NTK over JAX (issue 4)
 SWEEP_TARGET = 1.8  # required speed-up of a 2-worker sweep over 1 worker on 2 cores (issue 10)
 BPTT_TARGET = 5.0  # required speed-up of the exact flow to loss 1e-4 over PyTorch BPTT + SGD, float32 (issue 13)
+TANH_TARGET = 0.85  # required fraction of the dgemm rate for one tanh-RNN training step (issue 14)
 
 
 def main(path):
     records = [json.loads(line) for line in open(path) if line.startswith("{")]
     rows = [r for r in records if "peer" in r and "bench" not in r]  # GD records alone carry no "bench" key
-    checks = [r for r in records if "check" in r and r.get("bench") != "ntk"]
+    checks = [r for r in records if "check" in r and r.get("bench") not in ("ntk", "tanh_step")]
     ntk_rows = [r for r in records if r.get("bench") == "ntk" and "peer" in r]
     ntk_peak = next((r["dgemm_peak_gflops"] for r in records if "dgemm_peak_gflops" in r), None)
     ntk_checks = [r for r in records if r.get("bench") == "ntk" and "check" in r]
@@ -28,6 +29,9 @@ def main(path):
     bptt = [r for r in records if r.get("bench") == "integrate_bptt"]
     if bptt:
         integrate_bptt_table(bptt, next((r for r in integrate if r["peer"] == "rnndyn"), None))
+    tanh = [r for r in records if r.get("bench") == "tanh_step"]
+    if tanh:
+        tanh_table(tanh)
     slurm = [r for r in records if r.get("bench") == "slurm_overhead"]
     if slurm:
         slurm_table(slurm)
@@ -86,6 +90,32 @@ def integrate_bptt_table(rows, mine):
         elif not r.get("reached"):
             print(f"PyTorch BPTT ({r['dtype']}) did not reach {r['target_loss']:g} in {r['sgd_steps']} SGD steps "
                   f"(exact loss {r['final_exact_loss']:.3g})")
+
+
+def tanh_table(rows):
+    """Issue 14: ms per tanh-RNN training step, GFLOP/s against the dgemm rate, and the autograd parity checks."""
+    mine = next((r for r in rows if r.get("peer") == "rnndyn"), None)
+    if not mine:
+        return
+    flops = mine["flops_per_step"]
+    print(f"\n| peer | ms per step | GFLOP/s | of dgemm | rnndyn speed-up |  (N {mine['N']}, N_in {mine['N_in']}, "
+          f"N_out {mine['N_out']}, T {mine['T']}, P {mine['P']}; {flops / 1e6:.1f} MFLOP of matrix products per step)")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        if "ms_per_step" not in r:
+            continue
+        rate = flops / (r["ms_per_step"] * 1e-3) / 1e9
+        print(f"| {r['peer']} | {r['ms_per_step']:.2f} | {rate:.1f} | {rate / mine['dgemm_gflops']:.0%} | "
+              f"{r['ms_per_step'] / mine['ms_per_step']:.2f}× |")
+    print(f"| OpenBLAS dgemm {mine['N']}×{mine['N']}·{mine['N']}×{mine['P']} | – | {mine['dgemm_gflops']:.1f} | 100% | – |")
+    print(f"rnndyn parts: loss and gradient {mine['ms_loss_and_gradient']:.2f} ms, clipping norm {mine['ms_clip']:.3f} ms, "
+          f"Adam {mine['ms_adam']:.3f} ms; through Trainer {mine['ms_per_trainer_step']:.2f} ms per step")
+    frac = mine["fraction_of_dgemm"]
+    print(f"rnndyn at {frac:.0%} of the dgemm rate (target ≥ {TANH_TARGET:.0%}: {'met' if frac >= TANH_TARGET else 'missed'})")
+    for r in rows:
+        if "check" in r:
+            print(f"parity {r['model']} vs PyTorch float64 autograd (loss, gradients, {r['adam_steps']} clipped Adam steps): "
+                  f"max relative difference {r['max_relative_difference']:.2e} ({'agrees' if r['agrees'] else 'DIFFERS'})")
 
 
 def slurm_table(rows):

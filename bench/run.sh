@@ -2,18 +2,24 @@
 # make bench: rnndyn vs PyTorch eager, JAX (whole loop jitted) and NumPy, one BLAS thread each, in one run:
 # seconds per full-batch GD step (issue 2), seconds per empirical NTK evaluation (issue 4) and the wall time of a
 # sweep on 2 worker processes against 1 (issue 10), the time to an exact loss when learning to integrate against
-# NumPy/SciPy and PyTorch BPTT (issue 13), and Slurm's overhead per cell on the local cluster (issue 12).
+# NumPy/SciPy and PyTorch BPTT (issue 13), one training step of a tanh RNN against PyTorch and JAX with an autograd
+# parity check (issue 14), and Slurm's overhead per cell on the local cluster (issue 12).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
-# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, slurm (default: all, in that order).
+# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, tanh, slurm (default: all, in that
+# order). TANH_SIZE (N,N_in,N_out,T,P; default 128,3,3,100,64) and BENCH_CPU (the core every tanh process is pinned
+# to with taskset; default the last allowed one) tune the tanh section.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 SIZES=${SIZES:-"4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"}
 REPEATS=${REPEATS:-5}
 NTK_SIZES=${NTK_SIZES:-"64,8,8,20,64"}
-SECTIONS=" ${*:-gd ntk sweep integrate slurm} "
+TANH_SIZE=${TANH_SIZE:-"128,3,3,100,64"}
+SECTIONS=" ${*:-gd ntk sweep integrate tanh slurm} "
 for s in $SECTIONS; do
-  case $s in gd|ntk|sweep|integrate|slurm) ;; *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, slurm)" >&2; exit 2 ;; esac
+  case $s in gd|ntk|sweep|integrate|tanh|slurm) ;;
+    *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, tanh, slurm)" >&2; exit 2 ;;
+  esac
 done
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 mkdir -p bench/results
@@ -75,6 +81,23 @@ if [ -x bench/.venv/bin/python ]; then
     bench/.venv/bin/python bench/peers/integrate_bptt_peer.py --from-npz "$tmp/flow0.npz" --c 0.2 --sigma 0.1 \
       --target 1e-4 --dtype "$dtype" --json | tee -a "$out"
   done
+fi
+rm -rf "$tmp"
+fi
+
+if want tanh; then
+echo "== Tanh RNN (issue 14): one training step (forward, MSE, backward, clip_grad_norm 1, Adam) at $TANH_SIZE, one core =="
+cpu=${BENCH_CPU:-$(taskset -pc $$ | sed 's/.*: //' | tr ',' '\n' | tail -1 | sed 's/.*-//')}
+pin() { taskset -c "$cpu" "$@"; }
+tmp=$(mktemp -d)
+.build/release/rnndyn-bench --tanh-parity-inputs "$TANH_SIZE" "$tmp"
+pin .build/release/rnndyn-bench --tanh-step "$TANH_SIZE" "$REPEATS" | tee -a "$out"
+if [ -x bench/.venv/bin/python ]; then
+  pin bench/.venv/bin/python bench/peers/tanh_rnn_peer.py --from-npz "$tmp/tanh.npz" --repeats "$REPEATS" \
+    --variants torch-float64,torch-float32,jax-float64 --json | tee -a "$out"
+  echo "== Tanh RNN parity: rnndyn vs PyTorch float64 autograd + clip_grad_norm_ + Adam (TanhRNN, LeakyRateRNN muP) =="
+  bench/.venv/bin/python bench/peers/tanh_rnn_peer.py --check "$tmp" >/dev/null
+  .build/release/rnndyn-bench --tanh-check "$tmp" | tee -a "$out"
 fi
 rm -rf "$tmp"
 fi

@@ -151,7 +151,8 @@ public struct LeakyRateRNN: ReadoutResidualNetwork {
                     BLAS.gemm(.none, .none, m: n, n: p, k: n, alpha: a * mJ, a: jb, lda: n, b: phi + (t - 1) * p * n,
                               ldb: n, beta: 1, c: block, ldc: n)
                 }
-                largest = max(largest, RecurrentKernels.tanhInPlace(block, into: phi + t * p * n, count: n * p))
+                largest = RecurrentKernels.maxKeepingNaN(largest, RecurrentKernels.tanhInPlace(block, into: phi + t * p * n,
+                                                                                              count: n * p))
             }
         }}}}}}
         ws.maxAbsState = largest

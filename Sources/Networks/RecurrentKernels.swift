@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Linalg
 
@@ -21,23 +22,14 @@ enum RecurrentKernels {
         }
     }
 
-    /// Applies tanh in place to `count` entries of `z`, writing the results to `out` (may equal `z`);
-    /// returns the largest |z| seen before the map.
+    /// Applies tanh to `count` entries of `z`, writing the results to `out` (may equal `z`); returns the largest |z|
+    /// seen before the map (NaN if any entry is NaN). The vectorised kernel of `rnndyn_tanh.h` (a few ulp from libm).
     static func tanhInPlace(_ z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) -> Double {
-        var largest = 0.0
-        for i in 0..<count {
-            let v = z[i]
-            largest = max(largest, abs(v))
-            out[i] = tanh(v)
-        }
-        return largest
+        rnndyn_tanh_columns(z, nil, out, count, 1)
     }
 
-    /// `d[i] *= 1 − φ[i]²` (tanh' from the stored activations φ = tanh(z)).
-    static func multiplyByTanhDerivative(_ d: UnsafeMutablePointer<Double>, activations phi: UnsafePointer<Double>,
-                                         count: Int) {
-        for i in 0..<count { d[i] *= 1 - phi[i] * phi[i] }
-    }
+    /// The larger of two running maxima, NaN when either is NaN (`Swift.max` would drop a NaN).
+    static func maxKeepingNaN(_ a: Double, _ b: Double) -> Double { a.isNaN || b.isNaN ? .nan : max(a, b) }
 
     /// Uniform matrix on `[−bound, bound)`, filled column by column from `rng`.
     static func uniformMatrix(rows: Int, cols: Int, bound: Double, rng: inout Xoshiro256) -> Matrix {

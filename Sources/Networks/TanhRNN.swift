@@ -1,3 +1,4 @@
+import CKernels
 import Linalg
 import SequenceData
 
@@ -103,8 +104,12 @@ public struct TanhRNN: ReadoutResidualNetwork {
         public var noise: RecurrentNoiseBuffers
         /// Largest |pre-activation| in the last forward pass (tanh bounds |h| by 1, so this is what can blow up).
         public var maxAbsState: Double = 0
-        /// `b + b_hh`, then `W_h h_0`, then `Σ_p δ_1` (length N).
+        /// `W_h h_0`, then `Σ_p δ_1` (length N).
         var columnScratch: Matrix
+        /// `b + b_hh` (length N), added inside the tanh kernel.
+        var biasSum: Matrix
+        /// `W_yᵀ` (`N × N_y`) and `∂W_yᵀ` being accumulated, for the fused backward kernel.
+        var readoutTransposed: Matrix, readoutGradientTransposed: Matrix
     }
 
     public func makeWorkspace(for batch: SequenceBatch) -> Workspace {
@@ -113,42 +118,65 @@ public struct TanhRNN: ReadoutResidualNetwork {
                          residuals: Matrix(rows: outputDimension, cols: outputMode == .final ? batch.samples : cols),
                          gradients: parameters.map { Matrix(rows: $0.rows, cols: $0.cols) },
                          noise: noise.makeBuffers(hidden: n, inputs: inputDimension, columns: cols),
-                         columnScratch: Matrix(rows: n, cols: 1))
+                         columnScratch: Matrix(rows: n, cols: 1), biasSum: Matrix(rows: n, cols: 1),
+                         readoutTransposed: Matrix(rows: n, cols: outputDimension),
+                         readoutGradientTransposed: Matrix(rows: n, cols: outputDimension))
     }
 
-    /// Forward pass into `ws.states`: `Z = W_x X` for all T·P columns as one GEMM, biases and noise added, then per
-    /// step `z_t += W_h h_{t−1}` (one `N × N × P` GEMM) and `h_t = tanh(z_t)` in place.
+    /// Input and readout widths up to this go through the fused per-step kernels (`rnndyn_tanh_forward`,
+    /// `rnndyn_tanh_backward_fused`: W_x x_t, W_yᵀ r_t, ∂W_x and ∂W_y inside the pass over each step's block); wider
+    /// ones through whole-sequence GEMMs.
+    static let fusedWidthLimit = 16
+
+    /// Forward pass into `ws.states`: per step `z_t = W_h h_{t−1}` (one `N × N × P` GEMM; `W_h h_0` joins the first
+    /// step's bias) and `h_t = tanh(z_t + b + b_hh + W_x x_t)` in one pass over the block (`W_x X` for all T·P columns
+    /// as one GEMM first when N_x > `fusedWidthLimit`). Process noise is added to z_t.
     private func forward(_ x: Matrix, _ p: Int, _ T: Int, _ ws: inout Workspace) {
-        let n = hiddenDimension
-        BLAS.gemm(wx, x, into: &ws.states)
-        ws.columnScratch.storage.withUnsafeMutableBufferPointer { s in
+        let n = hiddenDimension, nx = inputDimension
+        let fusedInput = nx <= Self.fusedWidthLimit
+        if !fusedInput { BLAS.gemm(wx, x, into: &ws.states) }
+        ws.biasSum.storage.withUnsafeMutableBufferPointer { s in
             b.storage.withUnsafeBufferPointer { s.baseAddress!.update(from: $0.baseAddress!, count: n) }
             if hasSecondBias { bhh.storage.withUnsafeBufferPointer { for i in 0..<n { s[i] += $0[i] } } }
         }
         var largest = 0.0
         wh.storage.withUnsafeBufferPointer { whp in
+        wx.storage.withUnsafeBufferPointer { wxp in
+        x.storage.withUnsafeBufferPointer { xp in
+        ws.biasSum.storage.withUnsafeBufferPointer { bp in
         ws.columnScratch.storage.withUnsafeMutableBufferPointer { sp in
-        ws.noise.process.storage.withUnsafeBufferPointer { xi in
+        ws.noise.process.storage.withUnsafeBufferPointer { xip in
         ws.states.storage.withUnsafeMutableBufferPointer { zp in
-            let z = zp.baseAddress!, s = sp.baseAddress!, w = whp.baseAddress!
-            RecurrentKernels.addColumn(s, to: z, rows: n, cols: T * p)
-            if xi.count > 0 { for k in 0..<(n * T * p) { z[k] += xi[k] } }
+            let z = zp.baseAddress!, s = sp.baseAddress!, w = whp.baseAddress!, bias = bp.baseAddress!
+            let xi = xip.baseAddress, hasNoise = xip.count > 0
+            var firstBias = bias
             if learnsInitialState {
                 h0.storage.withUnsafeBufferPointer { hp in
                     BLAS.gemm(.none, .none, m: n, n: 1, k: n, alpha: 1, a: w, lda: n, b: hp.baseAddress!, ldb: n,
                               beta: 0, c: s, ldc: n)
                 }
-                RecurrentKernels.addColumn(s, to: z, rows: n, cols: p)
+                for i in 0..<n { s[i] += bias[i] }
+                firstBias = UnsafePointer(s)
             }
             for t in 0..<T {
                 let block = z + t * p * n
+                var pre: UnsafePointer<Double>? = fusedInput ? nil : UnsafePointer(block)
                 if t > 0 {
                     BLAS.gemm(.none, .none, m: n, n: p, k: n, alpha: 1, a: w, lda: n, b: block - p * n, ldb: n,
-                              beta: 1, c: block, ldc: n)
+                              beta: fusedInput ? 0 : 1, c: block, ldc: n)
+                    pre = UnsafePointer(block)
                 }
-                largest = max(largest, RecurrentKernels.tanhInPlace(block, into: block, count: n * p))
+                if hasNoise, let xi {
+                    let noiseBlock = xi + t * p * n
+                    if pre == nil { block.update(from: noiseBlock, count: n * p) } else { for k in 0..<(n * p) { block[k] += noiseBlock[k] } }
+                    pre = UnsafePointer(block)
+                }
+                let step = rnndyn_tanh_forward(pre, t == 0 ? firstBias : bias, fusedInput ? wxp.baseAddress : nil,
+                                               fusedInput ? nx : 0, fusedInput ? xp.baseAddress! + t * p * nx : nil,
+                                               block, n, p)
+                largest = RecurrentKernels.maxKeepingNaN(largest, step)
             }
-        }}}}
+        }}}}}}}
         ws.maxAbsState = largest
     }
 
@@ -162,7 +190,6 @@ public struct TanhRNN: ReadoutResidualNetwork {
     /// for that fixed realisation, e.g. for finite-difference checks).
     public func lossAndGradient(_ batch: SequenceBatch, workspace ws: inout Workspace, drawingNoise: Bool) -> Double {
         checkShapes(batch)
-        let n = hiddenDimension, ny = outputDimension, nx = inputDimension
         let p = batch.samples, T = batch.timeSteps
         if drawingNoise && !noise.isOff { ws.noise.draw(noise, inputs: batch.inputs) }
         let x = ws.noise.effectiveInputs(batch.inputs)
@@ -174,67 +201,7 @@ public struct TanhRNN: ReadoutResidualNetwork {
                                               firstColumn: outOffset, targets: batch.targets, lossWeights: batch.lossWeights, samples: p,
                                               into: &ws.residuals)
         }
-        wy.storage.withUnsafeBufferPointer { wyp in
-        wh.storage.withUnsafeBufferPointer { whp in
-        x.storage.withUnsafeBufferPointer { xp in
-        ws.states.storage.withUnsafeBufferPointer { hp in
-        ws.residuals.storage.withUnsafeBufferPointer { rp in
-        ws.columnScratch.storage.withUnsafeMutableBufferPointer { sp in
-        ws.adjoints.storage.withUnsafeMutableBufferPointer { dp in
-            let h = hp.baseAddress!, r = rp.baseAddress!, d = dp.baseAddress!, s = sp.baseAddress!
-            let whb = whp.baseAddress!
-            // δ_t = (W_yᵀ r_t + W_hᵀ δ_{t+1}) ⊙ (1 − h_t²): the readout part for all steps as one GEMM.
-            BLAS.gemm(.transpose, .none, m: n, n: outCols, k: ny, alpha: 1, a: wyp.baseAddress!, lda: ny,
-                      b: r, ldb: ny, beta: 0, c: d + outOffset * n, ldc: n)
-            for t in stride(from: T - 1, through: 0, by: -1) {
-                let block = d + t * p * n
-                if t < T - 1 {
-                    BLAS.gemm(.transpose, .none, m: n, n: p, k: n, alpha: 1, a: whb, lda: n, b: block + p * n, ldb: n,
-                              beta: outputMode == .final ? 0 : 1, c: block, ldc: n)
-                }
-                RecurrentKernels.multiplyByTanhDerivative(block, activations: h + t * p * n, count: n * p)
-            }
-            ws.gradients[0].storage.withUnsafeMutableBufferPointer { g in
-                // ∂W_x = Σ_t δ_t x_tᵀ over all T·P columns.
-                BLAS.gemm(.none, .transpose, m: n, n: nx, k: T * p, alpha: 1, a: d, lda: n, b: xp.baseAddress!, ldb: nx,
-                          beta: 0, c: g.baseAddress!, ldc: n)
-            }
-            RecurrentKernels.rowSums(d, rows: n, cols: p, into: s)  // Σ_p δ_1
-            ws.gradients[1].storage.withUnsafeMutableBufferPointer { g in
-                // ∂W_h = Σ_{t≥2} δ_t h_{t−1}ᵀ over (T−1)·P columns, plus (Σ_p δ_1) h_0ᵀ.
-                BLAS.gemm(.none, .transpose, m: n, n: n, k: (T - 1) * p, alpha: 1, a: d + p * n, lda: n, b: h, ldb: n,
-                          beta: 0, c: g.baseAddress!, ldc: n)
-                if learnsInitialState {
-                    h0.storage.withUnsafeBufferPointer { h0p in
-                        BLAS.gemm(.none, .transpose, m: n, n: n, k: 1, alpha: 1, a: s, lda: n, b: h0p.baseAddress!,
-                                  ldb: n, beta: 1, c: g.baseAddress!, ldc: n)
-                    }
-                }
-            }
-            if learnsInitialState {
-                ws.gradients[6].storage.withUnsafeMutableBufferPointer { g in
-                    BLAS.gemm(.transpose, .none, m: n, n: 1, k: n, alpha: 1, a: whb, lda: n, b: s, ldb: n,
-                              beta: 0, c: g.baseAddress!, ldc: n)
-                }
-            }
-            // ∂b = ∂b_hh = Σ_{t,p} δ_t.
-            ws.gradients[2].storage.withUnsafeMutableBufferPointer { g in
-                RecurrentKernels.rowSums(d, rows: n, cols: T * p, into: g.baseAddress!)
-            }
-            if hasSecondBias {
-                ws.gradients[3].storage.withUnsafeMutableBufferPointer { g in
-                    RecurrentKernels.rowSums(d, rows: n, cols: T * p, into: g.baseAddress!)
-                }
-            }
-            ws.gradients[4].storage.withUnsafeMutableBufferPointer { g in
-                // ∂W_y = Σ_t r_t h_tᵀ over the readout columns.
-                BLAS.gemm(.none, .transpose, m: ny, n: n, k: outCols, alpha: 1, a: r, lda: ny, b: h + outOffset * n,
-                          ldb: n, beta: 0, c: g.baseAddress!, ldc: ny)
-            }
-            ws.gradients[5].storage.withUnsafeMutableBufferPointer { g in
-                RecurrentKernels.rowSums(r, rows: ny, cols: outCols, into: g.baseAddress!)
-            }
-        }}}}}}}
+        backward(x, p, T, readoutFrom: outOffset, columns: outCols, &ws)
         return loss
     }
 }

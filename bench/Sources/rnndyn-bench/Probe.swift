@@ -107,6 +107,18 @@ func probeAllocations() {
             for _ in 0..<(n / 100) { ntk.compute(net, batch) }
         }
     }
+    // The tanh RNNs (issue 14): full-batch Adam with clip_grad_norm, as in `--tanh-step`.
+    let flipFlop = try! FlipFlopTask(channels: 3, trialLength: 6).batch(size: 8, streams: RandomStreams(seed: 0).child("probe")).sequences
+    let opts = TrainingOptions(steps: n, optimizer: Optimizer(.adam, learningRate: 1e-3), clipGradNorm: 1e-3)
+    let tanhNet = TanhRNN.pytorchDefault(inputs: 3, hidden: 8, outputs: 3, streams: RandomStreams(seed: 0).child("probe-tanh"))
+    var tanhRecorder = Recorder<TanhRNN>(schedule: .steps([]), recordsParameters: false)
+    var tanhSource = FullBatchGradient(batch: flipFlop, model: tanhNet)
+    precondition(Trainer.train(tanhNet, source: &tanhSource, options: opts, recorder: &tanhRecorder).stop == .completed)
+    let leakyNet = LeakyRateRNN.random(inputs: 3, width: 8, outputs: 3, parameterization: .muP(gamma: 1, eta0: 1),
+                                       streams: RandomStreams(seed: 0).child("probe-leaky"))
+    var leakyRecorder = Recorder<LeakyRateRNN>(schedule: .steps([]), recordsParameters: false)
+    var leakySource = FullBatchGradient(batch: flipFlop, model: leakyNet)
+    precondition(Trainer.train(leakyNet, source: &leakySource, options: opts, recorder: &leakyRecorder).stop == .completed)
 }
 
 /// Small-kernel vs OpenBLAS timings per shape (development aid, run with --probe-gemm).

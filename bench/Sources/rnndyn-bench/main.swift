@@ -39,6 +39,13 @@ while let a = args.next() {
     case "--impulse-flow":
         runImpulseFlowBench(arguments: Array(CommandLine.arguments.drop { $0 != "--impulse-flow" }.dropFirst()))
         exit(0)
+    case "--tanh-step": runTanhStepBench(arguments: Array(CommandLine.arguments.drop { $0 != "--tanh-step" }.dropFirst())); exit(0)
+    case "--tanh-parity-inputs":
+        writeTanhParityInputs(arguments: Array(CommandLine.arguments.drop { $0 != "--tanh-parity-inputs" }.dropFirst()))
+        exit(0)
+    case "--tanh-check":
+        do { try checkTanhParity(arguments: [args.next()!]) } catch { print("tanh parity check failed: \(error)"); exit(1) }
+        exit(0)
     case "--probe": probeTiny(); exit(0)
     case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)

@@ -1,0 +1,261 @@
+#include "rnndyn_tanh.h"
+#include <immintrin.h>
+#include <math.h>
+
+/* Cephes tanh on |x| < 0.625: tanh x = x + x·s·P(s)/Q(s), s = x² (Q monic). */
+#define TP0 -9.64399179425052238628E-1
+#define TP1 -9.92877231001918586564E1
+#define TP2 -1.61468768441708447952E3
+#define TQ0 1.12811678491632931402E2
+#define TQ1 2.23548839060100448583E3
+#define TQ2 4.84406305325125486048E3
+/* Cephes exp on |r| ≤ ln2/2: e^r = (Q(r²) + r·P(r²)) / (Q(r²) − r·P(r²)). */
+#define EP0 1.26177193074810590878E-4
+#define EP1 3.02994407707441961300E-2
+#define EP2 9.99999999999999999910E-1
+#define EQ0 3.00198505138664455042E-6
+#define EQ1 2.52448340349684104192E-3
+#define EQ2 2.27265548208155028766E-1
+#define EQ3 2.00000000000000000009E0
+#define LOG2E 1.4426950408889634073599
+/* ln 2 = LN2_HI + LN2_LO with LN2_HI short enough that n·LN2_HI is exact for the n used here (n ≤ 58). */
+#define LN2_HI 6.93145751953125E-1
+#define LN2_LO 1.42860682030941723212E-6
+#define SMALL_LIMIT 0.625
+#define TWICE_ABS_CAP 40.0
+/* 2^52 + 1023: adding it to an integral n in [0, 58] leaves n + 1023 in the low mantissa bits. */
+#define EXPONENT_MAGIC 4503599627371519.0
+
+/* ---------- portable path ---------- */
+
+static inline double tanh_scalar(double x) {
+    if (isnan(x)) return x;
+    const double ax = fabs(x);
+    double num, den, base, mult;
+    if (ax < SMALL_LIMIT) {
+        const double s = ax * ax;
+        num = s * ((TP0 * s + TP1) * s + TP2);
+        den = ((s + TQ0) * s + TQ1) * s + TQ2;
+        base = ax; mult = ax;
+    } else {
+        const double y = ax + ax < TWICE_ABS_CAP ? ax + ax : TWICE_ABS_CAP;
+        const double n = nearbyint(y * LOG2E);
+        double r = y - n * LN2_HI;
+        r = r - n * LN2_LO;
+        const double rr = r * r;
+        const double p = r * ((EP0 * rr + EP1) * rr + EP2);
+        const double q = ((EQ0 * rr + EQ1) * rr + EQ2) * rr + EQ3;
+        const double a = q + p, b = q - p;
+        num = b; den = ldexp(1.0, (int)n) * a + b;
+        base = 1; mult = -2;
+    }
+    return copysign(base + mult * (num / den), x);
+}
+
+double rnndyn_tanh_portable(double x) { return tanh_scalar(x); }
+
+double rnndyn_tanh_forward_portable(const double *z, const double *bias, const double *w, long k, const double *x,
+                                    double *out, long rows, long cols) {
+    double largest = 0;
+    int sawNaN = 0;
+    for (long j = 0; j < cols; j++) {
+        const double *xj = x + j * k;
+        for (long i = 0; i < rows; i++) {
+            double v = z ? z[i + j * rows] : 0;
+            if (bias) v += bias[i];
+            for (long l = 0; l < k; l++) v += w[i + l * rows] * xj[l];
+            if (isnan(v)) sawNaN = 1;
+            else if (fabs(v) > largest) largest = fabs(v);
+            out[i + j * rows] = tanh_scalar(v);
+        }
+    }
+    return sawNaN ? NAN : largest;
+}
+
+double rnndyn_tanh_columns_portable(const double *z, const double *bias, double *out, long rows, long cols) {
+    return rnndyn_tanh_forward_portable(z, bias, 0, 0, 0, out, rows, cols);
+}
+
+void rnndyn_tanh_backward_fused_portable(double *d, int accumulate, const double *h, long rows, long cols,
+                                         const double *wyT, const double *r, long ny, double *rowsum,
+                                         double *grad_in, const double *x, long nx, double *grad_out_t) {
+    for (long j = 0; j < cols; j++) {
+        double *dc = d + j * rows;
+        const double *hc = h + j * rows, *rj = r ? r + j * ny : 0, *xj = x ? x + j * nx : 0;
+        for (long i = 0; i < rows; i++) {
+            double e = accumulate ? dc[i] : 0;
+            if (rj) for (long l = 0; l < ny; l++) e += wyT[i + l * rows] * rj[l];
+            const double dv = e * (1 - hc[i] * hc[i]);
+            dc[i] = dv;
+            if (rowsum) rowsum[i] += dv;
+            if (grad_in) for (long l = 0; l < nx; l++) grad_in[i + l * rows] += dv * xj[l];
+            if (grad_out_t && rj) for (long l = 0; l < ny; l++) grad_out_t[i + l * rows] += hc[i] * rj[l];
+        }
+    }
+}
+
+void rnndyn_tanh_backward_portable(double *d, const double *h, long rows, long cols, double *rowsum) {
+    rnndyn_tanh_backward_fused_portable(d, 1, h, rows, cols, 0, 0, 0, rowsum, 0, 0, 0, 0);
+}
+
+/* ---------- AVX2 + FMA path ---------- */
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+AVX2 static inline __m256d tanh4(__m256d x) {
+    const __m256d signBit = _mm256_set1_pd(-0.0);
+    const __m256d ax = _mm256_andnot_pd(signBit, x);
+    /* |x| < 0.625 */
+    const __m256d s = _mm256_mul_pd(ax, ax);
+    const __m256d ps = _mm256_mul_pd(s, _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(TP0), s, _mm256_set1_pd(TP1)), s,
+                                                        _mm256_set1_pd(TP2)));
+    const __m256d qs = _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_add_pd(s, _mm256_set1_pd(TQ0)), s, _mm256_set1_pd(TQ1)), s,
+                                       _mm256_set1_pd(TQ2));
+    /* |x| ≥ 0.625; min(cap, y) returns y when y is NaN */
+    const __m256d y = _mm256_min_pd(_mm256_set1_pd(TWICE_ABS_CAP), _mm256_add_pd(ax, ax));
+    const __m256d n = _mm256_round_pd(_mm256_mul_pd(y, _mm256_set1_pd(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2_HI), y);
+    r = _mm256_fnmadd_pd(n, _mm256_set1_pd(LN2_LO), r);
+    const __m256d rr = _mm256_mul_pd(r, r);
+    const __m256d p = _mm256_mul_pd(r, _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(EP0), rr, _mm256_set1_pd(EP1)), rr,
+                                                       _mm256_set1_pd(EP2)));
+    const __m256d q = _mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_fmadd_pd(_mm256_set1_pd(EQ0), rr, _mm256_set1_pd(EQ1)), rr,
+                                                      _mm256_set1_pd(EQ2)), rr, _mm256_set1_pd(EQ3));
+    const __m256d a = _mm256_add_pd(q, p), b = _mm256_sub_pd(q, p);
+    const __m256d scale = _mm256_castsi256_pd(
+        _mm256_slli_epi64(_mm256_castpd_si256(_mm256_add_pd(n, _mm256_set1_pd(EXPONENT_MAGIC))), 52));
+    const __m256d small = _mm256_cmp_pd(ax, _mm256_set1_pd(SMALL_LIMIT), _CMP_LT_OQ);
+    const __m256d num = _mm256_blendv_pd(b, ps, small);
+    const __m256d den = _mm256_blendv_pd(_mm256_fmadd_pd(scale, a, b), qs, small);
+    const __m256d base = _mm256_blendv_pd(_mm256_set1_pd(1.0), ax, small);
+    const __m256d mult = _mm256_blendv_pd(_mm256_set1_pd(-2.0), ax, small);
+    const __m256d t = _mm256_fmadd_pd(mult, _mm256_div_pd(num, den), base);
+    return _mm256_or_pd(t, _mm256_and_pd(signBit, x));
+}
+
+AVX2 static double tanh_avx2(double x) {
+    double lanes[4] = {x, 0, 0, 0};
+    _mm256_storeu_pd(lanes, tanh4(_mm256_loadu_pd(lanes)));
+    return lanes[0];
+}
+
+/* The pre-activation of rows i…i+3 of column j (the scalar tail builds the same sums lane by lane). */
+AVX2 static inline __m256d preactivation4(const double *zc, const double *bias, const double *w, long k, const double *xj,
+                                          long i, long rows) {
+    __m256d v = zc ? _mm256_loadu_pd(zc + i) : _mm256_setzero_pd();
+    if (bias) v = _mm256_add_pd(v, _mm256_loadu_pd(bias + i));
+    for (long l = 0; l < k; l++) v = _mm256_fmadd_pd(_mm256_loadu_pd(w + i + l * rows), _mm256_set1_pd(xj[l]), v);
+    return v;
+}
+
+AVX2 static double tanh_forward_avx2(const double *z, const double *bias, const double *w, long k, const double *x,
+                                     double *out, long rows, long cols) {
+    const __m256d signBit = _mm256_set1_pd(-0.0);
+    __m256d largest = _mm256_setzero_pd(), nans = _mm256_setzero_pd();
+    for (long j = 0; j < cols; j++) {
+        const double *zc = z ? z + j * rows : 0, *xj = x + j * k;
+        double *oc = out + j * rows;
+        long i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            const __m256d v = preactivation4(zc, bias, w, k, xj, i, rows);
+            largest = _mm256_max_pd(largest, _mm256_andnot_pd(signBit, v));
+            nans = _mm256_or_pd(nans, _mm256_cmp_pd(v, v, _CMP_UNORD_Q));
+            _mm256_storeu_pd(oc + i, tanh4(v));
+        }
+        if (i < rows) {  /* the last rows % 4 entries through the same lanes (zero-padded) */
+            double lanes[4] = {0, 0, 0, 0};
+            const long rest = rows - i;
+            for (long m = 0; m < rest; m++) {
+                double v = zc ? zc[i + m] : 0;
+                if (bias) v += bias[i + m];
+                for (long l = 0; l < k; l++) v = fma(w[i + m + l * rows], xj[l], v);
+                lanes[m] = v;
+            }
+            const __m256d v = _mm256_loadu_pd(lanes);
+            largest = _mm256_max_pd(largest, _mm256_andnot_pd(signBit, v));
+            nans = _mm256_or_pd(nans, _mm256_cmp_pd(v, v, _CMP_UNORD_Q));
+            _mm256_storeu_pd(lanes, tanh4(v));
+            for (long m = 0; m < rest; m++) oc[i + m] = lanes[m];
+        }
+    }
+    if (_mm256_movemask_pd(nans)) return NAN;
+    double l[4];
+    _mm256_storeu_pd(l, largest);
+    const double m01 = l[0] > l[1] ? l[0] : l[1], m23 = l[2] > l[3] ? l[2] : l[3];
+    return m01 > m23 ? m01 : m23;
+}
+
+AVX2 static void tanh_backward_fused_avx2(double *d, int accumulate, const double *h, long rows, long cols,
+                                          const double *wyT, const double *r, long ny, double *rowsum,
+                                          double *grad_in, const double *x, long nx, double *grad_out_t) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    for (long j = 0; j < cols; j++) {
+        double *dc = d + j * rows;
+        const double *hc = h + j * rows, *rj = r ? r + j * ny : 0, *xj = x ? x + j * nx : 0;
+        long i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            __m256d e = accumulate ? _mm256_loadu_pd(dc + i) : _mm256_setzero_pd();
+            if (rj) for (long l = 0; l < ny; l++) e = _mm256_fmadd_pd(_mm256_loadu_pd(wyT + i + l * rows), _mm256_set1_pd(rj[l]), e);
+            const __m256d hv = _mm256_loadu_pd(hc + i);
+            const __m256d dv = _mm256_mul_pd(e, _mm256_fnmadd_pd(hv, hv, one));
+            _mm256_storeu_pd(dc + i, dv);
+            if (rowsum) _mm256_storeu_pd(rowsum + i, _mm256_add_pd(_mm256_loadu_pd(rowsum + i), dv));
+            if (grad_in) for (long l = 0; l < nx; l++) {
+                double *g = grad_in + i + l * rows;
+                _mm256_storeu_pd(g, _mm256_fmadd_pd(dv, _mm256_set1_pd(xj[l]), _mm256_loadu_pd(g)));
+            }
+            if (grad_out_t && rj) for (long l = 0; l < ny; l++) {
+                double *g = grad_out_t + i + l * rows;
+                _mm256_storeu_pd(g, _mm256_fmadd_pd(hv, _mm256_set1_pd(rj[l]), _mm256_loadu_pd(g)));
+            }
+        }
+        for (; i < rows; i++) {
+            double e = accumulate ? dc[i] : 0;
+            if (rj) for (long l = 0; l < ny; l++) e = fma(wyT[i + l * rows], rj[l], e);
+            const double dv = e * fma(-hc[i], hc[i], 1.0);
+            dc[i] = dv;
+            if (rowsum) rowsum[i] += dv;
+            if (grad_in) for (long l = 0; l < nx; l++) grad_in[i + l * rows] = fma(dv, xj[l], grad_in[i + l * rows]);
+            if (grad_out_t && rj) for (long l = 0; l < ny; l++) grad_out_t[i + l * rows] = fma(hc[i], rj[l], grad_out_t[i + l * rows]);
+        }
+    }
+}
+
+/* ---------- dispatch ---------- */
+
+static int avx2_state = 0;  /* 0 unknown, 1 portable, 2 AVX2+FMA */
+
+int rnndyn_tanh_uses_avx2(void) {
+    int state = __atomic_load_n(&avx2_state, __ATOMIC_ACQUIRE);
+    if (!state) {
+        __builtin_cpu_init();
+        state = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 2 : 1;
+        __atomic_store_n(&avx2_state, state, __ATOMIC_RELEASE);
+    }
+    return state == 2;
+}
+
+double rnndyn_tanh(double x) { return rnndyn_tanh_uses_avx2() ? tanh_avx2(x) : tanh_scalar(x); }
+
+double rnndyn_tanh_forward(const double *z, const double *bias, const double *w, long k, const double *x, double *out,
+                           long rows, long cols) {
+    return rnndyn_tanh_uses_avx2() ? tanh_forward_avx2(z, bias, w, k, x, out, rows, cols)
+                                   : rnndyn_tanh_forward_portable(z, bias, w, k, x, out, rows, cols);
+}
+
+double rnndyn_tanh_columns(const double *z, const double *bias, double *out, long rows, long cols) {
+    return rnndyn_tanh_forward(z, bias, 0, 0, 0, out, rows, cols);
+}
+
+void rnndyn_tanh_backward_fused(double *d, int accumulate, const double *h, long rows, long cols,
+                                const double *wyT, const double *r, long ny, double *rowsum,
+                                double *grad_in, const double *x, long nx, double *grad_out_t) {
+    if (rnndyn_tanh_uses_avx2())
+        tanh_backward_fused_avx2(d, accumulate, h, rows, cols, wyT, r, ny, rowsum, grad_in, x, nx, grad_out_t);
+    else
+        rnndyn_tanh_backward_fused_portable(d, accumulate, h, rows, cols, wyT, r, ny, rowsum, grad_in, x, nx, grad_out_t);
+}
+
+void rnndyn_tanh_backward(double *d, const double *h, long rows, long cols, double *rowsum) {
+    rnndyn_tanh_backward_fused(d, 1, h, rows, cols, 0, 0, 0, rowsum, 0, 0, 0, 0);
+}
