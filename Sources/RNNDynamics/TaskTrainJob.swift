@@ -1,3 +1,4 @@
+import Analysis
 import DataIO
 import Foundation
 import Linalg
@@ -21,11 +22,15 @@ import Training
 /// paper's train MSE); `ood_mse`, the same on the OOD batch (absent for a recorded task without OOD trials);
 /// `loss_threshold`, the task's threshold. Extra `config.json` keys: `task` and `ood_task` (the tasks' parameters),
 /// `evaluation` (trial counts, both MSEs, the threshold, whether eval_mse reached it, the stream nodes), and for
-/// leaky_rate_rnn `parameterization` (multipliers, init scales, the Adam rates, `ParameterScales.metadata`).
+/// leaky_rate_rnn `parameterization` (multipliers, init scales, the Adam rates, `ParameterScales.metadata`); the probe
+/// records of `TaskProbeRecord` (`probe_*`, `weight_change*`, `kernel_*`; stream node `probe`, a recorded task's first
+/// `data.probe_trials` trials) and their `config.json` record `feature_learning`.
 enum TaskTrainJob {
     /// What the final evaluation runs on.
     struct Evaluation {
         var trials: TaskBatch
+        /// Probe trials of the trajectory and NTK records (`TaskProbeRecord`).
+        var probe: TaskBatch
         var ood: TaskBatch?
         var oodTask: [String: TaskParameter]?
     }
@@ -42,6 +47,7 @@ enum TaskTrainJob {
                                      evaluationColumns: evalTrials * (task.timeSteps + ood.timeSteps)), notice)
             BLAS.setThreads(1)
             let evaluation = Evaluation(trials: try task.batch(size: evalTrials, streams: root.child("evaluation")),
+                                        probe: try task.batch(size: spec.probeTrials, streams: root.child("probe")),
                                         ood: try ood.batch(size: evalTrials, streams: root.child("ood")),
                                         oodTask: ood.parameters)
             return try train(task, spec, batchSize: batchSize, evaluation: evaluation, root: root, started: clock,
@@ -57,7 +63,8 @@ enum TaskTrainJob {
                                      evaluationColumns: p * task.timeSteps + (task.oodTrials.map { $0.samples * $0.timeSteps } ?? 0)),
                       notice)
             BLAS.setThreads(1)
-            let evaluation = Evaluation(trials: task.trials, ood: task.oodTrials,
+            let evaluation = Evaluation(trials: task.trials, probe: try task.trials.firstTrials(min(spec.probeTrials, p)),
+                                        ood: task.oodTrials,
                                         oodTask: task.oodTrials == nil ? nil : try task.outOfDistribution().parameters)
             return try train(task, spec, batchSize: spec.batchSize, evaluation: evaluation, root: root, started: clock,
                              progress: progress)
@@ -101,7 +108,7 @@ enum TaskTrainJob {
                                              secondBias: r.secondBias, learnedInitialState: r.learnInitialState,
                                              outputMode: spec.output, noise: noise, streams: root.child("init"))
             return try fit(net, task, spec, batchSize: batchSize, evaluation: evaluation, root: root, started: started,
-                           extraConfig: [:], progress: progress)
+                           extraConfig: [:], rates: false, quiet: { var q = $0; q.noise = .none; return q }, progress: progress)
         default:
             let parameterization = r.parameterization ?? .standard(learningRate: spec.learningRate)
             let net = LeakyRateRNN.random(inputs: task.inputDimension, width: spec.hidden, outputs: task.outputDimension,
@@ -109,14 +116,17 @@ enum TaskTrainJob {
                                           learnedInitialState: r.learnInitialState, outputMode: spec.output, noise: noise,
                                           streams: root.child("init"))
             return try fit(net, task, spec, batchSize: batchSize, evaluation: evaluation, root: root, started: started,
-                           extraConfig: ["parameterization": net.scales.metadata], progress: progress)
+                           extraConfig: ["parameterization": net.scales.metadata], rates: true,
+                           quiet: { var q = $0; q.noise = .none; return q }, progress: progress)
         }
     }
 
     /// Trains `net`, evaluates it and assembles the outcome.
-    static func fit<M: ReadoutResidualNetwork, T: NeuroscienceTask>(
+    static func fit<M: ReadoutResidualNetwork & OutputJacobianModel & RecurrentBlockModel & HiddenTrajectoryModel,
+                    T: NeuroscienceTask>(
         _ net: M, _ task: T, _ spec: TrainSpec, batchSize: Int, evaluation: Evaluation, root: RandomStreams,
-        started: ContinuousClock.Instant, extraConfig: [String: Any], progress: (@Sendable (Int, Double) -> Void)?
+        started: ContinuousClock.Instant, extraConfig: [String: Any], rates: Bool, quiet: (M) -> M,
+        progress: (@Sendable (Int, Double) -> Void)?
     ) throws -> TrainOutcome {
         let options = TrainingOptions(steps: spec.steps, optimizer: Optimizer(spec.optimizer, learningRate: spec.learningRate),
                                       regularizers: TrainJob.regularizers(spec, M.self),
@@ -144,6 +154,10 @@ enum TaskTrainJob {
         var arrays: [(name: String, array: NumpyArray)] = [("eval_mse", NumpyArray(scalar: evalMSE))]
         if let oodMSE { arrays.append(("ood_mse", NumpyArray(scalar: oodMSE))) }
         arrays.append(("loss_threshold", NumpyArray(scalar: threshold)))
+        let kernelTrials = min(spec.kernelTrials, evaluation.probe.samples)
+        let probe = try TaskProbeRecord.measure(initial: net, final: run.model, probe: evaluation.probe,
+                                                kernelTrials: kernelTrials, readout: spec.output, rates: rates, quiet: quiet)
+        arrays += probe.arrays
 
         var record: [String: Any] = [
             "eval_trials": evaluation.trials.samples, "eval_mse": json(evalMSE), "loss_threshold": threshold,
@@ -155,6 +169,7 @@ enum TaskTrainJob {
         config["task"] = task.parameters.mapValues(json)
         if let oodTask = evaluation.oodTask { config["ood_task"] = oodTask.mapValues(json) }
         config["evaluation"] = record
+        config["feature_learning"] = probe.config
 
         var line = String(format: "%@: eval MSE %.4g on %d trials (threshold %g: %@)", task.name, evalMSE,
                           evaluation.trials.samples, threshold, evalMSE <= threshold ? "reached" : "not reached")
@@ -163,7 +178,7 @@ enum TaskTrainJob {
         }
         return try TrainJob.assemble(spec, arrays: arrays, losses: run.losses, penalties: run.penalties,
                                      recording: run.recording, finalBlocks: zip(M.parameterNames, run.model.parameters).map { ($0, $1) },
-                                     stop: run.stop, finalLearningRate: run.finalLearningRate, summary: [line],
+                                     stop: run.stop, finalLearningRate: run.finalLearningRate, summary: [line, probe.line],
                                      config: config, started: started)
     }
 

@@ -47,6 +47,13 @@ public enum TrainOutput {
                 evaluation.append(RunMetric("ood_mse", .double(e["ood_mse"] as? Double ?? .nan), "masked MSE on \(trials) OOD trials"))
             }
         }
+        if let f = outcome.config["feature_learning"] as? [String: Any] {
+            evaluation.append(RunMetric("weight_change", .double(f["weight_change"] as? Double ?? .nan),
+                                        "‖W_T − W_0‖_F of the recurrent block \(f["recurrent_block"] ?? "")"))
+            if let ka = f["kernel_alignment"] as? Double {
+                evaluation.append(RunMetric("kernel_alignment", .double(ka), "initial vs final NTK on \(f["kernel_trials"] ?? 0) probe trials"))
+            }
+        }
         return evaluation + [
             RunMetric("final_loss", .double(outcome.losses.last ?? .nan), "loss after the last update (with penalties)"),
             RunMetric("initial_loss", .double(outcome.losses.first ?? .nan), "loss before the first update (with penalties)"),
@@ -117,6 +124,17 @@ public enum TrainOutput {
         case "eval_mse": return "scalar: masked MSE (the task's train MSE) of the trained network on fresh evaluation trials (stream node `evaluation`; all trials of a recorded task)"
         case "ood_mse": return "scalar: masked MSE on the OOD trials (the task's outOfDistribution(), stream node `ood`; a recorded task's OOD trials)"
         case "loss_threshold": return "scalar: the task's train-MSE threshold (the paper's)"
+        case "probe_inputs": return "inputs of the probe trials [T, B, d_in] (stream node `probe`; a recorded task's first trials)"
+        case "probe_mask": return "loss mask of the probe trials [T, B, d_out]"
+        case "probe_hidden_initial": return "noise-free hidden states h_1…h_T of the initial network on the probe trials [T, B, N]"
+        case "probe_hidden": return "noise-free hidden states h_1…h_T of the trained network on the probe trials [T, B, N]"
+        case "probe_rates_initial": return "rates tanh(h) of the initial leaky rate RNN on the probe trials [T, B, N]"
+        case "probe_rates": return "rates tanh(h) of the trained leaky rate RNN on the probe trials [T, B, N]"
+        case "weight_change": return "scalar: ‖W_T − W_0‖_F of the recurrent block (Wh or J)"
+        case "weight_change_relative": return "scalar: weight_change / ‖W_0‖_F of the recurrent block"
+        case "weight_change_total": return "scalar: ‖θ_T − θ_0‖ over every parameter block"
+        case "kernel_alignment": return "scalar: Tr(K_T K_0)/(‖K_T‖_F ‖K_0‖_F), empirical NTK over every block on the first data.kernel_trials probe trials"
+        case "kernel_distance": return "scalar: 1 − kernel_alignment, computed without cancellation"
         default: break
         }
         if let block = blocks[name] { return "final \(block)" }

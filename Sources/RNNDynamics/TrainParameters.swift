@@ -42,6 +42,12 @@ public enum TrainParameters {
         .init("data.batch_size", 64, .int(1...1_000_000), "trials per step", unit: "trials", when: "data.type task"),
         .init("data.eval_trials", 256, .int(1...1_000_000), "fresh trials of the final evaluation, and as many OOD trials",
               unit: "trials", when: "data.type task"),
+        .init("data.probe_trials", 32, .int(1...100_000),
+              "trials whose noise-free hidden trajectories are saved before and after training (node `probe`; a recorded task's first trials)",
+              unit: "trials", when: "tanh_rnn or leaky_rate_rnn"),
+        .init("data.kernel_trials", 4, .int(0...100_000),
+              "the first probe trials on which the initial and final empirical NTK are compared (kernel alignment; 0 = skip, at most probe_trials)",
+              unit: "trials", when: "tanh_rnn or leaky_rate_rnn"),
         .init("data.mask", "mask", .string([]), "array of the loss mask, [T, B, d_out] (absent: all scored)",
               when: "data.type npz with a task network"),
     ] + taskRows + [

@@ -82,6 +82,10 @@ public struct TrainSpec {
     public var output: OutputMode
     /// The task-trained networks' own model keys (nil for linear_rnn and deep_linear).
     public var recurrent: RecurrentModelSpec?
+    /// Task networks: probe trials whose hidden trajectories are recorded before and after training (`data.probe_trials`).
+    public var probeTrials = 32
+    /// Task networks: probe trials of the initial and final empirical NTK (`data.kernel_trials`, 0 = none).
+    public var kernelTrials = 4
     /// Initialisation.
     public var initialization: InitSpec
     /// Data.
@@ -192,6 +196,11 @@ public struct TrainSpec {
                 : .npz(path: path, inputs: inputs, targets: targets)
         }
 
+        var probeTrials = 32, kernelTrials = 4
+        if taskNetwork {
+            probeTrials = try d.int("probe_trials", default: 32, in: 1...100_000)
+            kernelTrials = try d.int("kernel_trials", default: 4, in: 0...probeTrials)
+        }
         if taskNetwork && root.has("init") {
             throw ConfigError(key: "config.init", "\(type.rawValue) is initialised by its own rule (PyTorch's nn.RNN default, or model.parameterization) (allowed: leave init out)")
         }
@@ -251,6 +260,7 @@ public struct TrainSpec {
             resolved["training"] = trainingTree
         }
         return TrainSpec(seed: UInt64(seed), model: type, hidden: hidden, output: output, recurrent: recurrent,
+                         probeTrials: probeTrials, kernelTrials: kernelTrials,
                          initialization: initialization, data: data, optimizer: optimizer, learningRate: lr, steps: steps,
                          batchSize: batchSize, l2: l2, recordPoints: recordPoints, maxAbsState: maxAbsState,
                          stopping: stopping, schedule: schedule, clipGradNorm: clip > 0 ? clip : nil,

@@ -92,3 +92,21 @@ public struct TaskBatch: Sendable, Equatable {
         return weight > 0 ? sum / weight : 0
     }
 }
+
+extension TaskBatch {
+    /// The first `count` trials (1…B), in the same layout.
+    public func firstTrials(_ count: Int) throws -> TaskBatch {
+        guard count >= 1, count <= samples else {
+            throw TaskError.invalidParameter("first \(count) trials of a batch of \(samples); allowed: 1…\(samples)")
+        }
+        func take(_ m: Matrix) -> Matrix {
+            var out = Matrix(rows: m.rows, cols: timeSteps * count)
+            for t in 0..<timeSteps {
+                let from = t * samples * m.rows, to = t * count * m.rows
+                for k in 0..<(count * m.rows) { out.storage[to + k] = m.storage[from + k] }
+            }
+            return out
+        }
+        return try TaskBatch(inputs: take(inputs), targets: take(targets), mask: take(mask), timeSteps: timeSteps, samples: count)
+    }
+}
