@@ -2,18 +2,18 @@
 # make bench: rnndyn vs PyTorch eager, JAX (whole loop jitted) and NumPy, one BLAS thread each, in one run:
 # seconds per full-batch GD step (issue 2), seconds per empirical NTK evaluation (issue 4) and the wall time of a
 # sweep on 2 worker processes against 1 (issue 10), the time to an exact loss when learning to integrate against
-# NumPy/SciPy and PyTorch BPTT (issue 13), and Slurm's overhead per cell on the local cluster (issue 12).
+# NumPy/SciPy and PyTorch BPTT (issue 13), the PIF weight distance against SciPy's FAQ (issue 15), and Slurm's overhead per cell on the local cluster (issue 12).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
-# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, slurm (default: all, in that order).
+# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, pif, slurm (default: all, in that order).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 SIZES=${SIZES:-"4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"}
 REPEATS=${REPEATS:-5}
 NTK_SIZES=${NTK_SIZES:-"64,8,8,20,64"}
-SECTIONS=" ${*:-gd ntk sweep integrate slurm} "
+SECTIONS=" ${*:-gd ntk sweep integrate pif slurm} "
 for s in $SECTIONS; do
-  case $s in gd|ntk|sweep|integrate|slurm) ;; *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, slurm)" >&2; exit 2 ;; esac
+  case $s in gd|ntk|sweep|integrate|pif|slurm) ;; *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, pif, slurm)" >&2; exit 2 ;; esac
 done
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
 mkdir -p bench/results
@@ -75,6 +75,17 @@ if [ -x bench/.venv/bin/python ]; then
     bench/.venv/bin/python bench/peers/integrate_bptt_peer.py --from-npz "$tmp/flow0.npz" --c 0.2 --sigma 0.1 \
       --target 1e-4 --dtype "$dtype" --json | tee -a "$out"
   done
+fi
+rm -rf "$tmp"
+fi
+
+if want pif; then
+echo "== PIF distance (issue 15): rnndyn FAQ + starts + 2-opt vs scipy.optimize.quadratic_assignment(method=faq) at n = 128, one core =="
+tmp=$(mktemp -d)
+taskset -c 0 .build/release/rnndyn-bench --pif 128 "$tmp/pif.npz" 5 | tee "$tmp/pif.jsonl" | tee -a "$out"
+if [ -x bench/.venv/bin/python ]; then
+  taskset -c 0 bench/.venv/bin/python bench/peers/pif_peer.py --from-npz "$tmp/pif.npz" --repeats 5 --rnndyn "$tmp/pif.jsonl" \
+    --json | tee -a "$out"
 fi
 rm -rf "$tmp"
 fi
