@@ -3,11 +3,12 @@
 # seconds per full-batch GD step (issue 2), seconds per empirical NTK evaluation (issue 4) and the wall time of a
 # sweep on 2 worker processes against 1 (issue 10), the time to an exact loss when learning to integrate against
 # NumPy/SciPy and PyTorch BPTT (issue 13), one training step of a tanh RNN against PyTorch and JAX with an autograd
-# parity check (issue 14), and Slurm's overhead per cell on the local cluster (issue 12).
+# parity check (issue 14), the PIF weight distance against SciPy's FAQ (issue 15), and Slurm's overhead per cell on
+# the local cluster (issue 12).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
-# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, tanh, slurm (default: all, in that
-# order). TANH_SIZE (N,N_in,N_out,T,P; default 128,3,3,100,64) and BENCH_CPU (the core every tanh process is pinned
-# to with taskset; default the last allowed one) tune the tanh section.
+# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, tanh, pif, slurm (default: all, in
+# that order). TANH_SIZE (N,N_in,N_out,T,P; default 128,3,3,100,64) and BENCH_CPU (the core every pinned process runs
+# on with taskset; default the last allowed one) tune the tanh and pif sections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
@@ -15,10 +16,10 @@ SIZES=${SIZES:-"4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"}
 REPEATS=${REPEATS:-5}
 NTK_SIZES=${NTK_SIZES:-"64,8,8,20,64"}
 TANH_SIZE=${TANH_SIZE:-"128,3,3,100,64"}
-SECTIONS=" ${*:-gd ntk sweep integrate tanh slurm} "
+SECTIONS=" ${*:-gd ntk sweep integrate tanh pif slurm} "
 for s in $SECTIONS; do
-  case $s in gd|ntk|sweep|integrate|tanh|slurm) ;;
-    *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, tanh, slurm)" >&2; exit 2 ;;
+  case $s in gd|ntk|sweep|integrate|tanh|pif|slurm) ;;
+    *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, tanh, pif, slurm)" >&2; exit 2 ;;
   esac
 done
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
@@ -98,6 +99,19 @@ if [ -x bench/.venv/bin/python ]; then
   echo "== Tanh RNN parity: rnndyn vs PyTorch float64 autograd + clip_grad_norm_ + Adam (TanhRNN, LeakyRateRNN muP) =="
   bench/.venv/bin/python bench/peers/tanh_rnn_peer.py --check "$tmp" >/dev/null
   .build/release/rnndyn-bench --tanh-check "$tmp" | tee -a "$out"
+fi
+rm -rf "$tmp"
+fi
+
+if want pif; then
+echo "== PIF distance (issue 15): rnndyn FAQ + starts + 2-opt vs scipy.optimize.quadratic_assignment(method=faq) at n = 128, one core =="
+cpu=${BENCH_CPU:-$(taskset -pc $$ | sed 's/.*: //' | tr ',' '\n' | tail -1 | sed 's/.*-//')}
+pin() { taskset -c "$cpu" "$@"; }
+tmp=$(mktemp -d)
+pin .build/release/rnndyn-bench --pif 128 "$tmp/pif.npz" 5 | tee "$tmp/pif.jsonl" | tee -a "$out"
+if [ -x bench/.venv/bin/python ]; then
+  pin bench/.venv/bin/python bench/peers/pif_peer.py --from-npz "$tmp/pif.npz" --repeats 5 --rnndyn "$tmp/pif.jsonl" \
+    --json | tee -a "$out"
 fi
 rm -rf "$tmp"
 fi

@@ -1,0 +1,117 @@
+import Linalg
+
+extension PIFSolver {
+    /// Runs FAQ from `start`, leaving the relaxed solution P in `pt`; returns the iterations (SciPy's `nit`).
+    func frankWolfe(from start: PIFStart, first: PermutableWeights, second: PermutableWeights) throws -> Int {
+        let nn = n * n
+        switch start {
+        case .barycenter:
+            pt.update(repeating: 1 / Double(n), count: nn)
+            gradientAtDoublyStochastic()
+        case .signature:
+            signatures.assign(first, second, assignment: &assignment)
+            direction = assignment.columns
+            setVertex(direction)
+            gradientAtVertex(direction, into: gt)
+        case .random(let r):
+            var rng = options.streams.stream("random-start-\(r)")
+            for i in 0..<nn { pt[i] = rng.uniform() }
+            sinkhorn()
+            for i in 0..<nn { pt[i] = 0.5 * (pt[i] + 1 / Double(n)) }
+            gradientAtDoublyStochastic()
+        }
+        var iteration = 0
+        while iteration < options.maxIterations {
+            iteration += 1
+            // Direction: the vertex Q maximising ⟨G(P), Q⟩.
+            let gradientAtQ = assignment.solve(rowMajor: gt, maximize: true)
+            direction = assignment.columns
+            let step = lineSearch(towards: direction, gradientAtQ: gradientAtQ)
+            // P ← P + t (Q − P); ‖P_k − P_{k+1}‖ = t ‖Q − P‖.
+            var overlap = 0.0, squaredNorm = 0.0
+            for i in 0..<nn { squaredNorm += pt[i] * pt[i] }
+            direction.withUnsafeBufferPointer { q in for i in 0..<n { overlap += pt[q[i] + i * n] } }
+            let move = step * max(0, squaredNorm - 2 * overlap + Double(n)).squareRoot()
+            if step > 0 {
+                let keep = 1 - step
+                for i in 0..<nn { pt[i] *= keep }
+                direction.withUnsafeBufferPointer { q in for i in 0..<n { pt[q[i] + i * n] += step } }
+            }
+            if move / Double(n).squareRoot() < options.tolerance { break }
+            gradientAtVertex(direction, into: gq)
+            let keep = 1 - step
+            for i in 0..<nn { gt[i] = keep * gt[i] + step * gq[i] }
+        }
+        return iteration
+    }
+
+    /// The step t ∈ [0, 1] maximising F(P + t(Q − P)), a quadratic whose coefficients follow from G(P) in O(n²):
+    /// F(P + tD) = F(P) + t⟨G, D⟩ + t² f(D), f(D) = f(Q) − ⟨Q, G − C⟩ + f(P), f(P) = (⟨G, P⟩ − ⟨C, P⟩)/2
+    /// (f the quadratic part of F). Ties go to Q, as in SciPy.
+    func lineSearch(towards q: [Int], gradientAtQ: Double) -> Double {
+        let nn = n * n
+        var gP = 0.0, cP = 0.0, cQ = 0.0
+        for i in 0..<nn { gP += gt[i] * pt[i] }
+        if hasLinearTerm {
+            for i in 0..<nn { cP += ct[i] * pt[i] }
+            q.withUnsafeBufferPointer { q in for i in 0..<n { cQ += ct[q[i] + i * n] } }
+        }
+        let fQ = objective(of: q) - cQ
+        let fP = 0.5 * (gP - cP)
+        let quadratic = fQ - (gradientAtQ - cQ) + fP
+        let linear = gradientAtQ - gP
+        if quadratic < 0 {
+            let vertex = -linear / (2 * quadratic)
+            if vertex >= 0 && vertex <= 1 { return vertex }
+        }
+        return linear + quadratic >= 0 ? 1 : 0
+    }
+
+    /// `gt ← G(P)ᵀ = Cᵀ + [B Pᵀ | Bᵀ Pᵀ] [Aᵀ; A]` for the doubly stochastic P held in `pt`.
+    func gradientAtDoublyStochastic() {
+        BLAS.gemm(.none, .none, m: n, n: n, k: n, alpha: 1, a: b, lda: n, b: pt, ldb: n, beta: 0, c: left, ldc: n)
+        BLAS.gemm(.none, .none, m: n, n: n, k: n, alpha: 1, a: bt, lda: n, b: pt, ldb: n, beta: 0, c: left + n * n, ldc: n)
+        gt.update(from: ct, count: n * n)
+        BLAS.gemm(.none, .none, m: n, n: n, k: 2 * n, alpha: 1, a: left, lda: n, b: stackedA, ldb: 2 * n, beta: 1, c: gt, ldc: n)
+    }
+
+    /// `target ← G(Q)ᵀ` for the permutation matrix Q of `q`: column j of B Qᵀ is column q(j) of B, so the left factor
+    /// is a column gather and the product one GEMM.
+    func gradientAtVertex(_ q: [Int], into target: UnsafeMutablePointer<Double>) {
+        q.withUnsafeBufferPointer { q in
+            for j in 0..<n {
+                (left + j * n).update(from: b + q[j] * n, count: n)
+                (left + (n + j) * n).update(from: bt + q[j] * n, count: n)
+            }
+        }
+        target.update(from: ct, count: n * n)
+        BLAS.gemm(.none, .none, m: n, n: n, k: 2 * n, alpha: 1, a: left, lda: n, b: stackedA, ldb: 2 * n, beta: 1, c: target, ldc: n)
+    }
+
+    /// `pt ← ` the permutation matrix of `q` (row-major).
+    func setVertex(_ q: [Int]) {
+        pt.update(repeating: 0, count: n * n)
+        q.withUnsafeBufferPointer { q in for i in 0..<n { pt[q[i] + i * n] = 1 } }
+    }
+
+    /// Balances the positive matrix in `pt` to doubly stochastic (Sinkhorn–Knopp; row and column sums within 1e-12).
+    func sinkhorn() {
+        let sums = vectors
+        for _ in 0..<10_000 {
+            // Rows of P are the contiguous columns of `pt`.
+            var worst = 0.0
+            for i in 0..<n {
+                var s = 0.0
+                for j in 0..<n { s += pt[j + i * n] }
+                worst = max(worst, abs(s - 1))
+                let inverse = 1 / s
+                for j in 0..<n { pt[j + i * n] *= inverse }
+            }
+            for j in 0..<n { sums[j] = 0 }
+            for i in 0..<n { for j in 0..<n { sums[j] += pt[j + i * n] } }
+            for j in 0..<n { worst = max(worst, abs(sums[j] - 1)); sums[j] = 1 / sums[j] }
+            if worst < 1e-12 { return }
+            for i in 0..<n { for j in 0..<n { pt[j + i * n] *= sums[j] } }
+        }
+    }
+}
