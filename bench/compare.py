@@ -6,6 +6,7 @@ TARGETS = {"tiny": 20.0, "other": 1.3}  # required speed-up over fused JAX (issu
 NTK_TARGET = 5.0  # required speed-up of the NTK over JAX (issue 4)
 SWEEP_TARGET = 1.8  # required speed-up of a 2-worker sweep over 1 worker on 2 cores (issue 10)
 BPTT_TARGET = 5.0  # required speed-up of the exact flow to loss 1e-4 over PyTorch BPTT + SGD, float32 (issue 13)
+DSA_TARGET = 100.0  # required speed-up of all-pairs DSA over dsa-metric at equal or lower distance (issue 15)
 
 
 def main(path):
@@ -31,6 +32,9 @@ def main(path):
     slurm = [r for r in records if r.get("bench") == "slurm_overhead"]
     if slurm:
         slurm_table(slurm)
+    dsa = [r for r in records if r.get("bench") == "dsa"]
+    if dsa:
+        dsa_table(dsa)
 
 
 def sweep_row(r):
@@ -102,6 +106,30 @@ def slurm_table(rows):
         if r["runner"] == "slurm":
             print(f"| Slurm (one node) | {r['cells_per_task']} | {r['tasks']} | {r['cells']} | {r['seconds']:.2f} | "
                   f"{r['overhead_per_cell_s']:.3f} | {'yes' if r['merged_identical'] else 'NO'} |")
+
+
+def dsa_table(rows):
+    """Issue 15: all-pairs angular DSA, rnndyn against dsa-metric (timed on a subset of pairs, extrapolated)."""
+    ours = next((r for r in rows if r["peer"] == "rnndyn"), None)
+    peer = next((r for r in rows if r["peer"] == "dsa-metric"), None)
+    print("\n| peer | networks | pairs | DMD fits s (all) | s per pair | all pairs s | mean angular |")
+    print("|---|---|---|---|---|---|---|")
+    if ours:
+        print(f"| rnndyn | {ours['networks']} | {ours['pairs']} | {ours['seconds_dmd_total']:.3f} | "
+              f"{ours['seconds_per_pair']:.4f} | {ours['seconds_total']:.2f} | {ours['mean_angular']:.4f} |")
+    if peer:
+        print(f"| dsa-metric ({peer['pairs_timed']} pairs timed, extrapolated) | {peer['networks']} | "
+              f"{peer['pairs_total']} | {peer['seconds_dmd_mean'] * peer['networks']:.2f} | {peer['seconds_per_pair']:.2f} | "
+              f"{peer['seconds_total_extrapolated']:.0f} | {peer['angular_dsa_metric_mean']:.4f} (rnndyn "
+              f"{peer['angular_rnndyn_mean_same_pairs']:.4f} on those pairs) |")
+    if ours and peer:
+        total = peer["seconds_total_extrapolated"] / ours["seconds_total"]
+        per = peer["seconds_per_pair"] / ours["seconds_per_pair"]
+        print(f"rnndyn vs dsa-metric, all pairs: {total:.0f}× (per pair {per:.0f}×; target ≥ {DSA_TARGET:g}×: "
+              f"{'met' if total >= DSA_TARGET else 'missed'})")
+        print(f"parity: DMD eigenvalues differ by ≤ {peer['eigenvalue_max_relative_difference']:.1e} relative (limit 1e-6); "
+              f"rnndyn − dsa-metric angular ≤ {peer['angular_rnndyn_minus_dsa_metric_max']:+.2e} (limit +1e-3) — "
+              f"{'holds' if peer['parity'] else 'BROKEN'}")
 
 
 def gd_table(rows, checks):

@@ -39,6 +39,7 @@ while let a = args.next() {
     case "--impulse-flow":
         runImpulseFlowBench(arguments: Array(CommandLine.arguments.drop { $0 != "--impulse-flow" }.dropFirst()))
         exit(0)
+    case "--dsa": runDSABench(arguments: Array(CommandLine.arguments.drop { $0 != "--dsa" }.dropFirst())); exit(0)
     case "--probe": probeTiny(); exit(0)
     case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)
