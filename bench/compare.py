@@ -123,13 +123,17 @@ def dsa_table(rows):
               f"{peer['seconds_total_extrapolated']:.0f} | {peer['angular_dsa_metric_mean']:.4f} (rnndyn "
               f"{peer['angular_rnndyn_mean_same_pairs']:.4f} on those pairs) |")
     if ours and peer:
-        total = peer["seconds_total_extrapolated"] / ours["seconds_total"]
-        per = peer["seconds_per_pair"] / ours["seconds_per_pair"]
-        print(f"rnndyn vs dsa-metric, all pairs: {total:.0f}× (per pair {per:.0f}×; target ≥ {DSA_TARGET:g}×: "
-              f"{'met' if total >= DSA_TARGET else 'missed'})")
+        lab = peer["seconds_total_extrapolated_two_fits"] / ours["seconds_total"]
+        single = peer["seconds_total_extrapolated"] / (ours["seconds_dmd_total"] + ours["seconds_pairs_total_one_fit"])
+        print(f"rnndyn one fit per pair: {ours['seconds_per_pair_one_fit']:.4f} s per pair, mean angular "
+              f"{ours['mean_angular_one_fit']:.4f}")
+        print(f"rnndyn vs dsa-metric, all pairs, lab practice (rnndyn ≥ 2 fits, up to 6 while > 0.15; dsa-metric counted "
+              f"at its minimum of 2 fits): {lab:.0f}× (target ≥ {DSA_TARGET:g}×: {'met' if lab >= DSA_TARGET else 'missed'})")
+        print(f"rnndyn vs dsa-metric, all pairs, one fit per pair on both sides: {single:.0f}× "
+              f"(target ≥ {DSA_TARGET:g}×: {'met' if single >= DSA_TARGET else 'missed'})")
         print(f"parity: DMD eigenvalues differ by ≤ {peer['eigenvalue_max_relative_difference']:.1e} relative (limit 1e-6); "
-              f"rnndyn − dsa-metric angular ≤ {peer['angular_rnndyn_minus_dsa_metric_max']:+.2e} (limit +1e-3) — "
-              f"{'holds' if peer['parity'] else 'BROKEN'}")
+              f"rnndyn − dsa-metric angular ≤ {peer['angular_rnndyn_minus_dsa_metric_max']:+.2e} (limit +1e-3; one fit "
+              f"{peer['angular_rnndyn_one_fit_minus_dsa_metric_max']:+.2e}) — {'holds' if peer['parity'] else 'BROKEN'}")
 
 
 def gd_table(rows, checks):

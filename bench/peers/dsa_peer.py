@@ -10,9 +10,10 @@ Reads DIR/dsa_data.npz (X [networks, trials, steps, units], float64) and rnndyn'
 PAVF is timed on a documented subset of pairs: `--pairs K` pairs evenly spaced through the lexicographic list of
 the i < j pairs (indices round(k·P/K), k = 0 … K−1). Each runs one `SimilarityTransformDist(iters, 'angular', lr)
 .fit_score` (two Adam runs: a random rotation and the reflected problem) — the package's whole cost for one pair;
-the lab's practice of ≥ 2 fits per pair would double it. The all-pairs time is extrapolated as
-20 float32 DMD fits + (seconds per pair) × P. rnndyn's angular DSA must be ≤ dsa-metric's + 1e-3 on every timed
-pair. Prints one JSON line; exits 1 when parity breaks.
+the lab's practice of ≥ 2 fits per pair (up to 6 while angular > 0.15) costs at least twice that. The all-pairs
+time is extrapolated as the float32 DMD fits + (seconds per pair) × P, and × 2 for the lab's practice (a lower
+bound). rnndyn's angular DSA (lab practice) must be ≤ dsa-metric's + 1e-3 on every timed pair; its single-fit score
+is reported beside it. Prints one JSON line; exits 1 when parity breaks.
 """
 import argparse
 import json
@@ -81,6 +82,7 @@ def main():
         seconds = time.perf_counter() - start
         mine = float(ours["distances"][i, j])
         rows.append({"i": i, "j": j, "dsa_metric": score, "rnndyn": mine, "seconds": seconds,
+                     "rnndyn_one_fit": float(ours["distances_one_fit"][i, j]),
                      "rnndyn_minus_dsa_metric": mine - score})
     cpu_per_wall = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
     per_pair = float(np.mean([r["seconds"] for r in rows]))
@@ -91,6 +93,8 @@ def main():
         "pair_indices": chosen, "iters": args.iters, "lr": args.lr, "n_delays": args.n_delays, "rank": args.rank,
         "seconds_dmd_mean": float(np.mean(dmd_seconds)), "seconds_per_pair": per_pair,
         "seconds_total_extrapolated": float(np.sum(dmd_seconds)) + per_pair * len(all_pairs),
+        "seconds_total_extrapolated_two_fits": float(np.sum(dmd_seconds)) + 2 * per_pair * len(all_pairs),
+        "angular_rnndyn_one_fit_minus_dsa_metric_max": max(r["rnndyn_one_fit"] - r["dsa_metric"] for r in rows),
         "pairs_total": len(all_pairs), "cpu_per_wall": cpu_per_wall,
         "eigenvalue_max_relative_difference": worst_eig, "angular_rnndyn_minus_dsa_metric_max": worst_gap,
         "angular_dsa_metric_mean": float(np.mean([r["dsa_metric"] for r in rows])),

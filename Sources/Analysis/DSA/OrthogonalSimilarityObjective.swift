@@ -44,9 +44,37 @@ public struct OrthogonalSimilarityObjective: Sendable {
     }
 
     /// `(I + S)⁻¹ (I − S)` for skew S (orthogonal, determinant +1).
-    public static func cayley(_ s: Matrix) throws -> Matrix {
-        let m = try (Matrix.identity(s.rows) + s).inverse()
-        return 2 * m - Matrix.identity(s.rows)
+    public static func cayley(_ s: Matrix) -> Matrix {
+        var q = 2 * inverseOfIdentityPlusSkew(s)
+        for i in 0..<s.rows { q[i, i] -= 1 }
+        return q
+    }
+
+    /// `(I + S)⁻¹` for skew S by Gauss–Jordan elimination without pivoting, which is stable here: the symmetric
+    /// part of `I + S` is I, so every leading block is nonsingular and the pivots stay at least 1. Far cheaper than
+    /// LAPACK's dgetrf + dgetri at the sizes DSA compares (n ≈ 20).
+    static func inverseOfIdentityPlusSkew(_ s: Matrix) -> Matrix {
+        let n = s.rows
+        var inverse = s
+        for i in 0..<n { inverse[i, i] += 1 }
+        var multipliers = [Double](repeating: 0, count: n)
+        inverse.storage.withUnsafeMutableBufferPointer { a in
+            multipliers.withUnsafeMutableBufferPointer { f in
+                for k in 0..<n {
+                    let scale = 1 / a[k + k * n]
+                    for i in 0..<n { f[i] = a[i + k * n]; a[i + k * n] = 0 }
+                    f[k] = 0  // row k is only scaled
+                    a[k + k * n] = 1
+                    for j in 0..<n {
+                        let pivotRow = a[k + j * n] * scale
+                        a[k + j * n] = pivotRow
+                        let column = a.baseAddress! + j * n
+                        for i in 0..<n { column[i] -= f[i] * pivotRow }
+                    }
+                }
+            }
+        }
+        return inverse
     }
 
     /// `f(C) = ‖Â − C B̂ Cᵀ‖²_F` at any square C of the right order.
@@ -70,9 +98,7 @@ public struct OrthogonalSimilarityObjective: Sendable {
     /// F and its chart gradient at skew `s` in the chart centred at `e.point` (reusing its `Ã`).
     func evaluate(from e: Evaluation, skew s: Matrix) throws -> Evaluation {
         let n = dimension
-        var m = Matrix.identity(n)
-        m.addScaled(s)
-        m = try m.inverse()
+        let m = Self.inverseOfIdentityPlusSkew(s)
         var q = 2 * m
         for i in 0..<n { q[i, i] -= 1 }
         var product = Matrix(rows: n, cols: n), rotated = Matrix(rows: n, cols: n), point = Matrix(rows: n, cols: n)

@@ -41,3 +41,36 @@ enum SpectralStart {
         return (rotation(d), rotation(flipped))
     }
 }
+
+/// Starting rotations from the linear relaxation of PAVF: for orthogonal C, `‖Â − C B̂ Cᵀ‖ = ‖Â C − C B̂‖`, which is
+/// linear in C; the unit-norm minimisers over all n × n matrices are the smallest right singular vectors of the
+/// Sylvester operator `C ↦ Â C − C B̂` (`I ⊗ Â − B̂ᵀ ⊗ I` on vec C). Each of the `count` smallest is projected to its
+/// nearest orthogonal matrix (polar factor `U Vᵀ`) and to the nearest one of the other determinant (the weakest
+/// singular direction flipped). A heuristic, not exact even for conjugate operators (there every `C p(B̂)` solves the
+/// relaxation); on the DSA benchmark it found basins the other starts missed.
+enum SylvesterStart {
+    /// (polar factor, flipped polar factor) for each of the `count` smallest singular vectors (a vector and its
+    /// negative give the same conjugation, so one of each suffices).
+    static func starts(_ objective: OrthogonalSimilarityObjective, count: Int) throws -> [(Matrix, Matrix)] {
+        let n = objective.dimension, size = n * n
+        // Kᵀ with K = I ⊗ Â − B̂ᵀ ⊗ I, so that Kᵀ K is the row Gram matrix of Kᵀ.
+        var kt = Matrix(rows: size, cols: size)
+        for col in 0..<n {  // column block of vec C
+            for row in 0..<n {
+                let j = row + col * n  // column of K: entry C[row, col]
+                // (Â C)[i, col] gains Â[i, row]; (C B̂)[row, c] gains B̂[col, c].
+                for i in 0..<n { kt[j, i + col * n] += objective.a[i, row] }
+                for c in 0..<n { kt[j, row + c * n] -= objective.b[col, c] }
+            }
+        }
+        let gram = kt.rowGram()
+        let (_, vectors) = try (-1 * gram).symmetricLeadingEigen(count: min(count, size))
+        return try (0..<vectors.cols).map { k in
+            let c = Matrix(rows: n, cols: n, columnMajor: vectors.column(k))
+            let svd = try c.svd()
+            var flipped = svd.U
+            for i in 0..<n { flipped[i, n - 1] = -flipped[i, n - 1] }
+            return (svd.U * svd.Vt, flipped * svd.Vt)
+        }
+    }
+}
