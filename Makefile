@@ -54,7 +54,7 @@ test: deps
 	$(SWIFT) test
 
 # rnndyn against its Python peers, one BLAS thread each; see BENCHMARKS.md. `make bench SECTIONS=integrate` runs
-# only some sections (gd, ntk, sweep, integrate, tanh, slurm).
+# only some sections (gd, ntk, sweep, integrate, tanh, pif, dsa, slurm).
 bench: deps
 	$(SWIFT) build -c release --product rnndyn-bench
 	$(SWIFT) build -c release --product rnndyn

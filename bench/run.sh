@@ -3,12 +3,13 @@
 # seconds per full-batch GD step (issue 2), seconds per empirical NTK evaluation (issue 4) and the wall time of a
 # sweep on 2 worker processes against 1 (issue 10), the time to an exact loss when learning to integrate against
 # NumPy/SciPy and PyTorch BPTT (issue 13), one training step of a tanh RNN against PyTorch and JAX with an autograd
-# parity check (issue 14), the PIF weight distance against SciPy's FAQ (issue 15), and Slurm's overhead per cell on
-# the local cluster (issue 12).
+# parity check (issue 14), the PIF weight distance against SciPy's FAQ and all-pairs DSA against dsa-metric with its
+# parity check (issue 15; exits 1 if parity breaks), and Slurm's overhead per cell on the local cluster (issue 12).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
-# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, tanh, pif, slurm (default: all, in
-# that order). TANH_SIZE (N,N_in,N_out,T,P; default 128,3,3,100,64) and BENCH_CPU (the core every pinned process runs
-# on with taskset; default the last allowed one) tune the tanh and pif sections.
+# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, tanh, pif, dsa, slurm (default: all,
+# in that order). TANH_SIZE (N,N_in,N_out,T,P; default 128,3,3,100,64) and BENCH_CPU (the core every pinned process
+# runs on with taskset; default the last allowed one) tune the tanh and pif sections; DSA_PAIRS (default 10) sets how
+# many pairs dsa-metric is timed on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
@@ -16,10 +17,10 @@ SIZES=${SIZES:-"4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"}
 REPEATS=${REPEATS:-5}
 NTK_SIZES=${NTK_SIZES:-"64,8,8,20,64"}
 TANH_SIZE=${TANH_SIZE:-"128,3,3,100,64"}
-SECTIONS=" ${*:-gd ntk sweep integrate tanh pif slurm} "
+SECTIONS=" ${*:-gd ntk sweep integrate tanh pif dsa slurm} "
 for s in $SECTIONS; do
-  case $s in gd|ntk|sweep|integrate|tanh|pif|slurm) ;;
-    *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, tanh, pif, slurm)" >&2; exit 2 ;;
+  case $s in gd|ntk|sweep|integrate|tanh|pif|dsa|slurm) ;;
+    *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, tanh, pif, dsa, slurm)" >&2; exit 2 ;;
   esac
 done
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
@@ -112,6 +113,26 @@ pin .build/release/rnndyn-bench --pif 128 "$tmp/pif.npz" 5 | tee "$tmp/pif.jsonl
 if [ -x bench/.venv/bin/python ]; then
   pin bench/.venv/bin/python bench/peers/pif_peer.py --from-npz "$tmp/pif.npz" --repeats 5 --rnndyn "$tmp/pif.jsonl" \
     --json | tee -a "$out"
+fi
+rm -rf "$tmp"
+fi
+
+if want dsa; then
+echo "== DSA (issue 15): all pairs of 20 noise-driven tanh RNNs (128 units, 32 trials × 100 steps), n_delays 5, rank 20, angular, 2000 iterations; one pinned core =="
+tmp=$(mktemp -d)
+cpu=$(python3 -c "import os; print(sorted(os.sched_getaffinity(0))[-1])")
+pin=(); command -v taskset >/dev/null 2>&1 && pin=(taskset -c "$cpu")
+"${pin[@]}" .build/release/rnndyn-bench --dsa "$tmp" | tee -a "$out"
+if [ -x bench/.venv/bin/python ] && bench/.venv/bin/python -c "import DSA" >/dev/null 2>&1; then
+  echo "== DSA: dsa-metric 2.0.2 on the same trajectories (${DSA_PAIRS:-10} pairs timed), eigenvalue and angular parity =="
+  if ! "${pin[@]}" bench/.venv/bin/python bench/peers/dsa_peer.py --dir "$tmp" --pairs "${DSA_PAIRS:-10}" --iters 2000 \
+      --cpu none | tee -a "$out"; then
+    rm -rf "$tmp"
+    echo "bench: DSA parity against dsa-metric FAILED (see above)" >&2
+    exit 1
+  fi
+else
+  echo "bench: dsa-metric is not installed in bench/.venv; DSA parity not checked" >&2
 fi
 rm -rf "$tmp"
 fi

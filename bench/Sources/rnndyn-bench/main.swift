@@ -47,6 +47,7 @@ while let a = args.next() {
         do { try checkTanhParity(arguments: [args.next()!]) } catch { print("tanh parity check failed: \(error)"); exit(1) }
         exit(0)
     case "--pif": runPIFBench(arguments: Array(CommandLine.arguments.drop { $0 != "--pif" }.dropFirst())); exit(0)
+    case "--dsa": runDSABench(arguments: Array(CommandLine.arguments.drop { $0 != "--dsa" }.dropFirst())); exit(0)
     case "--probe": probeTiny(); exit(0)
     case "--probe-gemm": probeGEMM(); exit(0)
     case "--probe-alloc": probeAllocations(); exit(0)
