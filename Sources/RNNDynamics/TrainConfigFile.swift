@@ -8,7 +8,7 @@ import Foundation
 public enum TrainConfigFile {
     /// Keys `config.json` of a train run adds to the resolved config.
     static let recordedOutputs = ["rnndyn_version", "blas", "stop", "final_learning_rate", "task", "ood_task", "evaluation",
-                                  "parameterization"]
+                                  "feature_learning", "parameterization"]
 
     /// The config tree: the file at `path` (nil: the demo), then each `key=value` of `sets` (dotted keys), then
     /// `seed`; every problem is a one-line `ConfigError`. Unknown keys are caught later by `TrainSpec.parse`.

@@ -315,7 +315,10 @@ public struct TrainSpec {
         }
         let wall = s.has("wall_time_seconds") ? try s.double("wall_time_seconds", in: 0...1e12) : nil
         let stationary = s.has("stationary_tolerance") ? try s.double("stationary_tolerance", in: 0...1e300) : nil
-        let every = try s.int("check_every", default: 1, in: 1...1_000_000_000)
+        // With patience in epochs the threshold is checked on the loss of each epoch's last step (the degeneracy lab's
+        // practice: a fresh-trial step loss at every step would have to stay below the threshold for the whole window).
+        let epochEnd: Int = if case let .epochs(_, perEpoch) = patience { perEpoch } else { 1 }
+        let every = try s.int("check_every", default: epochEnd, in: 1...1_000_000_000)
         return StoppingRules(lossThreshold: threshold, patience: patience, wallTimeSeconds: wall,
                              stationaryTolerance: stationary, checkEvery: every)
     }

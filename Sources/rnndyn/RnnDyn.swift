@@ -59,6 +59,11 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data(line.utf8))
 }
 
+/// Prints a one-line notice (not an error) to standard error, prefixed `rnndyn: `.
+func printNotice(_ message: String) {
+    FileHandle.standardError.write(Data(("rnndyn: " + message.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+}
+
 /// Prints one line to standard output at once (so logs interleave correctly with standard error).
 func printLine(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))

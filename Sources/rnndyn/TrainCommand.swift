@@ -94,7 +94,7 @@ struct Train: ParsableCommand {
         let bar = ProgressBar(total: spec.steps, label: "train")
         let outcome: TrainOutcome
         do {
-            outcome = try TrainJob.run(spec, notice: { printError($0) }) { step, loss in bar.update(step: step, loss: loss) }
+            outcome = try TrainJob.run(spec, notice: { printNotice($0) }) { step, loss in bar.update(step: step, loss: loss) }
             bar.finish()
             try TrainJob.write(outcome, to: URL(fileURLWithPath: out), force: force)
         } catch {

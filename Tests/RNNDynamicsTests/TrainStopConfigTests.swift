@@ -61,7 +61,11 @@ import Testing
                         "cooldown": 2, "min_lr": 1e-5, "steps_per_epoch": 25},
         "clip_grad_norm": 2.5
         """#)
-        #expect(s.stopping == StoppingRules(lossThreshold: 1e-3, patience: .epochs(3, stepsPerEpoch: 50), wallTimeSeconds: 7.5))
+        // With patience in epochs the loss is checked at epoch ends unless check_every says otherwise.
+        #expect(s.stopping == StoppingRules(lossThreshold: 1e-3, patience: .epochs(3, stepsPerEpoch: 50), wallTimeSeconds: 7.5,
+                                            checkEvery: 50))
+        let everyStep = try Self.spec(#""stop": {"loss_threshold": 1e-3, "patience_epochs": 3, "steps_per_epoch": 50, "check_every": 1}"#)
+        #expect(everyStep.stopping.checkEvery == 1)
         #expect(s.schedule == .reduceOnPlateau(ReduceLROnPlateau(factor: 0.5, patience: 4, threshold: 0.01, thresholdMode: .abs,
                                                                  cooldown: 2, minLR: 1e-5), stepsPerEpoch: 25))
         #expect(s.clipGradNorm == 2.5)
@@ -91,6 +95,15 @@ import Testing
         #expect(earlyInfo["reason"] as? String == "loss_threshold" && earlyInfo["step"] as? Int == expected)
         #expect(try early.arrays.first { $0.name == "loss" }!.array.asDoubles() == Array(losses[0...expected]))
         #expect(early.summary.contains { $0.hasPrefix("stopped at step \(expected):") })
+
+        // Patience in epochs: the first epoch end s₀ at or below the threshold whose next 2 epoch ends stay there too.
+        let epochSpec = try Self.spec(#""steps": 300, "learning_rate": 0.05, "stop": {"loss_threshold": \#(losses[120]), "patience_epochs": 2, "steps_per_epoch": 15}"#)
+        let epochThreshold = epochSpec.stopping.lossThreshold!
+        let epochEnd = stride(from: 30, through: 300, by: 15).first { s in
+            [s - 30, s - 15, s].allSatisfy { losses[$0] <= epochThreshold }
+        }!
+        #expect(epochEnd % 15 == 0 && epochEnd >= 150 && epochEnd != expected)
+        #expect(try TrainJob.run(epochSpec).stop == .lossThreshold(step: epochEnd))
 
         let timed = try TrainJob.run(try Self.spec(#""steps": 300, "stop": {"wall_time_seconds": 0}"#))
         let timedInfo = timed.config["stop"] as! [String: Any]
