@@ -112,12 +112,12 @@ struct Train: ParsableCommand {
 
 }
 
-/// Output-directory checks of `rnndyn train`.
+/// Output-directory checks of `rnndyn train` and `rnndyn compare`.
 enum OutputDirectory {
     /// Refuses an existing non-empty directory (unless `force`, which replaces only what rnndyn wrote and refuses
-    /// a foreign file where train writes one), unwritable locations and a directory another rnndyn process is
+    /// a foreign file where the command writes one of `files`), unwritable locations and a directory another rnndyn process is
     /// writing, before any work; returns the lock held until the outputs are written.
-    static func check(_ out: String, force: Bool) throws -> DirectoryLock {
+    static func check(_ out: String, force: Bool, files: [String] = RunFiles.written) throws -> DirectoryLock {
         let url = URL(fileURLWithPath: out)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) {
@@ -128,7 +128,7 @@ enum OutputDirectory {
         }
         try OutputLocation.requireWritable(url)
         let lock = try OutputLocation.lock(url)
-        if force { try OutputLocation.requireNoCollisions(url) }
+        if force { try OutputLocation.requireNoCollisions(url, incoming: files) }
         return lock
     }
 }

@@ -56,9 +56,9 @@ public enum OutputLocation {
     }
 
     /// Throws a `ConfigError` at `key` when a file rnndyn did not write sits where a run writes one of its files
-    /// (`RunFiles.written`): `--force` keeps such files, so the run could not be written.
-    public static func requireNoCollisions(_ directory: URL, key: String = "--out") throws {
-        if let clash = WrittenFiles.collisions(in: directory, incoming: RunFiles.written).first {
+    /// (`incoming`, by default `RunFiles.written`): `--force` keeps such files, so the run could not be written.
+    public static func requireNoCollisions(_ directory: URL, key: String = "--out", incoming: [String] = RunFiles.written) throws {
+        if let clash = WrittenFiles.collisions(in: directory, incoming: incoming).first {
             throw ConfigError(key: key, "'\(directory.appendingPathComponent(clash).relativePath)' was not written by rnndyn, and --force keeps such files (allowed: move it away, or another directory)")
         }
     }
