@@ -44,13 +44,16 @@ let package = Package(
             name: "Bordelon2025",
             dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "ExperimentKit",
                            .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Papers", dependencies: ["ExperimentKit", "Proca2025", "Bordelon2025"]),
+        .target(
+            name: "Huang2025",
+            dependencies: ["Linalg", "SequenceData", "Networks", "Tasks", "Training", "Analysis", "ExperimentKit", "FigureData"]),
+        .target(name: "Papers", dependencies: ["ExperimentKit", "Proca2025", "Bordelon2025", "Huang2025"]),
         .target(
             name: "Report",
             dependencies: ["Linalg", "FigureData", "DataIO", "Plot", "ExperimentKit"]),
         .target(name: "RNNDynamics",
                 dependencies: ["CSystem", "Linalg", "SequenceData", "Networks", "Tasks", "Training", "Theory", "Analysis",
-                               "DataIO", "FigureData", "Plot", "ExperimentKit", "Proca2025", "Bordelon2025", "Papers", "Report"]),
+                               "DataIO", "FigureData", "Plot", "ExperimentKit", "Proca2025", "Bordelon2025", "Huang2025", "Papers", "Report"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,5 +1,6 @@
 import ExperimentKit
 import Bordelon2025
+import Huang2025
 import Proca2025
 
 /// Every registered experiment, in paper-figure order; ids are unique.
@@ -33,6 +34,7 @@ public enum ExperimentRegistry {
         BordelonR8(),
         BordelonR9(),
         BordelonFeedforwardLimits(),
+        HuangFig3(),
     ]
 
     /// The experiment with `id`, if registered.

@@ -11,5 +11,6 @@
 @_exported import ExperimentKit
 @_exported import Proca2025
 @_exported import Bordelon2025
+@_exported import Huang2025
 @_exported import Papers
 @_exported import Report

@@ -1,0 +1,93 @@
+import Analysis
+import Linalg
+import Networks
+import SequenceData
+import Tasks
+import Training
+
+/// One trained network of a degeneracy study (a (condition, seed) cell): whether it converged and why it stopped,
+/// its losses, its final weights, its hidden trajectories on the condition's probe trials (and on fresh probe
+/// trials for the DSA null), and its feature-learning measures.
+public struct DegeneracyRun: Sendable {
+    /// Seed index within the condition.
+    public var seed: Int
+    /// Why training stopped (`threshold`, `max_steps`, `diverged`).
+    public var stopReason: String
+    /// The stopping rule fired (the paper's "converged": threshold reached, then the patience epochs).
+    public var converged: Bool
+    /// Optimizer steps taken.
+    public var steps: Int
+    /// Masked MSE on fresh evaluation trials (the paper's train MSE) and on the OOD task's trials.
+    public var evalMSE: Double, oodMSE: Double
+    /// Final weights in `TanhRNN.parameterNames` order (W_x, W_h, b, b_hh, W_y, b_y, h_0).
+    public var finalBlocks: [Matrix]
+    /// Hidden states on the condition's probe trials, and on fresh probe trials of the null (same network).
+    public var probe: TrialTrajectories, nullProbe: TrialTrajectories
+    /// ‖W_h,T − W_h,0‖_F, the same over all blocks, and ÷ ‖W_h,0‖_F.
+    public var weightChange: Double, weightChangeTotal: Double, weightChangeRelative: Double
+    /// KA(K_T, K_0) of the empirical NTK over all blocks on the first kernel trials (NaN without kernel trials).
+    public var kernelAlignment: Double
+
+    /// The recurrent matrix W_h.
+    public var recurrent: Matrix { finalBlocks[TanhRNN.recurrentBlock] }
+
+    /// Trains seed `seed` of `condition` under the seed's node `streams` (streams `init`, `trials/<s>`,
+    /// `evaluation`, `ood`); `probe` and `nullProbe` are the condition's shared probe batches.
+    static func train(_ condition: DegeneracyCondition, seed: Int, measurement m: DegeneracyMeasurement,
+                      probe: TaskBatch, nullProbe: TaskBatch, streams: RandomStreams) throws -> DegeneracyRun {
+        try train(condition.task.task, condition.training, seed: seed, measurement: m, probe: probe, nullProbe: nullProbe,
+                  streams: streams)
+    }
+
+    private static func train<T: NeuroscienceTask>(_ task: T, _ recipe: DegeneracyTraining, seed: Int,
+                                                   measurement m: DegeneracyMeasurement, probe: TaskBatch,
+                                                   nullProbe: TaskBatch, streams: RandomStreams) throws -> DegeneracyRun {
+        BLAS.setThreads(1)
+        let initial = TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
+                                             streams: streams.child("init"))
+        var source = FreshTrialGradient(trials: try TaskTrials(task: task, batchSize: recipe.batchSize),
+                                        streams: streams.child("trials"), model: initial)
+        var recorder = Recorder<TanhRNN>(schedule: .logSpaced(count: 2))
+        let run = Trainer.train(initial, source: &source, options: recipe.options, recorder: &recorder)
+        let net = run.model
+        func mse(_ b: TaskBatch) -> Double { b.maskedMSE(net.outputs(b.trainingSequences)) }
+        let evaluation = try task.batch(size: m.evalTrials, streams: streams.child("evaluation"))
+        let ood = try task.outOfDistribution().batch(size: m.evalTrials, streams: streams.child("ood"))
+        let stop: String
+        switch run.stop {
+        case .lossThreshold: stop = "threshold"
+        case .diverged: stop = "diverged"
+        case .completed: stop = "max_steps"
+        case .wallTime: stop = "wall_time"
+        case .stationary: stop = "stationary"
+        }
+        let w0 = initial.parameters, wT = net.parameters
+        let changes = WeightChange.norms(from: w0, to: wT)
+        let r = TanhRNN.recurrentBlock
+        var alignment = Double.nan
+        if m.kernelTrials > 0 {
+            alignment = FeatureLearningSummary.measure(from: initial, to: net,
+                                                       probe: try probe.firstTrials(m.kernelTrials).trainingSequences)
+                .kernelAlignment
+        }
+        return DegeneracyRun(
+            seed: seed, stopReason: stop, converged: stop == "threshold", steps: run.losses.count - 1,
+            evalMSE: mse(evaluation), oodMSE: mse(ood), finalBlocks: wT,
+            probe: try trajectories(net, probe, steps: m.probeSteps), nullProbe: try trajectories(net, nullProbe, steps: m.probeSteps),
+            weightChange: changes[r], weightChangeTotal: changes.reduce(0) { $0 + $1 * $1 }.squareRoot(),
+            weightChangeRelative: changes[r] / w0[r].frobeniusNorm, kernelAlignment: alignment)
+    }
+
+    /// The first `steps` hidden states of every trial of `batch`, in DSA's [trials, steps, units] layout.
+    static func trajectories(_ net: TanhRNN, _ batch: TaskBatch, steps: Int) throws -> TrialTrajectories {
+        let h = net.hiddenTrajectories(batch.trainingSequences)
+        let t = min(steps, h.timeSteps), n = h.hiddenDimension
+        var values = [Double](repeating: 0, count: h.samples * t * n)
+        for k in 0..<h.samples {
+            for s in 0..<t {
+                for i in 0..<n { values[(k * t + s) * n + i] = h.states.storage[i + (s * h.samples + k) * n] }
+            }
+        }
+        return try TrialTrajectories(trials: h.samples, steps: t, units: n, values: values)
+    }
+}

@@ -1,0 +1,80 @@
+import ExperimentKit
+import Linalg
+import Tasks
+
+/// What a degeneracy study reads from its parameters: its conditions, seeds per condition and measurement settings.
+public struct DegeneracyPlan: Sendable {
+    /// The conditions, grouped (consecutive conditions of one group form one trend).
+    public var conditions: [DegeneracyCondition]
+    /// Networks trained per condition.
+    public var seeds: Int
+    /// Probe, evaluation, DSA, PIF and bootstrap settings.
+    public var measurement: DegeneracyMeasurement
+
+    /// The groups in order of first appearance, each with its conditions' indices.
+    public var groups: [(name: String, conditions: [Int])] {
+        var out: [(name: String, conditions: [Int])] = []
+        for (i, c) in conditions.enumerated() {
+            if let g = out.firstIndex(where: { $0.name == c.group }) { out[g].conditions.append(i) } else { out.append((c.group, [i])) }
+        }
+        return out
+    }
+}
+
+/// A degeneracy experiment as a study: one cell per (condition, seed) trains one network to threshold; the reduce
+/// compares the converged networks of each condition pairwise (`ConditionSummary`) and tests the trends over each
+/// group's levels with a bootstrap over seeds (`SeedBootstrap`).
+///
+/// Seed tree: cell (condition c, seed k) runs under `<experiment>/<c.node>/seed-<k>`; the condition's probe trials
+/// come from `<experiment>/<c.node>/probe` and the null's fresh probe trials from `<experiment>/<c.node>/probe-null`,
+/// so every seed of a condition sees the same probe batch. Pairwise comparisons draw from
+/// `<experiment>/<c.node>/dsa/pair-i-j`, `…/dsa-null/net-i` and `…/pif/pair-i-j`; the bootstrap from
+/// `<experiment>/bootstrap/<group>`.
+public protocol DegeneracyStudy: Study where Plan == DegeneracyPlan, CellResult == DegeneracyRun {
+    /// The dataset, figure and checks from the summaries of every condition.
+    func result(_ plan: DegeneracyPlan, summaries: [ConditionSummary], context: RunContext) throws -> ExperimentResult
+}
+
+extension DegeneracyStudy {
+    public func cells(_ plan: DegeneracyPlan) -> [StudyCell] {
+        plan.conditions.indices.flatMap { c in
+            (0..<plan.seeds).map { k in StudyCell(index: c * plan.seeds + k, name: "\(plan.conditions[c].node)/seed-\(k)") }
+        }
+    }
+
+    /// `streams` is the condition's node (see `run`).
+    public func runCell(_ cell: StudyCell, plan: DegeneracyPlan, streams: RandomStreams) throws -> DegeneracyRun {
+        let condition = plan.conditions[cell.index / plan.seeds], seed = cell.index % plan.seeds
+        let task = condition.task.task, m = plan.measurement
+        let probe = try task.batch(size: m.probeTrials, streams: streams.child("probe"))
+        let nullProbe = try task.batch(size: m.probeTrials, streams: streams.child("probe-null"))
+        return try DegeneracyRun.train(condition, seed: seed, measurement: m, probe: probe, nullProbe: nullProbe,
+                                       streams: streams.child("seed-\(seed)"))
+    }
+
+    public func reduce(_ plan: DegeneracyPlan, results: [DegeneracyRun], context: RunContext) throws -> ExperimentResult {
+        var summaries: [ConditionSummary] = []
+        for (c, condition) in plan.conditions.enumerated() {
+            let runs = Array(results[(c * plan.seeds)..<((c + 1) * plan.seeds)])
+            summaries.append(try ConditionSummary.compare(condition, runs: runs, measurement: plan.measurement,
+                                                          streams: context.streams.child(condition.node),
+                                                          context: context))
+            context.progress(0.9 + 0.09 * Double(c + 1) / Double(plan.conditions.count))
+        }
+        return try result(plan, summaries: summaries, context: context)
+    }
+
+    /// Plan, train every (condition, seed) cell on `context.threads` threads (progress up to 90 %), reduce. Each cell
+    /// runs under its condition's node, so the seeds of a condition share its probe trials.
+    public func run(parameters: ConfigReader, context: RunContext) throws -> ExperimentResult {
+        let plan = try plan(parameters)
+        let cells = cells(plan)
+        let total = Double(max(cells.count, 1)), progress = context.progress
+        let results = try ParallelMap.map(cells.count, threads: context.threads, progress: { progress(0.9 * Double($0) / total) }) { i in
+            try runCell(cells[i], plan: plan, streams: context.streams.child(plan.conditions[cells[i].index / plan.seeds].node))
+        }
+        let result = try reduce(plan, results: results, context: context)
+        progress(1)
+        return result
+    }
+}

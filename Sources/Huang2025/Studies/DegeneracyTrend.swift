@@ -1,0 +1,113 @@
+import ExperimentKit
+import Linalg
+
+/// One group's degeneracy measures per level (over converged networks) with their seed bootstrap, and the paper's
+/// claims about their directions as claim checks.
+public struct DegeneracyTrend: Sendable {
+    /// The measures in bootstrap order.
+    public enum Metric: Int, Sendable, CaseIterable {
+        case dsa, pif, oodSpread, weightChange, kernelAlignment
+
+        /// Words for claims.
+        var words: String {
+            switch self {
+            case .dsa: "dynamical degeneracy (mean pairwise DSA)"
+            case .pif: "weight degeneracy (mean pairwise PIF / n²)"
+            case .oodSpread: "behavioural degeneracy σ_OOD"
+            case .weightChange: "weight change ‖W_h,T − W_h,0‖_F (mean)"
+            case .kernelAlignment: "NTK kernel alignment KA(K_T, K_0) (mean)"
+            }
+        }
+
+        /// Key in declarations and scalars.
+        public var key: String {
+            switch self {
+            case .dsa: "dsa"
+            case .pif: "pif"
+            case .oodSpread: "ood_sigma"
+            case .weightChange: "weight_change"
+            case .kernelAlignment: "kernel_alignment"
+            }
+        }
+    }
+
+    /// Level values.
+    public let levels: [Double]
+    /// Networks trained and converged per level.
+    public let trained: [Int], converged: [Int]
+    /// Point estimates per level, by metric (all converged networks).
+    public let values: [Metric: [Double]]
+    /// Mean DSA null (self against fresh trials) per level.
+    public let nullDSA: [Double]
+    /// The seed bootstrap (measures in `Metric` order).
+    public let bootstrap: SeedBootstrap
+
+    /// A trend from per-level data over converged networks: distance matrices, OOD losses, weight changes, kernel
+    /// alignments (empty lists when not measured) and null scores.
+    public init(levels: [Double], trained: [Int], dsa: [Matrix], pif: [Matrix], oodLosses: [[Double]],
+                weightChanges: [[Double]], kernelAlignments: [[Double]], nullDSA: [[Double]], resamples: Int,
+                streams: RandomStreams) {
+        self.levels = levels
+        self.trained = trained
+        converged = dsa.map(\.rows)
+        let measures: [SeedBootstrap.Measure] = [.pairMean(dsa), .pairMean(pif), .spread(oodLosses), .mean(weightChanges),
+                                                 .mean(kernelAlignments)]
+        var values: [Metric: [Double]] = [:]
+        for metric in Metric.allCases {
+            values[metric] = levels.indices.map { measures[metric.rawValue].value(level: $0, pick: Array(0..<dsa[$0].rows)) }
+        }
+        self.values = values
+        self.nullDSA = nullDSA.map { ConditionSummary.meanAndError($0).mean }
+        bootstrap = SeedBootstrap(levels: levels, counts: converged, measures: measures, resamples: resamples, streams: streams)
+    }
+
+    /// The trend of a group's condition summaries.
+    init(_ summaries: [ConditionSummary], resamples: Int, streams: RandomStreams) {
+        self.init(levels: summaries.map(\.condition.level), trained: summaries.map(\.runs.count), dsa: summaries.map(\.dsa),
+                  pif: summaries.map(\.pif), oodLosses: summaries.map { $0.convergedRuns.map(\.oodMSE) },
+                  weightChanges: summaries.map { $0.convergedRuns.map(\.weightChange) },
+                  kernelAlignments: summaries.map { $0.convergedRuns.map(\.kernelAlignment) },
+                  nullDSA: summaries.map(\.nullDSA), resamples: resamples, streams: streams)
+    }
+
+    /// The paper's directions with complexity (December table): DSA ↓, PIF ↑, σ_OOD ↓, ‖ΔW‖ ↑, KA ↓.
+    public static let complexityDirections: [(Metric, decreasing: Bool)] = [
+        (.dsa, true), (.pif, false), (.oodSpread, true), (.weightChange, false), (.kernelAlignment, true),
+    ]
+
+    /// Checks for `directions` (each holds when at least `hold` of the resamples show the sign), the double
+    /// dissociation of DSA and PIF, the DSA null, and that every level has ≥ 2 converged networks. `subject` names
+    /// the group and knob ("flip-flop, channels 1…3"); `declared` maps metric keys (and `dissociation`, `null`) of
+    /// claims rnndyn's data are known not to reproduce to the reason.
+    public func checks(subject: String, directions: [(Metric, decreasing: Bool)], hold: Double,
+                       declared: [String: String] = [:]) -> [ClaimCheck] {
+        let counts = "converged/trained per level \(zip(converged, trained).map { "\($0)/\($1)" }.joined(separator: ", "))"
+        var checks = [ClaimCheck(
+            claim: "\(subject): every level has at least 2 converged networks (pairwise measures exist)",
+            holds: converged.allSatisfy { $0 >= 2 }, evidence: counts, kind: .selfConsistency)]
+        for (metric, decreasing) in directions {
+            let values = values[metric]!
+            guard values.contains(where: \.isFinite) else { continue }
+            let fraction = bootstrap.fraction(metric.rawValue, decreasing: decreasing)
+            checks.append(ClaimCheck(
+                claim: "\(subject): \(metric.words) \(decreasing ? "decreases" : "increases") with the knob",
+                holds: fraction >= hold,
+                evidence: "per level \(Huang2025.format(values)); slope \(Huang2025.format(SeedBootstrap.slope(levels, values))); "
+                    + "\(Huang2025.format(fraction)) of \(bootstrap.slopes[metric.rawValue].count) seed resamples \(decreasing ? "< 0" : "> 0") (needs ≥ \(Huang2025.format(hold))); \(counts)",
+                knownNonReproduction: declared[metric.key]))
+        }
+        let opposite = bootstrap.oppositeFraction(Metric.dsa.rawValue, Metric.pif.rawValue)
+        checks.append(ClaimCheck(
+            claim: "\(subject): double dissociation — DSA and PIF move in opposite directions",
+            holds: opposite >= hold,
+            evidence: "DSA \(Huang2025.format(values[.dsa]!)); PIF \(Huang2025.format(values[.pif]!)); slopes of opposite sign in \(Huang2025.format(opposite)) of the resamples (needs ≥ \(Huang2025.format(hold)))",
+            knownNonReproduction: declared["dissociation"]))
+        let between = values[.dsa]!
+        checks.append(ClaimCheck(
+            claim: "\(subject): DSA null — a network against itself on fresh probe trials scores below the between-seed mean, at every level",
+            holds: !between.isEmpty && zip(nullDSA, between).allSatisfy { $0 < $1 },
+            evidence: "self \(Huang2025.format(nullDSA)) vs between seeds \(Huang2025.format(between))",
+            knownNonReproduction: declared["null"]))
+        return checks
+    }
+}
