@@ -15,14 +15,14 @@ enum DegeneracyParameters {
                                              doc: "optimizer steps per epoch (the stopping rule and the LR schedule act at epoch ends)")
     static let patienceEpochs = Parameter.int("patience_epochs", 3, in: 0...1000,
                                               doc: "epochs the loss must stay at or below the threshold before a run stops (converged)")
-    static let maxSteps = Parameter.int("max_steps", 2000, full: 128_000, in: 1...100_000_000,
+    static let maxSteps = Parameter.int("max_steps", 4000, full: 128_000, in: 1...100_000_000,
                                         doc: "step budget; a run still above its threshold here has not converged")
     static let plateauFactor = Parameter.double("plateau_factor", 0.5, in: 0...0.999, doc: "ReduceLROnPlateau factor")
     static let plateauPatience = Parameter.int("plateau_patience", 10, full: 40, in: 0...100_000, doc: "ReduceLROnPlateau patience (epochs)")
     static let evalTrials = Parameter.int("eval_trials", 64, full: 256, in: 1...100_000,
                                           doc: "fresh trials of the final train-MSE and OOD-MSE evaluations (each)")
-    static let probeTrials = Parameter.int("probe_trials", 16, full: 32, in: 1...10_000,
-                                           doc: "probe trials per condition (shared by its seeds) whose hidden states DSA compares")
+    static let probeTrials = Parameter.int("probe_trials", 64, full: 32, in: 1...10_000,
+                                           doc: "probe trials per condition (shared by its seeds) whose hidden states DSA compares (quick: more trials of shorter T, so the self-DSA null stays below the between-seed mean)")
     static let probeSteps = Parameter.int("probe_steps", 30, full: 50, in: 2...100_000,
                                           doc: "first steps of each probe trial used by DSA (at most the trial length)")
     static let kernelTrials = Parameter.int("kernel_trials", 2, full: 4, in: 0...1000,
