@@ -3,10 +3,9 @@
 /// Square problems are solved by Jonker–Volgenant (`JonkerVolgenant`: column reduction, then one Dijkstra-like
 /// shortest augmenting path in reduced costs per row still free); rectangular ones (`n × m`, `n < m`) by the
 /// Hungarian method in its shortest-augmenting-path form with dual potentials, one row per phase. Both are O(n² m)
-/// at worst — O(n³) when square. `AssignmentWorkspace` runs them on preallocated buffers, for callers that solve
-/// many problems.
-/// Costs may be any finite numbers (negative ones included); maximisation is `solve` on the negated matrix.
-/// `AssignmentWorkspace` runs the same method on preallocated buffers, for callers that solve many problems.
+/// at worst — O(n³) when square. Costs may be any finite numbers (negative ones included); maximisation is `solve`
+/// on the negated matrix. `AssignmentWorkspace` runs the same methods on preallocated buffers, for callers that
+/// solve many problems.
 public enum LinearAssignment {
     /// An optimal assignment.
     public struct Solution: Sendable, Equatable {
