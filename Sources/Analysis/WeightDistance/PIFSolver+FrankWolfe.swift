@@ -10,9 +10,10 @@ extension PIFSolver {
             gradientAtDoublyStochastic()
         case .signature:
             signatures.assign(first, second, assignment: &assignment)
-            direction = assignment.columns
+            assignment.copyColumns(into: &direction)
             setVertex(direction)
-            gradientAtVertex(direction, into: gt)
+            vertexGradient(direction)
+            gt.update(from: gq, count: nn)
         case .random(let r):
             var rng = options.streams.stream("random-start-\(r)")
             for i in 0..<nn { pt[i] = rng.uniform() }
@@ -25,7 +26,7 @@ extension PIFSolver {
             iteration += 1
             // Direction: the vertex Q maximising ⟨G(P), Q⟩.
             let gradientAtQ = assignment.solve(rowMajor: gt, maximize: true)
-            direction = assignment.columns
+            assignment.copyColumns(into: &direction)
             let step = lineSearch(towards: direction, gradientAtQ: gradientAtQ)
             // P ← P + t (Q − P); ‖P_k − P_{k+1}‖ = t ‖Q − P‖.
             var overlap = 0.0, squaredNorm = 0.0
@@ -38,7 +39,7 @@ extension PIFSolver {
                 direction.withUnsafeBufferPointer { q in for i in 0..<n { pt[q[i] + i * n] += step } }
             }
             if move / Double(n).squareRoot() < options.tolerance { break }
-            gradientAtVertex(direction, into: gq)
+            vertexGradient(direction)
             let keep = 1 - step
             for i in 0..<nn { gt[i] = keep * gt[i] + step * gq[i] }
         }
@@ -86,6 +87,39 @@ extension PIFSolver {
         }
         target.update(from: ct, count: n * n)
         BLAS.gemm(.none, .none, m: n, n: n, k: 2 * n, alpha: 1, a: left, lda: n, b: stackedA, ldb: 2 * n, beta: 1, c: target, ldc: n)
+    }
+
+    /// `gq ← G(Q)ᵀ` for the permutation `q`. When `gq` holds G(Q′)ᵀ for a vertex Q′ that differs from Q in c ≤ n/2
+    /// rows, it is corrected in place: G(Q)ᵀ − G(Q′)ᵀ = Σ over the changed rows j of
+    /// (B[:, q(j)] − B[:, q′(j)]) A[:, j]ᵀ + (Bᵀ[:, q(j)] − Bᵀ[:, q′(j)]) Aᵀ[:, j]ᵀ, one `n × 2c × n` GEMM;
+    /// otherwise it is recomputed (`gradientAtVertex`).
+    func vertexGradient(_ q: [Int]) {
+        var changed = 0
+        if gqValid {
+            q.withUnsafeBufferPointer { q in
+                for j in 0..<n where q[j] != gqVertex[j] { changedRows[changed] = j; changed += 1 }
+            }
+        }
+        if !gqValid || 2 * changed > n {
+            gradientAtVertex(q, into: gq)
+        } else if changed > 0 {
+            q.withUnsafeBufferPointer { q in
+                for k in 0..<changed {
+                    let j = changedRows[k], new = q[j], old = gqVertex[j]
+                    let dB = left + k * n, dBt = left + (changed + k) * n
+                    for i in 0..<n {
+                        dB[i] = b[i + new * n] - b[i + old * n]
+                        dBt[i] = bt[i + new * n] - bt[i + old * n]
+                    }
+                    (gathered + k * n).update(from: a + j * n, count: n)
+                    (gathered + (changed + k) * n).update(from: at + j * n, count: n)
+                }
+            }
+            BLAS.gemm(.none, .transpose, m: n, n: n, k: 2 * changed, alpha: 1, a: left, lda: n, b: gathered, ldb: n,
+                      beta: 1, c: gq, ldc: n)
+        }
+        q.withUnsafeBufferPointer { q in for j in 0..<n { gqVertex[j] = q[j] } }
+        gqValid = true
     }
 
     /// `pt ← ` the permutation matrix of `q` (row-major).
