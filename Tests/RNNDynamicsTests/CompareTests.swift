@@ -37,6 +37,16 @@ import Testing
         return try NumpyArray(shape: [x.steps, x.trials, x.units], cOrder: values)
     }
 
+    /// Trajectories x, unrelated ones y, and three files: x, x rotated by a Haar orthogonal matrix drawn from `rng`
+    /// (stored time-first under probe_hidden, so --layout auto must transpose it) and y.
+    static func rotatedTrio(in dir: URL, rng: inout Xoshiro256) throws -> (TrialTrajectories, TrialTrajectories, [String]) {
+        let x = try trajectories(seed: 1, gain: 0.9), y = try trajectories(seed: 2, gain: 1.6)
+        let q = try Matrix.haarOrthogonal(5, using: &rng)
+        return (x, y, [try npz([("hidden", try cube(x))], "x", in: dir),
+                       try npz([("probe_hidden", try rotatedTimeFirst(x, by: q))], "x_rotated", in: dir),
+                       try npz([("hidden", try cube(y))], "y", in: dir)])
+    }
+
     static let dsaOptions = ["--n-delays", "2", "--rank", "8"]
 
     static func run(_ metric: String, _ arguments: [String], seed: UInt64 = 0, threads: Int = 1) throws -> CompareOutcome {
@@ -64,13 +74,8 @@ import Testing
 
     @Test func dsaOfTrajectoriesAndTheirRotatedCopyIsZeroAndOfUnrelatedDynamicsIsNot() throws {
         let dir = CLIHarness.tempDir()
-        let x = try Self.trajectories(seed: 1, gain: 0.9), y = try Self.trajectories(seed: 2, gain: 1.6)
         var rng = Xoshiro256(seed: 9)
-        let q = try Matrix.haarOrthogonal(5, using: &rng)
-        // The rotated copy is stored time-first under probe_hidden: --layout auto must transpose it.
-        let files = [try Self.npz([("hidden", try Self.cube(x))], "x", in: dir),
-                     try Self.npz([("probe_hidden", try Self.rotatedTimeFirst(x, by: q))], "x_rotated", in: dir),
-                     try Self.npz([("hidden", try Self.cube(y))], "y", in: dir)]
+        let (x, y, files) = try Self.rotatedTrio(in: dir, rng: &rng)
         let outcome = try Self.run("dsa", files + Self.dsaOptions)
         let d = outcome.result.distances
         #expect(outcome.inputs[1].layout == .timeTrialsUnits && outcome.inputs[1].trials == 6 && outcome.inputs[1].steps == 30)
@@ -86,12 +91,8 @@ import Testing
 
     @Test func representationMetricsSeeThroughARotationAndMatchTheEngine() throws {
         let dir = CLIHarness.tempDir()
-        let x = try Self.trajectories(seed: 1, gain: 0.9), y = try Self.trajectories(seed: 2, gain: 1.6)
         var rng = Xoshiro256(seed: 9)
-        let q = try Matrix.haarOrthogonal(5, using: &rng)
-        let files = [try Self.npz([("hidden", try Self.cube(x))], "x", in: dir),
-                     try Self.npz([("probe_hidden", try Self.rotatedTimeFirst(x, by: q))], "x_rotated", in: dir),
-                     try Self.npz([("hidden", try Self.cube(y))], "y", in: dir)]
+        let (x, y, files) = try Self.rotatedTrio(in: dir, rng: &rng)
         let cases: [(String, [String], RepresentationMetric, TrajectorySamples)] = [
             ("cka", [], .cka(angular: true), .everyStep),
             ("procrustes", ["--alpha", "0.5", "--score", "euclidean"], .procrustes(alpha: 0.5, score: .euclidean), .everyStep),
