@@ -97,7 +97,7 @@ pin .build/release/rnndyn-bench --tanh-step "$TANH_SIZE" "$REPEATS" | tee -a "$o
 if [ -x bench/.venv/bin/python ]; then
   pin bench/.venv/bin/python bench/peers/tanh_rnn_peer.py --from-npz "$tmp/tanh.npz" --repeats "$REPEATS" \
     --variants torch-float64,torch-float32,jax-float64 --json | tee -a "$out"
-  echo "== Tanh RNN parity: rnndyn vs PyTorch float64 autograd + clip_grad_norm_ + Adam (TanhRNN, LeakyRateRNN muP) =="
+  echo "== Tanh RNN parity: rnndyn vs PyTorch float64 autograd + clip_grad_norm_ + Adam (TanhRNN, LeakyRateRNN µP and standard) =="
   bench/.venv/bin/python bench/peers/tanh_rnn_peer.py --check "$tmp" >/dev/null
   .build/release/rnndyn-bench --tanh-check "$tmp" | tee -a "$out"
 fi

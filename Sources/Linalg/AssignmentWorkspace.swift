@@ -1,9 +1,9 @@
 /// Preallocated buffers for solving many linear assignment problems of one size without allocating.
 ///
-/// Same method as `LinearAssignment.solve` (shortest augmenting paths with dual potentials), started from a column
-/// reduction: every column's potential is its smallest cost and its cheapest row takes it when that row is still
-/// free, so most rows are matched before any path search. Costs are read row-major (row `i` at `cost + i * cols`),
-/// which is what the repeated callers (Frank–Wolfe steps, projections) hold; `maximize` negates on the fly.
+/// Square problems are solved by Jonker–Volgenant (`JonkerVolgenant`: column reduction, then shortest augmenting
+/// paths that settle all columns at one distance together); rectangular ones by shortest augmenting paths with dual
+/// potentials, one row per phase. Costs are read row-major (row `i` at `cost + i * cols`), which is
+/// what the repeated callers (Frank–Wolfe steps, projections) hold; `maximize` negates on the fly.
 public struct AssignmentWorkspace: Sendable {
     /// Rows of the problems this workspace solves.
     public let rows: Int
@@ -17,6 +17,8 @@ public struct AssignmentWorkspace: Sendable {
     private var previousColumn: [Int]
     private var minSlack: [Double]
     private var visited: [Bool]
+    private var freeRows: [Int]
+    private var scanOrder: [Int]
 
     /// Buffers for `rows × cols` problems (`rows ≤ cols`).
     public init(rows: Int, cols: Int) throws {
@@ -32,6 +34,14 @@ public struct AssignmentWorkspace: Sendable {
         previousColumn = [Int](repeating: 0, count: cols + 1)
         minSlack = [Double](repeating: 0, count: cols + 1)
         visited = [Bool](repeating: false, count: cols + 1)
+        freeRows = [Int](repeating: 0, count: rows)
+        scanOrder = [Int](repeating: 0, count: cols)
+    }
+
+    /// Copies `columns` into `target` (of `rows` entries) without allocating.
+    public func copyColumns(into target: inout [Int]) {
+        precondition(target.count == rows, "copyColumns needs \(rows) entries, got \(target.count)")
+        for i in 0..<rows { target[i] = columns[i] }
     }
 
     /// Solves the problem whose row-major costs start at `cost` (finite entries; not checked here) and returns the
@@ -41,6 +51,7 @@ public struct AssignmentWorkspace: Sendable {
         let n = rows, m = cols
         if n == 0 { return 0 }
         let sign: Double = maximize ? -1 : 1
+        if n == m { return solveSquare(cost, sign: sign) }
         return rowPotential.withUnsafeMutableBufferPointer { u in
             colPotential.withUnsafeMutableBufferPointer { v in
                 rowOfColumn.withUnsafeMutableBufferPointer { p in
@@ -60,7 +71,36 @@ public struct AssignmentWorkspace: Sendable {
         }
     }
 
-    // Arrays are 1-based; column 0 is a virtual column that holds the row being inserted, row 0 means "free".
+    private mutating func solveSquare(_ cost: UnsafePointer<Double>, sign: Double) -> Double {
+        let n = rows
+        return columns.withUnsafeMutableBufferPointer { x in
+            rowOfColumn.withUnsafeMutableBufferPointer { y in
+                colPotential.withUnsafeMutableBufferPointer { v in
+                    freeRows.withUnsafeMutableBufferPointer { free in
+                        scanOrder.withUnsafeMutableBufferPointer { order in
+                            minSlack.withUnsafeMutableBufferPointer { d in
+                                previousColumn.withUnsafeMutableBufferPointer { pred in
+                                    visited.withUnsafeMutableBufferPointer { unique in
+                                        let buffers = JonkerVolgenant.Buffers(
+                                            x: x.baseAddress!, y: y.baseAddress!, v: v.baseAddress!, free: free.baseAddress!,
+                                            order: order.baseAddress!, distance: d.baseAddress!,
+                                            predecessor: pred.baseAddress!, unique: unique.baseAddress!)
+                                        JonkerVolgenant.solve(cost: cost, n: n, sign: sign, buffers)
+                                        var total = 0.0
+                                        for i in 0..<n { total += cost[i * n + x[i]] }
+                                        return total
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Rectangular problems (n < m). Arrays are 1-based; column 0 is a virtual column that holds the row being
+    // inserted, row 0 means "free".
     private static func run(cost: UnsafePointer<Double>, n: Int, m: Int, sign: Double,
                             u: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>,
                             p: UnsafeMutablePointer<Int>, way: UnsafeMutablePointer<Int>,
@@ -69,20 +109,7 @@ public struct AssignmentWorkspace: Sendable {
         for i in 0...n { u[i] = 0 }
         for j in 0...m { p[j] = 0; v[j] = 0 }
         for i in 0..<n { out[i] = -1 }
-        if n == m {
-            // Column reduction: v_j = min_i c_ij keeps every reduced cost ≥ 0 and makes (argmin row, j) tight.
-            for j in 1...m {
-                var best = Double.infinity, bestRow = 1
-                for i in 1...n {
-                    let c = sign * cost[(i - 1) * m + (j - 1)]
-                    if c < best { best = c; bestRow = i }
-                }
-                v[j] = best
-                if out[bestRow - 1] == -1 { out[bestRow - 1] = j - 1; p[j] = bestRow }
-            }
-        }
-        // Matched rows stay matched while free rows are inserted, so `out` tells which rows still need a path.
-        for row in 1...n where out[row - 1] == -1 {
+        for row in 1...n {
             p[0] = row
             var column = 0
             for j in 0...m { slack[j] = .infinity; used[j] = false }

@@ -1,10 +1,11 @@
 /// Minimum-cost assignment of rows to distinct columns (the linear assignment problem), solved exactly.
 ///
-/// The solver is the Hungarian method in its shortest-augmenting-path form with dual potentials (Kuhn–Munkres as
-/// refined by Jonker and Volgenant): one row is added per phase and a Dijkstra-like scan over the columns finds the
-/// cheapest augmenting path in reduced costs, so an `n × m` problem (`n ≤ m`) costs O(n² m) — O(n³) when square.
-/// Costs may be any finite numbers (negative ones included); maximisation is `solve` on the negated matrix.
-/// `AssignmentWorkspace` runs the same method on preallocated buffers, for callers that solve many problems.
+/// Square problems are solved by Jonker–Volgenant (`JonkerVolgenant`: column reduction, then one Dijkstra-like
+/// shortest augmenting path in reduced costs per row still free); rectangular ones (`n × m`, `n < m`) by the
+/// Hungarian method in its shortest-augmenting-path form with dual potentials, one row per phase. Both are O(n² m)
+/// at worst — O(n³) when square. Costs may be any finite numbers (negative ones included); maximisation is `solve`
+/// on the negated matrix. `AssignmentWorkspace` runs the same methods on preallocated buffers, for callers that
+/// solve many problems.
 public enum LinearAssignment {
     /// An optimal assignment.
     public struct Solution: Sendable, Equatable {

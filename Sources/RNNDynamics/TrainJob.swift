@@ -288,7 +288,8 @@ public enum TrainJob {
         case let .diverged(step, diagnostic):
             return ["reason": "diverged", "step": step, "diagnostic": diagnostic, "kept_state_from_step": max(0, step - 1)]
         case let .lossThreshold(step):
-            var record: [String: Any] = ["reason": "loss_threshold", "step": step, "patience_steps": spec.stopping.patience.steps]
+            var record: [String: Any] = ["reason": "loss_threshold", "step": step, "patience_steps": spec.stopping.patience.steps,
+                                         "check_every": spec.stopping.checkEvery]
             if let t = spec.stopping.lossThreshold { record["loss_threshold"] = t }
             return record
         case let .wallTime(step, seconds):
@@ -306,7 +307,9 @@ public enum TrainJob {
     static func stopSummary(_ stop: StopReason, spec: TrainSpec) -> String? {
         switch stop {
         case let .lossThreshold(step):
+            let every = spec.stopping.checkEvery
             return "stopped at step \(step): loss ≤ \(spec.stopping.lossThreshold ?? 0) held for \(spec.stopping.patience.steps) more steps"
+                + (every > 1 ? " (checked every \(every) steps)" : "")
         case let .wallTime(step, seconds):
             return String(format: "stopped at step %d: wall-time budget used up (%.3f s)", step, seconds)
         case let .stationary(step):

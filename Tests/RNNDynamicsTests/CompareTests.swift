@@ -37,6 +37,16 @@ import Testing
         return try NumpyArray(shape: [x.steps, x.trials, x.units], cOrder: values)
     }
 
+    /// Trajectories x, unrelated ones y, and three files: x, x rotated by a Haar orthogonal matrix drawn from `rng`
+    /// (stored time-first under probe_hidden, so --layout auto must transpose it) and y.
+    static func rotatedTrio(in dir: URL, rng: inout Xoshiro256) throws -> (TrialTrajectories, TrialTrajectories, [String]) {
+        let x = try trajectories(seed: 1, gain: 0.9), y = try trajectories(seed: 2, gain: 1.6)
+        let q = try Matrix.haarOrthogonal(5, using: &rng)
+        return (x, y, [try npz([("hidden", try cube(x))], "x", in: dir),
+                       try npz([("probe_hidden", try rotatedTimeFirst(x, by: q))], "x_rotated", in: dir),
+                       try npz([("hidden", try cube(y))], "y", in: dir)])
+    }
+
     static let dsaOptions = ["--n-delays", "2", "--rank", "8"]
 
     static func run(_ metric: String, _ arguments: [String], seed: UInt64 = 0, threads: Int = 1) throws -> CompareOutcome {
@@ -64,13 +74,8 @@ import Testing
 
     @Test func dsaOfTrajectoriesAndTheirRotatedCopyIsZeroAndOfUnrelatedDynamicsIsNot() throws {
         let dir = CLIHarness.tempDir()
-        let x = try Self.trajectories(seed: 1, gain: 0.9), y = try Self.trajectories(seed: 2, gain: 1.6)
         var rng = Xoshiro256(seed: 9)
-        let q = try Matrix.haarOrthogonal(5, using: &rng)
-        // The rotated copy is stored time-first under probe_hidden: --layout auto must transpose it.
-        let files = [try Self.npz([("hidden", try Self.cube(x))], "x", in: dir),
-                     try Self.npz([("probe_hidden", try Self.rotatedTimeFirst(x, by: q))], "x_rotated", in: dir),
-                     try Self.npz([("hidden", try Self.cube(y))], "y", in: dir)]
+        let (x, y, files) = try Self.rotatedTrio(in: dir, rng: &rng)
         let outcome = try Self.run("dsa", files + Self.dsaOptions)
         let d = outcome.result.distances
         #expect(outcome.inputs[1].layout == .timeTrialsUnits && outcome.inputs[1].trials == 6 && outcome.inputs[1].steps == 30)
@@ -82,6 +87,36 @@ import Testing
         let reference = try DynamicalSimilarity.allPairs([x, x, y], options: try DSAComparison.options(outcome.request.settings),
                                                          streams: CompareJob.streams(outcome.request), threads: 1)
         #expect(reference.distances[0, 2] == d[0, 2])
+    }
+
+    @Test func representationMetricsSeeThroughARotationAndMatchTheEngine() throws {
+        let dir = CLIHarness.tempDir()
+        var rng = Xoshiro256(seed: 9)
+        let (x, y, files) = try Self.rotatedTrio(in: dir, rng: &rng)
+        let cases: [(String, [String], RepresentationMetric, TrajectorySamples)] = [
+            ("cka", [], .cka(angular: true), .everyStep),
+            ("procrustes", ["--alpha", "0.5", "--score", "euclidean"], .procrustes(alpha: 0.5, score: .euclidean), .everyStep),
+            ("cca", ["--score", "angular"], .cca(score: .angular), .everyStep),
+            ("svcca", ["--dimensions", "3"], .svcca(dimensions: .fixed(3), score: .oneMinusMean), .everyStep),
+            ("rsa", ["--dissimilarity", "euclidean"], .rsa(.init(dissimilarity: .euclidean)), .trialAverage),
+        ]
+        for (name, options, metric, samples) in cases {
+            let d = try Self.run(name, files + options).result.distances
+            #expect(d[0, 1] < 1e-6, "\(name): rotated copy \(d[0, 1])")
+            #expect(d[0, 2] > 1e-3 && d[1, 2] > 1e-3, "\(name): \(d)")
+            let reference = try RepresentationalSimilarity.allPairs([x, x, y], metric: metric, samples: samples, threads: 1)
+            #expect(reference[0, 2] == d[0, 2], "\(name)")
+        }
+        // Parameters outside their domains and RDMs too large to compare are one-line input errors.
+        #expect(throws: ConfigError.self) { try Self.run("procrustes", files + ["--alpha", "1.5"]) }
+        #expect(throws: ConfigError.self) { try Self.run("svcca", files + ["--variance", "2"]) }
+        let wide = try (0..<2).map { k in
+            try Self.npz([("hidden", try NumpyArray(shape: [12, 30, 5], cOrder: rng.gaussians(1800)))], "wide\(k)", in: dir)
+        }
+        #expect(throws: ConfigError.self) {   // 12 × 30 = 360 conditions: Kendall's τ_A is bounded at 300
+            try Self.run("rsa", wide + ["--samples", "every_step", "--comparison", "kendall_tau_a"])
+        }
+        #expect(try Self.run("rsa", wide + ["--samples", "every_step"]).result.distances[0, 1] > 0.5)
     }
 
     @Test func outputsAreBitIdenticalForOneAndTwoThreads() throws {
@@ -137,6 +172,26 @@ import Testing
         let dsa = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("dsa/compare.json"))) as! [String: Any]
         let first = (dsa["inputs"] as! [[String: Any]])[0]
         #expect(first["key"] as? String == "probe_hidden" && first["layout"] as? String == "time-trials-units" && first["steps"] as? Int == 12)
+        // Behaviour: each run's OOD loss, whether it reached its threshold, and σ_OOD over those that did.
+        let behaviour = dsa["behaviour"] as! [String: Any]
+        var ood: [Double] = [], converged: [Bool] = []
+        for run in runs {
+            let arrays = try NPZ.readDictionary(from: URL(fileURLWithPath: run).appendingPathComponent("results.npz"))
+            let value = { (key: String) in try arrays[key]!.asDoubles()[0] }
+            ood.append(try value("ood_mse"))
+            converged.append(try value("eval_mse") <= value("loss_threshold"))
+        }
+        let recorded = (behaviour["ood_mse"] as! [Any]).map { ($0 as! NSNumber).doubleValue }   // Foundation's JSON reader may round the last bit
+        #expect(zip(recorded, ood).allSatisfy { abs($0 - $1) <= 1e-15 * abs($1) } && recorded.count == 2, "\(recorded) vs \(ood)")
+        #expect(behaviour["converged"] as? [Bool] == converged)
+        if converged.contains(true) {
+            let kept = zip(ood, converged).filter(\.1).map(\.0), mean = kept.reduce(0, +) / Double(kept.count)
+            let sigma = (kept.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(kept.count)).squareRoot()
+            #expect(abs((behaviour["sigma_ood"] as! Double) - sigma) <= 1e-15 * max(1, sigma))
+        } else {
+            #expect(behaviour["sigma_ood"] == nil)
+        }
+        #expect(pif["behaviour"] != nil)
     }
 
     /// (arguments after `compare`, text the one-line error must contain); `$A`, `$B`, … are replaced by fixture files.
@@ -146,7 +201,7 @@ import Testing
         (["pif", "$W8", "$W6"], "has 6 units but w8 has 8 (allowed: equal sizes"),
         (["pif", "$W8", "$NAN"], "[W_h]: entry [2, 3] is nan (allowed: finite values)"),
         (["pif", "$W8"], "FILES: 1 network given (allowed: at least 2 networks"),
-        (["cka", "$W8", "$W8b"], "metric: 'cka' is not a metric (allowed: dsa | pif)"),
+        (["cosine", "$W8", "$W8b"], "metric: 'cosine' is not a metric (allowed: dsa | pif | cka | procrustes | cca | svcca | rsa)"),
         (["dsa", "$X", "$X", "--n-delay", "3"], "--n-delay: is not an option of dsa (allowed: --n-delays, --delay-interval"),
         (["dsa", "$X", "$X", "--score", "cosine"], "--score: 'cosine' is not allowed (allowed: angular | euclidean | wasserstein)"),
         (["pif", "$W8", "$INT"], "has dtype <i8 (allowed: float64 <f8, or float32 <f4 widened exactly)"),

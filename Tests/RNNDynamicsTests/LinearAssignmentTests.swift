@@ -65,6 +65,35 @@ struct LinearAssignmentTests {
         #expect(solution.cost > 1.2 && solution.cost < 2.2, "optimal cost \(solution.cost)")
     }
 
+    @Test func jonkerVolgenantMatchesRowByRowAugmentationOnDegenerateSquareCosts() throws {
+        // Square problems go through Jonker–Volgenant; the same problem with one extra, prohibitively expensive column
+        // goes through the rectangular row-by-row method. Low-rank costs (like Frank–Wolfe's first gradient, rank 2)
+        // leave most rows free after the column reduction, and integer costs make ties everywhere.
+        var rng = RandomStreams(seed: 16).stream("assignment-jv")
+        for trial in 0..<12 {
+            let n = [1, 2, 7, 40, 97][trial % 5]
+            let x = (0..<n).map { _ in rng.gaussian() }, y = (0..<n).map { _ in rng.gaussian() }
+            let p = (0..<n).map { _ in rng.gaussian() }, q = (0..<n).map { _ in rng.gaussian() }
+            let cost = Matrix(rows: n, cols: n) { i, j in
+                switch trial % 3 {
+                case 0: return x[i] * y[j] + p[i] * q[j]
+                case 1: return Double(Int(rng.uniform() * 5))
+                default: return rng.uniform()
+                }
+            }
+            var workspace = try AssignmentWorkspace(rows: n, cols: n)
+            let square = cost.transposed.storage.withUnsafeBufferPointer { workspace.solve(rowMajor: $0.baseAddress!, maximize: trial % 2 == 0) }
+            #expect(Set(workspace.columns) == Set(0..<n), "trial \(trial): not a permutation")
+            let signed = trial % 2 == 0 ? -1 * cost : cost
+            let padded = Matrix(rows: n, cols: n + 1) { i, j in j < n ? signed[i, j] : 1e6 }
+            let reference = try LinearAssignment.solve(padded)
+            #expect(!reference.columns.contains(n))
+            let recomputed = workspace.columns.enumerated().reduce(0.0) { $0 + cost[$1.offset, $1.element] }
+            #expect(abs(recomputed - square) <= 1e-12 * max(1, abs(square)), "trial \(trial)")
+            #expect(abs((trial % 2 == 0 ? -square : square) - reference.cost) <= 1e-9 * max(1, abs(square)), "trial \(trial)")
+        }
+    }
+
     @Test func luFactorizationSolvesManyRightHandSides() throws {
         var rng = RandomStreams(seed: 15).stream("lu")
         let a = rng.gaussianMatrix(rows: 7, cols: 7)

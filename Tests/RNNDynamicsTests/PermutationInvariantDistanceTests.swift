@@ -225,6 +225,58 @@ struct PermutationInvariantDistanceTests {
         #expect(d[0, 0] == 0 && d[0, 1] == d[1, 0] && d[0, 1] == result.distance)
     }
 
+    @Test func barycenterGradientFusedStepAndLineSearchMatchDirectComputation() throws {
+        var rng = RandomStreams(seed: 10).child("pif-tests").stream("fused-step")
+        let n = 9
+        let x = try PermutableWeights(recurrent: uniformWeights(n, n, fanIn: n, &rng), unitRows: uniformWeights(n, 2, fanIn: n, &rng),
+                                      unitColumns: uniformWeights(3, n, fanIn: n, &rng))
+        let y = try PermutableWeights(recurrent: uniformWeights(n, n, fanIn: n, &rng), unitRows: uniformWeights(n, 2, fanIn: n, &rng),
+                                      unitColumns: uniformWeights(3, n, fanIn: n, &rng))
+        let solver = try PIFSolver(units: n, unitRowWidth: 2, unitColumnHeight: 3)
+        solver.load(x, y)
+        let nn = n * n
+        func snapshot(_ p: UnsafeMutablePointer<Double>) -> [Double] { Array(UnsafeBufferPointer(start: p, count: nn)) }
+        func maxDifference(_ u: [Double], _ v: [Double]) -> Double { zip(u, v).map { abs($0 - $1) }.max()! }
+        // Relaxed objective F(P) = (⟨G(P), P⟩ + ⟨C, P⟩)/2 by the GEMM gradient, for P in `pt`.
+        func relaxedObjective() -> Double {
+            solver.gradientAtDoublyStochastic()
+            return (0..<nn).reduce(0.0) { $0 + 0.5 * (solver.gt[$1] + solver.ct[$1]) * solver.pt[$1] }
+        }
+        solver.pt.update(repeating: 1 / Double(n), count: nn)
+        solver.gradientAtBarycenter()
+        let barycenterGradient = snapshot(solver.gt)
+        solver.gradientAtDoublyStochastic()
+        #expect(maxDifference(barycenterGradient, snapshot(solver.gt)) < 1e-14)
+        let start = snapshot(solver.pt)
+        var sums = PIFSolver.StepSums()
+        for i in 0..<nn { sums.gP += solver.gt[i] * solver.pt[i]; sums.cP += solver.ct[i] * solver.pt[i]; sums.squaredNorm += solver.pt[i] * solver.pt[i] }
+        let q = randomPermutation(n, &rng)
+        solver.vertexGradient(q)
+        var gradientAtQ = 0.0
+        for i in 0..<n { gradientAtQ += solver.gt[q[i] + i * n] }
+        let step = solver.lineSearch(towards: q, gradientAtQ: gradientAtQ, sums)
+        // The step maximises F on the segment from P to Q.
+        func objective(at t: Double) -> Double {
+            for i in 0..<nn { solver.pt[i] = (1 - t) * start[i] }
+            for i in 0..<n { solver.pt[q[i] + i * n] += t }
+            return relaxedObjective()
+        }
+        let best = objective(at: step)
+        for k in 0...100 { #expect(objective(at: Double(k) / 100) <= best + 1e-12) }
+        // One fused pass gives the gradient and the sums of P + t(Q − P).
+        solver.pt.update(from: start, count: nn)
+        solver.gt.update(from: barycenterGradient, count: nn)
+        let advanced = solver.advance(towards: q, step: 0.3, gradientToo: true)
+        let (fusedP, fusedG) = (snapshot(solver.pt), snapshot(solver.gt))
+        _ = objective(at: 0.3)
+        #expect(maxDifference(fusedP, snapshot(solver.pt)) < 1e-15)
+        #expect(maxDifference(fusedG, snapshot(solver.gt)) < 1e-13)
+        var direct = PIFSolver.StepSums()
+        for i in 0..<nn { direct.gP += fusedG[i] * fusedP[i]; direct.cP += solver.ct[i] * fusedP[i]; direct.squaredNorm += fusedP[i] * fusedP[i] }
+        #expect(abs(advanced.gP - direct.gP) < 1e-13 && abs(advanced.cP - direct.cP) < 1e-13
+                && abs(advanced.squaredNorm - direct.squaredNorm) < 1e-13)
+    }
+
     @Test func rejectsMismatchedShapesAndBadOptions() throws {
         #expect(throws: LinalgError.self) { try PermutationInvariantDistance.distance(Matrix(rows: 3, cols: 3), Matrix(rows: 4, cols: 4)) }
         #expect(throws: LinalgError.self) { try PermutableWeights(recurrent: Matrix(rows: 2, cols: 3)) }

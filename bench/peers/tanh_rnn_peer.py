@@ -17,10 +17,12 @@ Variants (--variants, comma-separated):
 Timing: best of --repeats of the mean over a batch of steps long enough to take 0.25 s, after 3 warm-up steps (and
 the JIT compile). One thread everywhere (peer_common); pin the process with taskset for one core.
 
---check DIR writes DIR/tanh_ref.npz and DIR/leaky_ref.npz with PyTorch float64 autograd: the loss and gradients at
-the start and the parameters after each of 3 steps of clip_grad_norm_ + torch.optim.Adam. leaky.npz holds a µP
-leaky rate RNN (spec §2.2, written as a hand-made module here): h_1 = 0,
-h <- h + alpha(-h + J tanh(h)/N + U x_t), y_t = W tanh(h)/(gamma N), the same MSELoss, clipping and Adam.
+--check DIR writes DIR/tanh_ref.npz, leaky_ref.npz and leaky_standard_ref.npz with PyTorch float64 autograd: the loss
+and gradients at the start and the parameters after each of 3 steps of clip_grad_norm_ + torch.optim.Adam. leaky.npz
+holds a µP leaky rate RNN (spec §2.2, written as a hand-made module here): h_1 = 0,
+h <- h + alpha(-h + J tanh(h)/N + U x_t), y_t = W tanh(h)/(gamma N), the same MSELoss, clipping and Adam;
+leaky_standard.npz the standard parameterization (gamma = 0 there): h <- h + alpha(-h + J tanh(h) + U x_t),
+y_t = W tanh(h).
 """
 from peer_common import get_jax, get_torch, pin_cpu, versions  # sets one BLAS thread before numpy is imported
 
@@ -176,7 +178,7 @@ def time_variant(name, d, repeats):
 
 
 def torch_leaky_reference(d):
-    """PyTorch float64 autograd on the µP leaky rate RNN (spec §2.2), as the closure torch_tanh_step returns."""
+    """PyTorch float64 autograd on the leaky rate RNN (spec §2.2; µP or standard), as the closure torch_tanh_step returns."""
     torch = get_torch()
     f64 = torch.float64
     params = [torch.nn.Parameter(torch.from_numpy(np.ascontiguousarray(d[k])).to(f64)) for k in LEAKY_NAMES]
@@ -184,14 +186,16 @@ def torch_leaky_reference(d):
     X, Y = torch.from_numpy(d["X"]).to(f64), torch.from_numpy(d["Y"]).to(f64)
     alpha, gamma = float(d["alpha"][0]), float(d["gamma"][0])
     n = J.shape[0]
+    # µP (gamma > 0): J tanh(h)/N and W tanh(h)/(gamma N); standard parameterization (gamma = 0): no multipliers.
+    m_j, m_w = (1.0 / n, 1.0 / (gamma * n)) if gamma > 0 else (1.0, 1.0)
     loss_fn = torch.nn.MSELoss()
 
     def loss():
         h = torch.zeros(X.shape[1], n, dtype=f64)
         outs = []
         for t in range(X.shape[0]):
-            h = h + alpha * (-h + torch.tanh(h) @ J.T / n + X[t] @ U.T)
-            outs.append(torch.tanh(h) @ W.T / (gamma * n))
+            h = h + alpha * (-h + m_j * (torch.tanh(h) @ J.T) + X[t] @ U.T)
+            outs.append(m_w * (torch.tanh(h) @ W.T))
         return loss_fn(torch.stack(outs), Y)
 
     return training_step(loss, params, d), params
@@ -219,7 +223,7 @@ def main():
     ap.add_argument("--from-npz", help="tanh.npz from rnndyn-bench --tanh-parity-inputs (timing)")
     ap.add_argument("--variants", default="torch-float64,torch-float32,jax-float64")
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--check", metavar="DIR", help="write DIR/tanh_ref.npz and DIR/leaky_ref.npz (PyTorch float64)")
+    ap.add_argument("--check", metavar="DIR", help="write DIR/tanh_ref.npz, leaky_ref.npz and leaky_standard_ref.npz (PyTorch float64)")
     ap.add_argument("--cpu", default="init", help="see peer_common.pin_cpu")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
@@ -227,9 +231,10 @@ def main():
         torch = get_torch()
         step, params = torch_tanh_step(load(os.path.join(a.check, "tanh.npz")), torch.float64)
         write_reference(step, params, TANH_NAMES, os.path.join(a.check, "tanh_ref.npz"))
-        step, params = torch_leaky_reference(load(os.path.join(a.check, "leaky.npz")))
-        write_reference(step, params, LEAKY_NAMES, os.path.join(a.check, "leaky_ref.npz"))
-        print(f"wrote {a.check}/tanh_ref.npz and {a.check}/leaky_ref.npz")
+        for model in ("leaky", "leaky_standard"):
+            step, params = torch_leaky_reference(load(os.path.join(a.check, f"{model}.npz")))
+            write_reference(step, params, LEAKY_NAMES, os.path.join(a.check, f"{model}_ref.npz"))
+        print(f"wrote {a.check}/tanh_ref.npz, leaky_ref.npz and leaky_standard_ref.npz")
         return
     if not a.from_npz:
         raise SystemExit("need --from-npz FILE (timing) or --check DIR (parity reference)")

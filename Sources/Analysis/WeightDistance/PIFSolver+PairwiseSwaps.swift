@@ -9,7 +9,7 @@ extension PIFSolver {
     /// a full scan is O(n²). After a swap, M ← (M − x yᵀ − z wᵀ) S with x, z the differences of columns and rows
     /// r, s of A, y, w those of Bp, and S the transposition: O(n²) per swap.
     func refineBySwaps() -> Int {
-        gradientAtVertex(permutation, into: gq)
+        vertexGradient(permutation)
         let nn = n * n
         var linearScale = 0.0
         if hasLinearTerm { for i in 0..<nn { linearScale = max(linearScale, abs(ct[i])) } }

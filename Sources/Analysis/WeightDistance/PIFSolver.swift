@@ -7,8 +7,10 @@ import Linalg
 /// max_Π ⟨A, Π B Πᵀ⟩ + ⟨Π, C⟩ (A = W1, B = W2, C = R1 R2ᵀ + C1ᵀ C2 from the blocks), solved as in SciPy's
 /// `quadratic_assignment(method="faq", maximize=True)` — Frank–Wolfe over doubly stochastic matrices with an exact
 /// line search and exact linear assignment steps — from several starts, each optionally refined by 2-opt.
-/// Each Frank–Wolfe step costs one `n × 2n × n` GEMM (the gradient is linear in P, so it is updated as
-/// G ← (1 − t) G + t G(Q) with G(Q)ᵀ = [B Qᵀ | Bᵀ Qᵀ] [Aᵀ; A] for the vertex Q) and one assignment.
+/// Each Frank–Wolfe step costs one assignment (Jonker–Volgenant) and one update of the gradient, which is linear
+/// in P: G ← (1 − t) G + t G(Q) with G(Q)ᵀ = Cᵀ + [B Qᵀ | Bᵀ Qᵀ] [Aᵀ; A] for the vertex Q. G(Q) is kept from the
+/// previous vertex and corrected by one `n × 2c × n` GEMM when c ≤ n/2 rows of Q changed (`vertexGradient`), else
+/// recomputed by one `n × 2n × n` GEMM.
 /// The pair is solved in a canonical order (by content), so d(A, B) and d(B, A) are the same number.
 /// Not thread-safe: use one solver per thread.
 public final class PIFSolver {
@@ -25,13 +27,18 @@ public final class PIFSolver {
     var assignment: AssignmentWorkspace
     // Column-major n × n unless noted; the "t" buffers hold transposes, i.e. row-major copies.
     let a: UnsafeMutablePointer<Double>          // A
+    let at: UnsafeMutablePointer<Double>         // Aᵀ
     let stackedA: UnsafeMutablePointer<Double>   // [Aᵀ; A], 2n × n
     let b: UnsafeMutablePointer<Double>          // B
     let bt: UnsafeMutablePointer<Double>         // Bᵀ
     let ct: UnsafeMutablePointer<Double>         // Cᵀ (C row-major)
     let left: UnsafeMutablePointer<Double>       // [B Pᵀ | Bᵀ Pᵀ], n × 2n
     let gt: UnsafeMutablePointer<Double>         // G(P)ᵀ: row i of the gradient is contiguous
-    let gq: UnsafeMutablePointer<Double>         // G(Q)ᵀ
+    let gq: UnsafeMutablePointer<Double>         // G(Q)ᵀ for the vertex `gqVertex` (when `gqValid`)
+    let gqVertex: UnsafeMutablePointer<Int>      // n
+    var gqValid = false
+    let gathered: UnsafeMutablePointer<Double>   // n × 2n scratch: columns of A and Aᵀ for a low-rank update
+    let changedRows: UnsafeMutablePointer<Int>   // n
     let pt: UnsafeMutablePointer<Double>         // Pᵀ (P row-major)
     let bp: UnsafeMutablePointer<Double>         // B[π, π] during 2-opt
     let swapGain: UnsafeMutablePointer<Double>   // G(Π)Πᵀ during 2-opt
@@ -60,16 +67,22 @@ public final class PIFSolver {
             p.initialize(repeating: 0, count: count)
             return p
         }
-        a = buffer(nn); stackedA = buffer(2 * nn); b = buffer(nn); bt = buffer(nn); ct = buffer(nn)
+        a = buffer(nn); at = buffer(nn); gathered = buffer(2 * nn); stackedA = buffer(2 * nn); b = buffer(nn); bt = buffer(nn); ct = buffer(nn)
         left = buffer(2 * nn); gt = buffer(nn); gq = buffer(nn); pt = buffer(nn); bp = buffer(nn); swapGain = buffer(nn)
         vectors = buffer(4 * units)
+        gqVertex = .allocate(capacity: units)
+        gqVertex.initialize(repeating: 0, count: units)
+        changedRows = .allocate(capacity: units)
+        changedRows.initialize(repeating: 0, count: units)
         permutation = Array(0..<units)
         direction = Array(0..<units)
         signatures = SignatureWorkspace(units: units, extra: unitRowWidth + unitColumnHeight)
     }
 
     deinit {
-        for p in [a, stackedA, b, bt, ct, left, gt, gq, pt, bp, swapGain, vectors] { p.deallocate() }
+        for p in [a, at, gathered, stackedA, b, bt, ct, left, gt, gq, pt, bp, swapGain, vectors] { p.deallocate() }
+        gqVertex.deallocate()
+        changedRows.deallocate()
     }
 
     /// The PIF distance between the recurrent matrices `w1` and `w2` (`units × units`, no other blocks).
@@ -91,7 +104,7 @@ public final class PIFSolver {
         for (index, start) in options.starts.enumerated() {
             let iterations = try frankWolfe(from: start, first: x, second: y)
             assignment.solve(rowMajor: pt, maximize: true)
-            permutation = assignment.columns
+            assignment.copyColumns(into: &permutation)
             let projected = objective(of: permutation)
             var refined = projected, swaps = 0
             if options.pairwiseSwaps {
@@ -145,9 +158,11 @@ public final class PIFSolver {
             for j in 0..<n {
                 stackedA[i + j * 2 * n] = a[j + i * n]       // Aᵀ on top
                 stackedA[n + i + j * 2 * n] = a[i + j * n]   // A below
+                at[i + j * n] = a[j + i * n]
                 bt[i + j * n] = b[j + i * n]
             }
         }
+        gqValid = false
         scaleA = x.recurrent.frobeniusNorm
         scaleB = y.recurrent.frobeniusNorm
         ct.update(repeating: 0, count: nn)

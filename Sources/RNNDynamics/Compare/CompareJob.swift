@@ -32,6 +32,8 @@ public struct CompareOutcome {
     public let embedding: ClassicalMDS.Embedding
     /// Seconds spent reading and computing.
     public let wallTimeSeconds: Double
+    /// OOD losses and σ_OOD when every input is a `rnndyn train` task run, else nil.
+    public var behaviour: CompareBehaviour? = nil
 }
 
 /// `rnndyn compare`: parse, read, compute every pair, embed, write.
@@ -82,8 +84,9 @@ public enum CompareJob {
                                      sources: inputs.map(\.source), progress: progress)
         let result = try request.metric.compute(data, request.settings, context)
         let embedding = try ClassicalMDS.embed(result.distances, dimensions: request.mdsDimensions)
+        let behaviour = try CompareBehaviour.read(inputs)
         return CompareOutcome(request: request, inputs: inputs, result: result, embedding: embedding,
-                              wallTimeSeconds: Date().timeIntervalSince(start))
+                              wallTimeSeconds: Date().timeIntervalSince(start), behaviour: behaviour)
     }
 
     /// One line per finding for the terminal.
@@ -96,6 +99,6 @@ public enum CompareJob {
                        outcome.result.quantity, off.min()!, mean, off.max()!),
                 String(format: "MDS: %d axes, %.1f%% of the positive mass; positive mass fraction %.4f", outcome.embedding.dimensions,
                        100 * outcome.embedding.explainedFraction, outcome.embedding.positiveMassFraction)]
-            + outcome.result.notes
+            + (outcome.behaviour.map { [$0.line] } ?? []) + outcome.result.notes
     }
 }

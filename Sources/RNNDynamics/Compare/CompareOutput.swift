@@ -19,7 +19,9 @@ public enum CompareOutput {
             + "`key`, `layout`, `labels`, `inputs` (file, key, shape, dtype, layout, units, trials, steps, stack_index, blocks), "
             + "`quantity`, `pairs` (first, second, labels, distance and the metric's diagnostics: dsa fits, runs, best run start and "
             + "convergence; pif permutation, best start, Frank–Wolfe iterations), `diagnostics` (dsa: each network's DMD fit; "
-            + "pif: the solver), `mds`, `notes`, `wall_time_seconds`, `rnndyn_version`, `git_commit`"),
+            + "pif: the solver), `mds`, `notes`, `wall_time_seconds`, `rnndyn_version`, `git_commit`, and `behaviour` when every "
+            + "input is a `rnndyn train` task run (`ood_mse` and `converged` per network, `converged_count`, `sigma_ood` and "
+            + "`mean_ood_mse` over the converged networks)"),
         ("DATA.md", "this list, with the arrays actually written"),
     ]
 
@@ -73,7 +75,7 @@ public enum CompareOutput {
                                         "distance": result.distances[i, j]]) { $1 }
         }
         let e = outcome.embedding
-        return [
+        var record: [String: Any] = [
             "command": "compare", "metric": request.metric.name, "quantity": result.quantity,
             "options": request.settings.json, "options_given": request.settings.given.sorted(),
             "seed": request.seed, "streams": "compare.\(request.metric.name).pair-<i>-<j>", "threads": request.threads,
@@ -84,6 +86,8 @@ public enum CompareOutput {
             "wall_time_seconds": outcome.wallTimeSeconds, "rnndyn_version": RNNDynamicsVersion.string,
             "git_commit": ExperimentJob.provenance.gitCommit,
         ]
+        if let behaviour = outcome.behaviour { record["behaviour"] = behaviour.json }
+        return record
     }
 
     /// `value` with every non-finite Double replaced by "NaN", "Infinity" or "-Infinity" (JSON has no such numbers).

@@ -135,7 +135,7 @@ public struct PairwiseMetric: Sendable {
 /// The registry of `rnndyn compare` metrics.
 public enum PairwiseMetrics {
     /// Every metric, in the order `--help` lists them.
-    public static let all: [PairwiseMetric] = [DSAComparison.metric, PIFComparison.metric]
+    public static let all: [PairwiseMetric] = [DSAComparison.metric, PIFComparison.metric] + RepresentationComparison.metrics
 
     /// The metric called `name`, or a one-line `ConfigError` listing the allowed names.
     public static func named(_ name: String) throws -> PairwiseMetric {

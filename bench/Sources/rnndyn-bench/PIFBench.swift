@@ -4,7 +4,9 @@ import RNNDynamics
 /// `--pif N NPZ [REPEATS]`: milliseconds per permutation-invariant Frobenius distance (issue 15) at n = N on three
 /// pairs of U(−1/√N, 1/√N) recurrent matrices — a relabelled copy with noise 0.1/√N, one with noise 1/√N (as large
 /// as the weights) and an independent pair — by rnndyn's default search (barycenter, signature and 2 random starts,
-/// each FAQ + 2-opt) and by FAQ from the barycenter alone (SciPy's default run). Writes the matrices to NPZ for
+/// each FAQ + 2-opt), by FAQ from the barycenter alone (SciPy's default run) and by the cheaper searches
+/// `rnndyn_quality_signature[_random<r>]` (signature start and r = 0–2 random starts, each FAQ + 2-opt), which the peer
+/// uses for its separately labelled "time to SciPy's objective". Writes the matrices to NPZ for
 /// bench/peers/pif_peer.py and prints one JSON object per pair and solver (best of REPEATS timings).
 func runPIFBench(arguments: [String]) {
     let n = Int(arguments[0])!, path = arguments[1], repeats = arguments.count > 2 ? Int(arguments[2])! : 5
@@ -33,7 +35,9 @@ func runPIFBench(arguments: [String]) {
         let solvers: [(String, PIFOptions)] = [
             ("rnndyn", PIFOptions()),
             ("rnndyn_faq_barycenter", PIFOptions(signatureStart: false, randomStarts: 0, pairwiseSwaps: false)),
-        ]
+        ] + (0...2).map { r in
+            ("rnndyn_quality_signature" + (r > 0 ? "_random\(r)" : ""), PIFOptions(barycenterStart: false, randomStarts: r))
+        }
         for (solverName, options) in solvers {
             let solver = try PIFSolver(units: n, options: options)
             for (name, a, b) in pairs {

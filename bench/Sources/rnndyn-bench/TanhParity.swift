@@ -7,30 +7,39 @@ let tanhParityTolerance = 1e-10
 /// Adam steps compared against PyTorch (after each, parameters must agree).
 let tanhParityAdamSteps = 3
 
-/// The LeakyRateRNN parity problem (µP, spec §2.2): γ and α, and its network on `problem`'s batch.
-func leakyParityNetwork(hidden: Int, channels: Int) -> LeakyRateRNN {
-    LeakyRateRNN.random(inputs: channels, width: hidden, outputs: channels, parameterization: .muP(gamma: 0.5, eta0: 1),
-                        alpha: 0.1, streams: RandomStreams(seed: 0).child("bench-tanh").child("leaky"))
+/// The LeakyRateRNN parity problems (spec §2.2): `leaky` is µP with γ = 0.5, `leaky_standard` the standard
+/// parameterization (no multipliers); α = 0.1, each network on `problem`'s batch.
+func leakyParityNetwork(_ model: String, hidden: Int, channels: Int) -> LeakyRateRNN {
+    LeakyRateRNN.random(inputs: channels, width: hidden, outputs: channels,
+                        parameterization: model == "leaky" ? .muP(gamma: 0.5, eta0: 1) : .standard(learningRate: 1),
+                        alpha: 0.1, streams: RandomStreams(seed: 0).child("bench-tanh").child(model))
 }
 
-/// `--tanh-parity-inputs SIZE DIR`: writes `DIR/tanh.npz` (the benchmark problem) and `DIR/leaky.npz` (a µP
-/// `LeakyRateRNN` on the same batch: U, J, W, alpha, gamma, X, Y) for `tanh_rnn_peer.py --check DIR`.
+/// The models of the parity check, in order.
+let tanhParityModels = ["tanh", "leaky", "leaky_standard"]
+
+/// `--tanh-parity-inputs SIZE DIR`: writes `DIR/tanh.npz` (the benchmark problem), `DIR/leaky.npz` (a µP
+/// `LeakyRateRNN` on the same batch: U, J, W, alpha, gamma, X, Y) and `DIR/leaky_standard.npz` (the same keys, a
+/// standard-parameterization network, gamma 0 meaning none) for `tanh_rnn_peer.py --check DIR`.
 func writeTanhParityInputs(arguments: [String]) {
     let problem = TanhStepProblem(size: arguments[0])
     let dir = URL(fileURLWithPath: arguments[1])
-    let leaky = leakyParityNetwork(hidden: problem.hidden, channels: problem.channels)
-    guard case let .muP(gamma, _) = leaky.parameterization else { fatalError("the leaky parity network is µP") }
     do {
         try problem.write(to: dir.appendingPathComponent("tanh.npz").path)
         let shape = [problem.timeSteps, problem.samples, problem.channels]
-        try AtomicFile.write(try NPZ.encode([
-            ("U", NumpyArray(leaky.u)), ("J", NumpyArray(leaky.j)), ("W", NumpyArray(leaky.w)),
-            ("alpha", try NumpyArray(shape: [1], cOrder: [leaky.alpha])), ("gamma", try NumpyArray(shape: [1], cOrder: [gamma])),
-            ("X", try NumpyArray(shape: shape, cOrder: problem.batch.inputs.storage)),
-            ("Y", try NumpyArray(shape: shape, cOrder: problem.batch.targets.storage)),
-            ("lr", try NumpyArray(shape: [1], cOrder: [TanhStepProblem.learningRate])),
-            ("max_norm", try NumpyArray(shape: [1], cOrder: [TanhStepProblem.maxGradNorm])),
-        ]), to: dir.appendingPathComponent("leaky.npz"))
+        for model in tanhParityModels.dropFirst() {
+            let leaky = leakyParityNetwork(model, hidden: problem.hidden, channels: problem.channels)
+            var gamma = 0.0
+            if case let .muP(g, _) = leaky.parameterization { gamma = g }
+            try AtomicFile.write(try NPZ.encode([
+                ("U", NumpyArray(leaky.u)), ("J", NumpyArray(leaky.j)), ("W", NumpyArray(leaky.w)),
+                ("alpha", try NumpyArray(shape: [1], cOrder: [leaky.alpha])), ("gamma", try NumpyArray(shape: [1], cOrder: [gamma])),
+                ("X", try NumpyArray(shape: shape, cOrder: problem.batch.inputs.storage)),
+                ("Y", try NumpyArray(shape: shape, cOrder: problem.batch.targets.storage)),
+                ("lr", try NumpyArray(shape: [1], cOrder: [TanhStepProblem.learningRate])),
+                ("max_norm", try NumpyArray(shape: [1], cOrder: [TanhStepProblem.maxGradNorm])),
+            ]), to: dir.appendingPathComponent("\(model).npz"))
+        }
     } catch {
         print("tanh parity: cannot write the inputs to \(dir.path): \(error)")
         exit(1)
@@ -59,13 +68,13 @@ func pytorchConventionSteps<M: ReadoutResidualNetwork>(_ net: M, batch: Sequence
     return (first!.0, first!.1, after)
 }
 
-/// `--tanh-check DIR`: compares rnndyn with `DIR/tanh_ref.npz` and `DIR/leaky_ref.npz` from `tanh_rnn_peer.py --check
+/// `--tanh-check DIR`: compares rnndyn with `DIR/<model>_ref.npz` for every parity model, from `tanh_rnn_peer.py --check
 /// DIR` (PyTorch float64 autograd, clip_grad_norm_, torch.optim.Adam): loss, every gradient block and the parameters
 /// after each Adam step, relative per block. Prints one JSON line per model; exits 1 when any exceeds 1e-10.
 func checkTanhParity(arguments: [String]) throws {
     let dir = URL(fileURLWithPath: arguments[0])
     var failed = false
-    for model in ["tanh", "leaky"] {
+    for model in tanhParityModels {
         let input = try NPZ.readDictionary(from: dir.appendingPathComponent("\(model).npz"))
         let ref = try NPZ.readDictionary(from: dir.appendingPathComponent("\(model)_ref.npz"))
         let shape = input["X"]!.shape
@@ -89,7 +98,7 @@ func checkTanhParity(arguments: [String]) throws {
         } else {
             let gamma = try input["gamma"]!.asDoubles()[0], alpha = try input["alpha"]!.asDoubles()[0]
             let net = LeakyRateRNN(u: try input["U"]!.toMatrix(), j: try input["J"]!.toMatrix(), w: try input["W"]!.toMatrix(),
-                                   alpha: alpha, parameterization: .muP(gamma: gamma, eta0: 1))
+                                   alpha: alpha, parameterization: gamma > 0 ? .muP(gamma: gamma, eta0: 1) : .standard(learningRate: lr))
             names = ["U", "J", "W"]
             result = pytorchConventionSteps(net, batch: batch, lr: lr, maxNorm: maxNorm)
         }
@@ -108,7 +117,7 @@ func checkTanhParity(arguments: [String]) throws {
         let largest = worst.values.max()!
         let agrees = largest <= tanhParityTolerance
         failed = failed || !agrees
-        emit(["bench": "tanh_step", "check": "pytorch-autograd-float64", "model": model == "tanh" ? "TanhRNN" : "LeakyRateRNN (muP)",
+        emit(["bench": "tanh_step", "check": "pytorch-autograd-float64", "model": ["tanh": "TanhRNN", "leaky": "LeakyRateRNN (muP)", "leaky_standard": "LeakyRateRNN (standard)"][model]!,
               "T": T, "P": p, "N_in": nx, "N_out": ny, "adam_steps": tanhParityAdamSteps, "loss": result.loss,
               "relative_differences": worst, "max_relative_difference": largest, "tolerance": tanhParityTolerance,
               "agrees": agrees])
