@@ -17,7 +17,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLapacke", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
-        .target(name: "CKernels"),
+        // The hot kernels are optimised in debug builds too: at -O0 their AVX2 intrinsics are function calls with
+        // spills, and tests that train networks spend most of their time there (release flags are SwiftPM's own).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(name: "CSystem"),
         .target(
             name: "Linalg",

@@ -35,11 +35,15 @@ public struct ClaimCheck: Sendable, Equatable, Codable {
     public var kind: ClaimKind
     /// Why rnndyn's data are known not to reproduce this claim of the paper (nil: they are expected to).
     public var knownNonReproduction: String?
+    /// True when the declaration is only that the run is below the paper's scale (fewer seeds, narrower networks,
+    /// looser thresholds): the claim is measured and reported but cannot confirm or contradict the paper.
+    public var belowPaperScale: Bool?
 
     /// A check.
-    public init(claim: String, holds: Bool, evidence: String, kind: ClaimKind = .paper, knownNonReproduction: String? = nil) {
+    public init(claim: String, holds: Bool, evidence: String, kind: ClaimKind = .paper, knownNonReproduction: String? = nil,
+                belowPaperScale: Bool? = nil) {
         self.claim = claim; self.holds = holds; self.evidence = evidence
-        self.kind = kind; self.knownNonReproduction = knownNonReproduction
+        self.kind = kind; self.knownNonReproduction = knownNonReproduction; self.belowPaperScale = belowPaperScale
     }
 
     /// The verdict: holds, fails, or (for a declared non-reproduction that the data confirm) does not reproduce.
@@ -52,12 +56,14 @@ public struct ClaimCheck: Sendable, Equatable, Codable {
     public var fails: Bool { outcome == .fails }
 
     /// The verdict in words: "holds", "FAILS", "does not reproduce (paper claim)", or "holds — now reproduces" for a
-    /// declared non-reproduction that the data no longer confirm.
+    /// declared non-reproduction that the data no longer confirm; below the paper's scale "holds at this scale" and
+    /// "not reproduced at this scale (paper claim)".
     public var verdictText: String {
+        let scaled = belowPaperScale == true
         switch outcome {
-        case .holds: return knownNonReproduction == nil ? "holds" : "holds — now reproduces (declared not to)"
+        case .holds: return knownNonReproduction == nil ? "holds" : scaled ? "holds at this scale (below the paper's)" : "holds — now reproduces (declared not to)"
         case .fails: return "FAILS"
-        case .doesNotReproduce: return "does not reproduce (paper claim)"
+        case .doesNotReproduce: return scaled ? "not reproduced at this scale (paper claim)" : "does not reproduce (paper claim)"
         }
     }
 }

@@ -35,6 +35,10 @@ public enum ExperimentRegistry {
         BordelonR9(),
         BordelonFeedforwardLimits(),
         HuangFig3(),
+        HuangFig4(),
+        HuangFig6(),
+        HuangFig7(),
+        HuangFig8(),
     ]
 
     /// The experiment with `id`, if registered.

@@ -44,7 +44,8 @@ public enum Patience: Sendable, Equatable {
 
 /// Early-stopping rules on top of the maximum step count `TrainingOptions.steps`; the defaults stop only there.
 ///
-/// With a `lossThreshold`, a run whose loss (penalties included, as in `TrainingRun.losses`) first drops to or below
+/// With a `lossThreshold`, a run whose loss (penalties included, as in `TrainingRun.losses`; the task loss alone
+/// with `thresholdOnTaskLoss`, so a penalty cannot keep a run that fits its task from stopping) first drops to or below
 /// the threshold at step s₀ keeps training for `patience` more steps and stops at step s₀ + patience, provided every
 /// loss in between stays at or below the threshold; a loss above it resets the count, and the next loss at or below
 /// it starts a new window. Patience 0 stops at the first step whose loss is at or below the threshold.
@@ -71,6 +72,8 @@ public struct StoppingRules: Sendable, Equatable {
     public var stationaryTolerance: Double?
     /// The threshold and stationary rules are checked at multiples of this many steps.
     public var checkEvery: Int
+    /// The threshold and stationary rules see the task loss (`TrainingRun.taskLosses`) instead of the total.
+    public var thresholdOnTaskLoss: Bool = false
 
     /// Rules with an optional loss threshold (and patience), stationary-loss tolerance and wall-time budget,
     /// checked every `checkEvery` steps; the defaults add none.

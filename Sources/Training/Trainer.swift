@@ -123,7 +123,7 @@ public enum Trainer {
             }
             losses.append(loss)
             penalties.append(penalty)
-            let reason = monitor.check(step: step, loss: loss)
+            let reason = monitor.check(step: step, loss: options.stopping.thresholdOnTaskLoss ? taskLoss : loss)
             if recorder.wants(step) || (reason != nil && recorder.recording.steps.last != step) {
                 recorder.record(step: step, loss: loss, penalty: penalty, model: model)
             }

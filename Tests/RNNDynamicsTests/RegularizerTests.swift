@@ -154,6 +154,29 @@ import Testing
         #expect(plain.taskLosses.elementsEqual(plain.losses) { $0.bitPattern == $1.bitPattern })
     }
 
+    /// A threshold between the lowest task loss and the lowest total: checked on the total the run never stops; checked
+    /// on the task loss it stops at the first step whose task loss meets it (patience 0).
+    @Test func theThresholdCanWatchTheTaskLossAlone() throws {
+        var rng = RandomStreams(seed: 15).stream("threshold")
+        let task = try SingularValueTask(singularValues: [[0.3, 0.5, 1.0], [0.7, 0.7, 0.7]], nx: 3, ny: 2, rng: &rng)
+        let net = Initializer.unaligned(nx: 3, nh: 4, ny: 2, scale: 0.5, rng: &rng)
+        let penalty: [any Regularizer] = [NuclearNormPenalty(strength: 0.5, blockNames: ["Wh"], of: LinearRNN.self)]
+        func run(taskOnly: Bool, threshold: Double) -> TrainingRun<LinearRNN> {
+            var rules = StoppingRules(lossThreshold: threshold)
+            rules.thresholdOnTaskLoss = taskOnly
+            var src = PopulationGradient(task: task.population, model: net)
+            var rec = Recorder<LinearRNN>(schedule: .every(1000))
+            return Trainer.train(net, source: &src, options: TrainingOptions(
+                steps: 200, optimizer: Optimizer(.adam, learningRate: 0.01), regularizers: penalty, stopping: rules), recorder: &rec)
+        }
+        let free = run(taskOnly: false, threshold: -1)
+        let threshold = (free.taskLosses.min()! + free.losses.min()!) / 2
+        #expect(free.penalties.allSatisfy { $0 > 0 } && free.losses.min()! > threshold, "the total never reaches the threshold")
+        #expect(run(taskOnly: false, threshold: threshold).stop == .completed)
+        let first = try #require(free.taskLosses.firstIndex { $0 <= threshold })
+        #expect(run(taskOnly: true, threshold: threshold).stop == .lossThreshold(step: first))
+    }
+
     @Test func trainRunWritesThePenaltySeriesNextToTheLoss() throws {
         func outcome(l2: Double) throws -> TrainOutcome {
             try TrainJob.run(try TrainSpec.parse(Data("""

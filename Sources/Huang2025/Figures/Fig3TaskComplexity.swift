@@ -43,105 +43,44 @@ public struct HuangFig3: DegeneracyStudy, DeclaredParameters {
         .init(pathLevels), .init(pathLength), .init(pathThreshold),
     ])
 
-    /// Claims the quick preset's data (seed 0, 4 seeds of 24 units per level) do not reproduce, by group and metric
-    /// key, with the measured numbers (bootstrap fraction with the paper's sign; hold at ≥ 0.9). At this scale harder
-    /// variants reach the threshold with less margin at fixed width, and DSA rises with channels.
-    static let declaredNonReproductions: [String: [String: String]] = [
-        "flip_flop": [
-            "dsa": "quick: DSA 0.059, 0.214, 0.153 over 1–3 bits (0.009 of resamples decreasing)",
-            "ood_sigma": "quick: σ_OOD 5.4e-4, 5.3e-4, 6.3e-4 (0.41 decreasing); every network is near-perfect OOD",
-            "kernel_alignment": "quick: KA 0.37, 0.61, 0.56 (0 decreasing)",
-            "dissociation": "quick: DSA and PIF both rise (0.009 opposite)",
-        ],
-        "delayed_discrimination": [
-            "dsa": "quick: DSA 0.17, 0.40, 0.38 over 1–3 channels (0.003 decreasing)",
-            "ood_sigma": "quick: σ_OOD 0.090, 0.059, 0.032 falls but only 0.874 of resamples < 0 (needs 0.9)",
-            "dissociation": "quick: DSA and PIF both rise",
-        ],
-        "sine_wave": [
-            "dsa": "quick: DSA 0.065, 0.24, 0.39 over 1–3 channels (0 decreasing)",
-            "ood_sigma": "quick: σ_OOD 0.028, 0.030, 0.015 (0.758 decreasing)",
-            "kernel_alignment": "quick: KA 0.16, 0.22, 0.35 (0.004 decreasing)",
-            "dissociation": "quick: DSA and PIF both rise (0 opposite)",
-        ],
-        "path_integration": [
-            "dsa": "quick: DSA 0.077 → 0.069 for 2-D → 3-D (0.508 decreasing); threshold 0.8 barely learned",
-            "pif": "quick: PIF 6.64e-3 → 6.56e-3 (0.235 increasing)",
-            "ood_sigma": "quick: σ_OOD 0.25 → 0.15 (0.771 decreasing)",
-            "kernel_alignment": "quick: KA 0.536 → 0.544 (0.444 decreasing)",
-            "dissociation": "quick: 0.488 of resamples opposite",
-        ],
-    ]
-
     public func plan(_ p: ConfigReader) throws -> DegeneracyPlan {
         let shared = try DegeneracyParameters.read(p)
-        func levels(_ param: Parameter<[Double]>, in range: ClosedRange<Int>) throws -> [Int] {
-            let xs = try p.read(param)
-            guard xs.isEmpty || xs.count >= 2 else { throw ConfigError(key: "\(p.path).\(param.key)", "has 1 level (allowed: none, or ≥ 2 levels)") }
-            return try xs.map { x in
-                guard x == x.rounded(), range.contains(Int(x)) else {
-                    throw ConfigError(key: "\(p.path).\(param.key)", "\(x) is not an integer in \(range.lowerBound)…\(range.upperBound)")
-                }
-                return Int(x)
-            }
-        }
         var families: [(DegeneracyTask, [Int], Double)] = []
-        let ff = try levels(Self.flipFlopLevels, in: 1...64)
+        var thresholds: [(task: String, used: Double, paper: Double)] = []
+        let ff = try DegeneracyParameters.integerLevels(p, Self.flipFlopLevels, in: 1...64)
         families.append((.flipFlop(FlipFlopTask(trialLength: try p.read(Self.flipFlopLength), pSwitch: try p.read(Self.flipFlopSwitch))),
                          ff, try p.read(Self.flipFlopThreshold)))
-        let dd = try levels(Self.discriminationLevels, in: 1...64)
+        let dd = try DegeneracyParameters.integerLevels(p, Self.discriminationLevels, in: 1...64)
         families.append((.delayedDiscrimination(DelayedDiscriminationTask(maximumDelay: try p.read(Self.discriminationDelay))),
                          dd, try p.read(Self.discriminationThreshold)))
-        let sw = try levels(Self.sineLevels, in: 1...64)
+        let sw = try DegeneracyParameters.integerLevels(p, Self.sineLevels, in: 1...64)
         families.append((.sineWave(SineWaveTask(frequencyCount: try p.read(Self.sineFrequencies), trialLength: try p.read(Self.sineLength))),
                          sw, try p.read(Self.sineThreshold)))
-        let pi = try levels(Self.pathLevels, in: 2...3)
+        let pi = try DegeneracyParameters.integerLevels(p, Self.pathLevels, in: 2...3)
         families.append((.pathIntegration(PathIntegrationTask(trialLength: try p.read(Self.pathLength))), pi, try p.read(Self.pathThreshold)))
         var conditions: [DegeneracyCondition] = []
         for (base, levels, threshold) in families {
             var recipe = shared.recipe
             recipe.lossThreshold = threshold
+            if !levels.isEmpty { thresholds.append((base.task.name, threshold, base.task.lossThreshold)) }
             for level in levels {
                 let task = base.withComplexity(level)
-                let steps = min(shared.measurement.probeSteps, task.task.timeSteps)
-                let delays = shared.measurement.dsa.dmd.embedding.delays
-                guard steps >= delays + 1 else {
-                    throw ConfigError(key: "\(p.path).\(DegeneracyParameters.probeSteps.key)",
-                                      "\(steps) probe steps (\(base.key) T = \(task.task.timeSteps)) are too few for dsa_n_delays = \(delays) (allowed: ≥ \(delays + 1))")
-                }
-                conditions.append(DegeneracyCondition(group: base.key, level: Double(level), task: task, training: recipe))
+                try DegeneracyParameters.checkProbe(p, task, shared.measurement)
+                conditions.append(DegeneracyCondition(group: base.key, knob: base.complexityName, level: Double(level), task: task,
+                                                      training: recipe))
             }
         }
         guard !conditions.isEmpty else { throw ConfigError(key: "\(p.path).\(Self.flipFlopLevels.key)", "every task's levels are empty (allowed: levels for at least one task)") }
         try p.finish()
-        return DegeneracyPlan(conditions: conditions, seeds: shared.seeds, measurement: shared.measurement)
+        return DegeneracyPlan(conditions: conditions, seeds: shared.seeds, measurement: shared.measurement,
+                              scaleNote: DegeneracyParameters.scaleNote(shared, thresholds: thresholds))
     }
 
     public func result(_ plan: DegeneracyPlan, summaries: [ConditionSummary], context: RunContext) throws -> ExperimentResult {
-        var data = Dataset()
-        var panels: [Panel] = [], checks: [ClaimCheck] = [], scalars: [ScalarOutcome] = []
-        let m = plan.measurement
-        for group in plan.groups {
-            let rows = group.conditions.map { summaries[$0] }
-            let task = rows[0].condition.task, knob = task.complexityName, title = task.task.name
-            DegeneracyDataset.add(group.name, knob: knob, rows, to: &data)
-            panels += DegeneracyDataset.degeneracyPanels(group.name, title: title, knob: knob, rows)
-            panels += DegeneracyDataset.featureLearningPanels(group.name, title: title, knob: knob)
-            let trend = DegeneracyTrend(rows, resamples: m.bootstrapResamples, streams: context.streams.child("bootstrap").child(group.name))
-            let levels = rows.map { Huang2025.label($0.condition.level) }.joined(separator: ", ")
-            checks += trend.checks(subject: "\(title), \(knob) \(levels)", directions: DegeneracyTrend.complexityDirections,
-                                   hold: m.holdFraction, declared: Self.declaredNonReproductions[group.name] ?? [:])
-            for (metric, decreasing) in DegeneracyTrend.complexityDirections {
-                scalars.append(ScalarOutcome("\(group.name)_\(metric.key)_bootstrap", trend.bootstrap.fraction(metric.rawValue, decreasing: decreasing),
-                                             doc: "\(title): fraction of seed resamples with the paper's slope sign for \(metric.key)"))
-            }
-            scalars.append(ScalarOutcome("\(group.name)_converged_fraction",
-                                         Double(trend.converged.reduce(0, +)) / Double(trend.trained.reduce(0, +)),
-                                         doc: "\(title): converged networks / trained"))
-        }
-        let figure = FigureSpec(
-            title: "\(Huang2025.citation), Figs. 3 (A MDS of DSA, B dynamics, C weights, D behaviour) and 5 (feature learning) — \(plan.seeds) seeds per level, width \(plan.conditions[0].training.width)",
-            columns: 6, panels: panels)
-        return ExperimentResult(dataset: data, figure: figure, checks: checks, scalars: scalars.filter { $0.value.isFinite })
+        DegeneracyFigure.result(
+            plan, summaries: summaries, context: context,
+            claims: DegeneracyClaims(directions: DegeneracyTrend.complexityDirections, coupling: .opposite),
+            figureTitle: "\(Huang2025.citation), Figs. 3 (A MDS of DSA, B dynamics, C weights, D behaviour) and 5 (feature learning), width \(plan.conditions[0].training.width)",
+            title: { $0.condition.task.task.name })
     }
 }

@@ -1,7 +1,6 @@
 import Analysis
 import Linalg
 import Tasks
-import Training
 
 /// One of the degeneracy paper's four tasks with its knobs.
 public enum DegeneracyTask: Sendable, Equatable {
@@ -47,47 +46,13 @@ public enum DegeneracyTask: Sendable, Equatable {
     }
 }
 
-/// How every network of a condition is built and trained: a PyTorch-default tanh RNN (`TanhRNN.pytorchDefault`,
-/// U(−1/√n, 1/√n) weights, both biases, h_0 = 0) trained with Adam on fresh trials, gradient-norm clipping,
-/// ReduceLROnPlateau stepped per epoch, and the paper's stopping rule: the loss at an epoch's end at or below
-/// `lossThreshold`, then `patienceEpochs` more epochs below it; `maxSteps` caps the run.
-public struct DegeneracyTraining: Sendable, Equatable {
-    /// Hidden units n.
-    public var width: Int
-    /// Trials per step.
-    public var batchSize: Int
-    /// Adam learning rate.
-    public var learningRate: Double
-    /// Global gradient-norm clip (0: none).
-    public var clipNorm: Double
-    /// Optimizer steps per epoch (the lab's 128).
-    public var stepsPerEpoch: Int
-    /// Training-MSE threshold of the stopping rule (the paper's per-task value at full scale).
-    public var lossThreshold: Double
-    /// Epochs the loss must stay at or below the threshold before stopping.
-    public var patienceEpochs: Int
-    /// Step budget; a run still above the threshold here has not converged.
-    public var maxSteps: Int
-    /// ReduceLROnPlateau factor and patience (epochs).
-    public var plateauFactor: Double, plateauPatience: Int
-
-    /// The trainer's options.
-    var options: TrainingOptions {
-        TrainingOptions(steps: maxSteps, optimizer: Optimizer(.adam, learningRate: learningRate),
-                        stopping: StoppingRules(lossThreshold: lossThreshold,
-                                                patience: .epochs(patienceEpochs, stepsPerEpoch: stepsPerEpoch),
-                                                checkEvery: stepsPerEpoch),
-                        schedule: .reduceOnPlateau(ReduceLROnPlateau(factor: plateauFactor, patience: plateauPatience),
-                                                   stepsPerEpoch: stepsPerEpoch),
-                        clipGradNorm: clipNorm > 0 ? clipNorm : nil)
-    }
-}
-
 /// One condition of a degeneracy study: a task variant and how its networks train, with its place on the knob axis.
 /// Every seed of a condition trains the same recipe from its own initialisation and trial stream.
 public struct DegeneracyCondition: Sendable, Equatable {
     /// The family the condition belongs to (the dataset key prefix, e.g. the task key `flip_flop`).
     public var group: String
+    /// The knob's name (`channels`, `delay`, `gamma`, …: the x label and part of the stream node).
+    public var knob: String
     /// The knob value (x axis of the trend plots).
     public var level: Double
     /// The task variant.
@@ -96,7 +61,7 @@ public struct DegeneracyCondition: Sendable, Equatable {
     public var training: DegeneracyTraining
 
     /// The condition's node of the seed tree (`flip_flop-channels-3`): its probe trials and its seeds hang below.
-    public var node: String { "\(group)-\(task.complexityName)-\(Huang2025.label(level))" }
+    public var node: String { "\(group)-\(knob)-\(Huang2025.label(level))" }
 }
 
 /// What every condition's networks are measured on, and how they are compared.

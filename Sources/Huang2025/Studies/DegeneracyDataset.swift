@@ -10,7 +10,7 @@ import Linalg
 /// `stopped_diverged`. Per trained network (level-major, seed-minor): `net_level`, `net_seed`, `net_converged`
 /// (0/1), `net_steps`, `net_eval_mse`, `net_ood_mse`, `net_weight_change`, `net_weight_change_total`,
 /// `net_weight_change_relative`, `net_kernel_alignment`. Per level k (converged networks only): `dsa_L<k>` and
-/// `pif_L<k>` [m, m], `dsa_null_L<k>` [m], `seed_L<k>` [m] (their seeds), `wh_L<k>` [m, n, n] (final W_h, row-major),
+/// `pif_L<k>` [m, m], `dsa_null_L<k>` [m], `seed_L<k>` [m] (their seeds), `wh_L<k>` [m, n, n] (final W_h, J/N for µP networks; row-major),
 /// `mds_L<k>_x`, `mds_L<k>_y` [m].
 struct DegeneracyDataset {
     /// Adds the group's arrays to `data`.
@@ -61,7 +61,7 @@ struct DegeneracyDataset {
             let n = s.condition.training.width
             data.add(DataArray(key("wh_L\(k)"), shape: [m, n, n],
                                values: s.convergedRuns.flatMap { w in (0..<n).flatMap { i in (0..<n).map { w.recurrent[i, $0] } } },
-                               doc: "level \(k): final W_h of the converged networks [network, row, column]"))
+                               doc: "level \(k): final W_h of the converged networks (J/N for µP networks) [network, row, column]"))
             let x = (0..<m).map { s.mds[$0, 0] }
             let y = (0..<m).map { s.mds.cols > 1 ? s.mds[$0, 1] : 0 }
             data.add(DataArray(key("mds_L\(k)_x"), x, doc: "level \(k): first classical-MDS coordinate of the DSA matrix"))
@@ -99,5 +99,11 @@ struct DegeneracyDataset {
                   content: .lines([Series("mean", x: x, y: "\(group)_kernel_alignment_mean", style: .simulation, group: 5,
                                           band: "\(group)_kernel_alignment_se")])),
         ]
+    }
+
+    /// The mean OOD loss against the knob (Fig. 6: it rises with γ).
+    static func oodMeanPanel(_ group: String, title: String, knob: String) -> Panel {
+        Panel(title: "\(title): mean OOD loss", xLabel: knob, yLabel: "mean OOD MSE",
+              content: .lines([Series("mean", x: "\(group)_level", y: "\(group)_ood_mean", style: .simulation, group: 6)]))
     }
 }

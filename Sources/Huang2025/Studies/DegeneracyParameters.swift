@@ -85,3 +85,46 @@ enum DegeneracyParameters {
                                                          bootstrapResamples: boot, holdFraction: hold))
     }
 }
+
+extension DegeneracyParameters {
+    /// Why a plan is below the paper's scale, or nil at it: fewer than 50 seeds, networks narrower than 128 units
+    /// (unless width is the knob), or a loss threshold above the paper's (`thresholds`: task name, value used, paper's).
+    static func scaleNote(_ shared: Shared, thresholds: [(task: String, used: Double, paper: Double)],
+                          widthIsKnob: Bool = false) -> String? {
+        var reasons: [String] = []
+        if shared.seeds < 50 { reasons.append("\(shared.seeds) seeds per level (the paper: 50)") }
+        if !widthIsKnob && shared.recipe.width < 128 { reasons.append("\(shared.recipe.width) units (the paper: 128)") }
+        for t in thresholds where t.used > t.paper {
+            reasons.append("\(t.task) threshold \(Huang2025.label(t.used)) (the paper: \(Huang2025.label(t.paper)))")
+        }
+        guard !reasons.isEmpty else { return nil }
+        return "below the paper's scale — " + reasons.joined(separator: ", ")
+            + "; the direction is measured and reported with its numbers, but at this scale it cannot confirm or contradict the paper"
+    }
+}
+
+extension DegeneracyParameters {
+    /// A knob's integer levels in `range`: none (the group is left out) or at least two.
+    static func integerLevels(_ p: ConfigReader, _ param: Parameter<[Double]>, in range: ClosedRange<Int>) throws -> [Int] {
+        try levels(p, param, allowed: "integers in \(range.lowerBound)…\(range.upperBound)") { $0 == $0.rounded() && range.contains(Int($0)) }
+            .map { Int($0) }
+    }
+
+    /// A knob's levels that pass `valid` (`allowed` words it), distinct and increasing: none or at least two.
+    static func levels(_ p: ConfigReader, _ param: Parameter<[Double]>, allowed: String, valid: (Double) -> Bool) throws -> [Double] {
+        let xs = try p.read(param), key = "\(p.path).\(param.key)"
+        guard xs.isEmpty || xs.count >= 2 else { throw ConfigError(key: key, "has 1 level (allowed: none, or ≥ 2 levels)") }
+        for x in xs where !valid(x) { throw ConfigError(key: key, "\(x) is not allowed (allowed: \(allowed))") }
+        guard zip(xs, xs.dropFirst()).allSatisfy({ $0 < $1 }) else { throw ConfigError(key: key, "levels \(xs) are not increasing (allowed: increasing \(allowed))") }
+        return xs
+    }
+
+    /// Checks that the probe window of `task` is long enough for the DSA delay embedding.
+    static func checkProbe(_ p: ConfigReader, _ task: DegeneracyTask, _ m: DegeneracyMeasurement) throws {
+        let steps = min(m.probeSteps, task.task.timeSteps), delays = m.dsa.dmd.embedding.delays
+        guard steps >= delays + 1 else {
+            throw ConfigError(key: "\(p.path).\(probeSteps.key)",
+                              "\(steps) probe steps (\(task.key) T = \(task.task.timeSteps)) are too few for dsa_n_delays = \(delays) (allowed: ≥ \(delays + 1))")
+        }
+    }
+}

@@ -19,36 +19,43 @@ public struct DegeneracyRun: Sendable {
     public var steps: Int
     /// Masked MSE on fresh evaluation trials (the paper's train MSE) and on the OOD task's trials.
     public var evalMSE: Double, oodMSE: Double
-    /// Final weights in `TanhRNN.parameterNames` order (W_x, W_h, b, b_hh, W_y, b_y, h_0).
-    public var finalBlocks: [Matrix]
+    /// The final recurrent matrix as it acts on the state: W_h of the tanh network, J/N of the µP network (its
+    /// multiplier applied, so widths compare like with like). PIF compares these.
+    public var recurrent: Matrix
     /// Hidden states on the condition's probe trials, and on fresh probe trials of the null (same network).
     public var probe: TrialTrajectories, nullProbe: TrialTrajectories
-    /// ‖W_h,T − W_h,0‖_F, the same over all blocks, and ÷ ‖W_h,0‖_F.
+    /// ‖W_h,T − W_h,0‖_F of the effective recurrent matrix, the same over all (raw) parameter blocks, and
+    /// ‖ΔW_h‖_F ÷ ‖W_h,0‖_F.
     public var weightChange: Double, weightChangeTotal: Double, weightChangeRelative: Double
     /// KA(K_T, K_0) of the empirical NTK over all blocks on the first kernel trials (NaN without kernel trials).
     public var kernelAlignment: Double
-
-    /// The recurrent matrix W_h.
-    public var recurrent: Matrix { finalBlocks[TanhRNN.recurrentBlock] }
 
     /// Trains seed `seed` of `condition` under the seed's node `streams` (streams `init`, `trials/<s>`,
     /// `evaluation`, `ood`); `probe` and `nullProbe` are the condition's shared probe batches.
     static func train(_ condition: DegeneracyCondition, seed: Int, measurement m: DegeneracyMeasurement,
                       probe: TaskBatch, nullProbe: TaskBatch, streams: RandomStreams) throws -> DegeneracyRun {
-        try train(condition.task.task, condition.training, seed: seed, measurement: m, probe: probe, nullProbe: nullProbe,
-                  streams: streams)
+        let task = condition.task.task, recipe = condition.training
+        BLAS.setThreads(1)
+        switch recipe.network {
+        case .tanh:
+            let net = TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
+                                             streams: streams.child("init"))
+            return try fit(net, task, recipe, seed: seed, measurement: m, probe: probe, nullProbe: nullProbe,
+                           streams: streams, recurrentMultiplier: 1)
+        case let .leakyMuP(alpha, gamma, eta0):
+            let net = LeakyRateRNN.random(inputs: task.inputDimension, width: recipe.width, outputs: task.outputDimension,
+                                          parameterization: .muP(gamma: gamma, eta0: eta0), alpha: alpha,
+                                          streams: streams.child("init"))
+            return try fit(net, task, recipe, seed: seed, measurement: m, probe: probe, nullProbe: nullProbe,
+                           streams: streams, recurrentMultiplier: net.scales.recurrentMultiplier)
+        }
     }
 
-    private static func train<T: NeuroscienceTask>(_ task: T, _ recipe: DegeneracyTraining, seed: Int,
-                                                   measurement m: DegeneracyMeasurement, probe: TaskBatch,
-                                                   nullProbe: TaskBatch, streams: RandomStreams) throws -> DegeneracyRun {
-        BLAS.setThreads(1)
-        let initial = TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
-                                             streams: streams.child("init"))
-        var source = FreshTrialGradient(trials: try TaskTrials(task: task, batchSize: recipe.batchSize),
-                                        streams: streams.child("trials"), model: initial)
-        var recorder = Recorder<TanhRNN>(schedule: .logSpaced(count: 2))
-        let run = Trainer.train(initial, source: &source, options: recipe.options, recorder: &recorder)
+    private static func fit<M: ReadoutResidualNetwork & OutputJacobianModel & RecurrentBlockModel & HiddenTrajectoryModel>(
+        _ initial: M, _ task: any NeuroscienceTask, _ recipe: DegeneracyTraining, seed: Int, measurement m: DegeneracyMeasurement,
+        probe: TaskBatch, nullProbe: TaskBatch, streams: RandomStreams, recurrentMultiplier: Double
+    ) throws -> DegeneracyRun {
+        let run = try trainToThreshold(initial, task, recipe, streams: streams.child("trials"))
         let net = run.model
         func mse(_ b: TaskBatch) -> Double { b.maskedMSE(net.outputs(b.trainingSequences)) }
         let evaluation = try task.batch(size: m.evalTrials, streams: streams.child("evaluation"))
@@ -63,23 +70,33 @@ public struct DegeneracyRun: Sendable {
         }
         let w0 = initial.parameters, wT = net.parameters
         let changes = WeightChange.norms(from: w0, to: wT)
-        let r = TanhRNN.recurrentBlock
+        let r = M.recurrentBlock
         var alignment = Double.nan
         if m.kernelTrials > 0 {
             alignment = FeatureLearningSummary.measure(from: initial, to: net,
                                                        probe: try probe.firstTrials(m.kernelTrials).trainingSequences)
                 .kernelAlignment
         }
+        let recurrent = recurrentMultiplier == 1 ? wT[r] : recurrentMultiplier * wT[r]
         return DegeneracyRun(
             seed: seed, stopReason: stop, converged: stop == "threshold", steps: run.losses.count - 1,
-            evalMSE: mse(evaluation), oodMSE: mse(ood), finalBlocks: wT,
+            evalMSE: mse(evaluation), oodMSE: mse(ood), recurrent: recurrent,
             probe: try trajectories(net, probe, steps: m.probeSteps), nullProbe: try trajectories(net, nullProbe, steps: m.probeSteps),
-            weightChange: changes[r], weightChangeTotal: changes.reduce(0) { $0 + $1 * $1 }.squareRoot(),
+            weightChange: changes[r] * recurrentMultiplier, weightChangeTotal: changes.reduce(0) { $0 + $1 * $1 }.squareRoot(),
             weightChangeRelative: changes[r] / w0[r].frobeniusNorm, kernelAlignment: alignment)
     }
 
+    /// Adam on fresh trials of `task` (the opened existential) under the recipe.
+    private static func trainToThreshold<M: ReadoutResidualNetwork & RecurrentBlockModel, T: NeuroscienceTask>(
+        _ initial: M, _ task: T, _ recipe: DegeneracyTraining, streams: RandomStreams
+    ) throws -> TrainingRun<M> {
+        var source = FreshTrialGradient(trials: try TaskTrials(task: task, batchSize: recipe.batchSize), streams: streams, model: initial)
+        var recorder = Recorder<M>(schedule: .logSpaced(count: 2))
+        return Trainer.train(initial, source: &source, options: recipe.options(M.self), recorder: &recorder)
+    }
+
     /// The first `steps` hidden states of every trial of `batch`, in DSA's [trials, steps, units] layout.
-    static func trajectories(_ net: TanhRNN, _ batch: TaskBatch, steps: Int) throws -> TrialTrajectories {
+    static func trajectories<M: HiddenTrajectoryModel>(_ net: M, _ batch: TaskBatch, steps: Int) throws -> TrialTrajectories {
         let h = net.hiddenTrajectories(batch.trainingSequences)
         let t = min(steps, h.timeSteps), n = h.hiddenDimension
         var values = [Double](repeating: 0, count: h.samples * t * n)

@@ -10,6 +10,11 @@ public struct DegeneracyPlan: Sendable {
     public var seeds: Int
     /// Probe, evaluation, DSA, PIF and bootstrap settings.
     public var measurement: DegeneracyMeasurement
+    /// Why the plan is below the paper's scale (fewer than 50 seeds, narrower than 128 units, or thresholds above
+    /// the paper's), or nil at its scale. Below it every paper claim is still evaluated and reported with its
+    /// numbers, as a declared non-reproduction when it does not hold; at the paper's scale a claim that does not
+    /// hold fails.
+    public var scaleNote: String?
 
     /// The groups in order of first appearance, each with its conditions' indices.
     public var groups: [(name: String, conditions: [Int])] {

@@ -71,6 +71,12 @@ public struct SeedBootstrap: Sendable {
         return Double(zip(slopes[a], slopes[b]).filter { $0 * $1 < 0 }.count) / Double(slopes[a].count)
     }
 
+    /// Fraction of resamples in which measures `a` and `b` have slopes of the same sign (both nonzero).
+    public func sameSignFraction(_ a: Int, _ b: Int) -> Double {
+        guard !slopes[a].isEmpty else { return 0 }
+        return Double(zip(slopes[a], slopes[b]).filter { $0 * $1 > 0 }.count) / Double(slopes[a].count)
+    }
+
     /// Least-squares slope of y on x (NaN if any y is NaN or x has no spread).
     public static func slope(_ x: [Double], _ y: [Double]) -> Double {
         guard x.count == y.count, x.count >= 2, y.allSatisfy(\.isFinite) else { return .nan }

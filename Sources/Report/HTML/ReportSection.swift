@@ -61,14 +61,17 @@ public enum ReportSection {
     static func item(_ c: ClaimCheck) -> String {
         let e = HTMLText.escape
         let cls: String, label: String
+        let scaled = c.belowPaperScale == true
         switch c.outcome {
-        case .holds: (cls, label) = ("holds", c.knownNonReproduction == nil ? "holds" : "holds — now reproduces")
+        case .holds: (cls, label) = ("holds", c.knownNonReproduction == nil ? "holds" : scaled ? "holds at this scale" : "holds — now reproduces")
         case .fails: (cls, label) = ("fails", "fails")
-        case .doesNotReproduce: (cls, label) = ("not-reproduced", "does not reproduce")
+        case .doesNotReproduce: (cls, label) = ("not-reproduced", scaled ? "not reproduced at this scale" : "does not reproduce")
         }
         var out = "<li><span class=\"badge \(cls)\">\(e(label))</span> <span class=\"claim\">\(e(c.claim))</span>"
         out += "<div class=\"evidence\">\(e(c.evidence))</div>"
-        if let why = c.knownNonReproduction {
+        if let why = c.knownNonReproduction, scaled {
+            out += "<div class=\"evidence\">\(e("Measured " + why + "."))</div>"
+        } else if let why = c.knownNonReproduction {
             let note = c.holds ? "Declared not to reproduce, but the data now support the claim; the declaration is out of date: "
                                : "The paper's claim is not reproduced by rnndyn's data: "
             out += "<div class=\"evidence\">\(e(note + why))</div>"

@@ -84,11 +84,13 @@ public struct RunRecord {
         return out
     }
 
-    /// One check as a JSON object: claim, holds, evidence, kind, outcome and, when declared, known_non_reproduction.
+    /// One check as a JSON object: claim, holds, evidence, kind, outcome and, when declared, known_non_reproduction
+    /// (and below_paper_scale when the declaration is the run's scale).
     static func json(_ c: ClaimCheck) -> [String: Any] {
         var o: [String: Any] = ["claim": c.claim, "holds": c.holds, "evidence": c.evidence, "kind": c.kind.rawValue,
                                 "outcome": c.outcome.rawValue]
         if let why = c.knownNonReproduction { o["known_non_reproduction"] = why }
+        if c.belowPaperScale == true { o["below_paper_scale"] = true }
         return o
     }
 
@@ -115,7 +117,8 @@ public struct RunRecord {
                 throw DataIOError.json(source: source, detail: "a check's kind is not one of \(ClaimKind.allCases.map(\.rawValue))")
             }
             return ClaimCheck(claim: claim, holds: holds, evidence: evidence, kind: kind,
-                              knownNonReproduction: c["known_non_reproduction"] as? String)
+                              knownNonReproduction: c["known_non_reproduction"] as? String,
+                              belowPaperScale: c["below_paper_scale"] as? Bool)
         }
         self.init(experiment: try field("experiment", String.self), paperFigure: try field("paper_figure", String.self),
                   summary: o["summary"] as? String ?? "", preset: preset, seed: (try field("seed", NSNumber.self)).uint64Value,
