@@ -41,6 +41,14 @@ import Testing
         return rows
     }
 
+    /// The index names each paper by its registered title and citation: a paper added to the registry needs its
+    /// `PaperDescription` in `ExperimentRegistry.descriptions` (else the index shows only its figures' source).
+    @Test func everyRegisteredPaperHasATitleAndCitation() {
+        let described = ExperimentRegistry.descriptions.map(\.id)
+        #expect(described == Paper.all, "descriptions \(described) for papers \(Paper.all), in registry order")
+        for d in ExperimentRegistry.descriptions { #expect(!d.title.isEmpty && !d.citation.isEmpty, "\(d.id)") }
+    }
+
     @Test func reproduceAllWritesOneDirectoryPerPaperAndAnIndexAndResumes() throws {
         let out = CLIHarness.tempDir().appendingPathComponent("out")
         let args = ["reproduce", "all", "--only", "figA1,r2", "--out", out.path]
