@@ -45,10 +45,10 @@ slurm-stop:
 build: deps
 	$(SWIFT) build -c release --product rnndyn
 
-# Every figure of Proca et al. 2025 at the quick preset into out/, then out/report.html (its path is printed
-# last). Interrupted? Run it again: finished figures are kept.
+# Every figure of every registered paper at the quick preset into out/<paper>/ (runs and report.html), then
+# out/index.html linking the reports (its path is printed last). Interrupted? Run it again: finished figures are kept.
 demo: build
-	.build/release/rnndyn reproduce proca2025 --quick --out out
+	.build/release/rnndyn reproduce all --quick --out out
 
 test: deps
 	$(SWIFT) test

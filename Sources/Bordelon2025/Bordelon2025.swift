@@ -1,3 +1,4 @@
+import ExperimentKit
 import Foundation
 
 /// Bordelon, Cotler, Pehlevan, Zavatone-Veth 2025, "Dynamics of learning to integrate in linear recurrent neural
@@ -12,6 +13,11 @@ import Foundation
 public enum Bordelon2025 {
     /// The caption line every figure carries.
     public static let reconstructed = "reconstructed model"
+
+    /// The paper, as reports and the index page name it.
+    public static let paper = PaperDescription(
+        id: "bordelon2025", title: "Dynamics of learning to integrate in linear recurrent neural networks",
+        citation: "Bordelon, Cotler, Pehlevan & Zavatone-Veth, arXiv:2503.18754 (2025); run as rnndyn's documented reconstruction of the model")
 }
 
 extension Bordelon2025 {

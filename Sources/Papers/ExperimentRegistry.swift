@@ -47,11 +47,23 @@ public enum ExperimentRegistry {
     /// Experiments whose id starts with `prefix` (e.g. `proca2025.`).
     public static func experiments(prefix: String) -> [any Experiment] { all.filter { $0.id.hasPrefix(prefix) } }
 
+    /// Titles and citations of the registered papers (a paper missing here is named by its figures' source).
+    public static let descriptions: [PaperDescription] = [
+        ProcaPaper.description,
+        Bordelon2025.paper,
+    ]
+
     /// The experiment `name` names: its full id (`proca2025.fig5`) or its id without the paper prefix (`fig5`),
     /// looked up among `paper`'s experiments, or among all when `paper` is nil (then a short id must belong to one
     /// paper only). Otherwise a one-line `ConfigError` at `key` listing the allowed ids.
     public static func resolve(_ name: String, key: String, paper: String? = nil) throws -> any Experiment {
-        let pool = paper.map { experiments(prefix: $0 + ".") } ?? all
+        try resolve(name, key: key, among: paper.map { [$0] })
+    }
+
+    /// `resolve(_:key:paper:)` among the experiments of `papers` (all when nil): the allowed ids are listed short
+    /// for one paper, in full otherwise.
+    public static func resolve(_ name: String, key: String, among papers: [String]?) throws -> any Experiment {
+        let pool = papers.map { chosen in all.filter { chosen.contains(Paper.of($0.id)) } } ?? all
         func short(_ e: any Experiment) -> Substring { e.id.dropFirst(Paper.of(e.id).count + 1) }
         if let exact = pool.first(where: { $0.id == name }) { return exact }
         let matches = pool.filter { short($0) == name }
@@ -59,8 +71,9 @@ public enum ExperimentRegistry {
         if matches.count > 1 {
             throw ConfigError(key: key, "'\(name)' is ambiguous (allowed: one of \(matches.map(\.id).joined(separator: ", ")))")
         }
-        let allowed = paper == nil ? pool.map(\.id) : pool.map { String(short($0)) }
-        throw ConfigError(key: key, "'\(name)' is not an experiment\(paper.map { " of \($0)" } ?? "") (allowed: \(allowed.joined(separator: ", ")))")
+        let allowed = papers?.count == 1 ? pool.map { String(short($0)) } : pool.map(\.id)
+        let scope = papers.map { " of \($0.joined(separator: ", "))" } ?? ""
+        throw ConfigError(key: key, "'\(name)' is not an experiment\(scope) (allowed: \(allowed.joined(separator: ", ")))")
     }
 }
 
@@ -70,5 +83,13 @@ extension Paper {
         var out: [String] = []
         for e in ExperimentRegistry.all where !out.contains(of(e.id)) { out.append(of(e.id)) }
         return out
+    }
+
+    /// The registered description of `paper`, else one naming it by its figures' source (`Huang et al. 2025`).
+    public static func description(_ paper: String) -> PaperDescription {
+        if let known = ExperimentRegistry.descriptions.first(where: { $0.id == paper }) { return known }
+        let figure = ExperimentRegistry.experiments(prefix: paper + ".").first?.paperFigure ?? paper
+        let source = figure.range(of: ", ").map { String(figure[..<$0.lowerBound]) } ?? figure
+        return PaperDescription(id: paper, title: source, citation: "")
     }
 }

@@ -53,14 +53,7 @@ public enum Reproduction {
         let onlyIDs = try resolve(only, "--only"), skipIDs = try resolve(skip, "--skip")
         let chosen = experiments.filter { (onlyIDs.isEmpty || onlyIDs.contains($0.id)) && !skipIDs.contains($0.id) }
         guard !chosen.isEmpty else { throw ConfigError(key: "--skip", "leaves no experiment to run (allowed: fewer ids)") }
-        switch RunDirectoryState.inspect(out) {
-        case .complete, .incomplete:
-            throw ConfigError(key: "--out", "'\(out.relativePath)' is a single run's directory (allowed: a directory for a paper's runs, e.g. out)")
-        case .notDirectory:
-            throw ConfigError(key: "--out", "'\(out.relativePath)' is a file (allowed: a directory path)")
-        case .absent, .empty, .foreign, .collection: break
-        }
-        try OutputLocation.requireWritable(out)
+        try requireRunsDirectory(out, of: "a paper's runs")
         try SummaryFiles.requireOurs(out, key: "--out")
         let steps = try chosen.map { e -> ReproductionPlan.Step in
             let dir = out.appendingPathComponent(e.id)
@@ -68,6 +61,19 @@ public enum Reproduction {
                                          action: try action(e, dir, preset: preset, seed: seed, force: force))
         }
         return ReproductionPlan(paper: paper, preset: preset, seed: seed, out: out, steps: steps)
+    }
+
+    /// Throws a one-line `ConfigError` at `--out` unless `out` can take a directory of runs (`what` names them):
+    /// it must not be a single run's directory or a file, and must be writable.
+    static func requireRunsDirectory(_ out: URL, of what: String) throws {
+        switch RunDirectoryState.inspect(out) {
+        case .complete, .incomplete:
+            throw ConfigError(key: "--out", "'\(out.relativePath)' is a single run's directory (allowed: a directory for \(what), e.g. out)")
+        case .notDirectory:
+            throw ConfigError(key: "--out", "'\(out.relativePath)' is a file (allowed: a directory path)")
+        case .absent, .empty, .foreign, .collection: break
+        }
+        try OutputLocation.requireWritable(out)
     }
 
     /// The action for one experiment given what its directory holds.

@@ -2,15 +2,21 @@ import ArgumentParser
 import Foundation
 import RNNDynamics
 
-/// `rnndyn reproduce`: every figure of a paper into one directory, then the report; resumes interrupted work.
+/// `rnndyn reproduce`: every figure of one paper (or of several, one directory each, with an index page) and the
+/// reports; resumes interrupted work.
 struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Reproduce every figure of a paper, then write the HTML report.",
+        abstract: "Reproduce every figure of one paper, several papers or all, then write the HTML reports.",
         discussion: """
         Runs every registered experiment of PAPER in registry order, each into OUT/<experiment id>/ (the same \
         files as `rnndyn run`), then writes OUT/report.html (self-contained: figures, claim checks with their \
         numbers, theory-vs-simulation errors, parameters, links to the data) and OUT/metrics.csv (one row per \
         experiment), and prints the report's path.
+
+        Several papers, or `all` (every registered paper), go one directory per paper: OUT/<paper>/<experiment \
+        id>/, OUT/<paper>/report.html and OUT/<paper>/metrics.csv, then OUT/index.html, a self-contained page \
+        linking each paper's report with its title, experiments, checks and compute time; its path is printed \
+        last.
 
         Resuming: complete runs with the same preset and seed are kept, so an interrupted reproduce (Ctrl-C, \
         kill, power loss) continues where it stopped. Runs left incomplete, or written by another rnndyn \
@@ -21,17 +27,20 @@ struct Reproduce: ParsableCommand {
         the last good state (see `rnndyn run --help`) and is recomputed by the next reproduce. Exit status: 1 if \
         an experiment failed, else 3 if one diverged, else 4 if a claim check fails.
 
-        --only and --skip take ids with or without the paper prefix (fig2 or proca2025.fig2).
+        --only and --skip take ids with or without the paper prefix (fig2 or proca2025.fig2); with several \
+        papers a short id must name one experiment, and a paper left without experiments is not run.
 
         Examples:
           rnndyn reproduce proca2025 --quick
+          rnndyn reproduce all --quick --out out
           rnndyn reproduce proca2025 --full --out out/full
           rnndyn reproduce proca2025 --only fig2,figA1
+          rnndyn reproduce all --only proca2025.figA1,bordelon2025.r1 --out runs/two
           rnndyn reproduce proca2025 --skip fig4 --force
         """)
 
-    @Argument(help: "Paper whose figures to reproduce (\(Paper.all.joined(separator: ", "))).")
-    var paper: String
+    @Argument(help: "Papers whose figures to reproduce (\(Paper.all.joined(separator: ", ")), or all).")
+    var papers: [String]
 
     @OptionGroup var presetOptions: PresetOptions
 
@@ -54,19 +63,70 @@ struct Reproduce: ParsableCommand {
 
     func run() throws {
         let outURL = URL(fileURLWithPath: out)
-        let plan: ReproductionPlan
-        let threads: Int, lock: DirectoryLock
+        let several = Reproduction.usesPaperDirectories(papers)
+        let plans: [ReproductionPlan]
+        let threads: Int
+        var locks: [DirectoryLock] = []
         do {
+            let chosen = try Reproduction.papers(papers)
             threads = try threadOptions.count()
-            lock = try OutputLocation.lock(outURL)
-            plan = try Reproduction.plan(paper: paper, preset: try presetOptions.preset(), seed: seed, out: outURL,
-                                         only: Self.ids(only), skip: Self.ids(skip), force: force)
+            locks.append(try OutputLocation.lock(outURL))
+            let preset = try presetOptions.preset()
+            if several {
+                plans = try Reproduction.plan(papers: chosen, preset: preset, seed: seed, out: outURL, only: Self.ids(only),
+                                              skip: Self.ids(skip), force: force).plans
+                for plan in plans { locks.append(try OutputLocation.lock(plan.out)) }
+            } else {
+                plans = [try Reproduction.plan(paper: chosen[0], preset: preset, seed: seed, out: outURL,
+                                               only: Self.ids(only), skip: Self.ids(skip), force: force)]
+            }
         } catch {
             throw fail(error)
         }
-        defer { lock.release() }
+        defer { for lock in locks.reversed() { lock.release() } }
+        let clock = ContinuousClock(), start = clock.now
+        var totals = PaperOutcome()
+        for plan in plans { totals.add(try reproduce(plan, threads: threads)) }
+        var shown = outURL.appendingPathComponent(RunFiles.report).relativePath
+        if several {
+            let index: URL
+            do { index = try Reproduction.writeIndex(outURL) } catch { throw fail(error) }
+            printLine("all \(plans.count) papers done in \(HTMLText.duration(Self.seconds(clock.now - start))); "
+                      + "\(totals.figures) figures; \(ClaimTally(totals.checks).summary)")
+            shown = index.relativePath
+            printLine(shown)
+        }
+        if totals.failures > 0 {
+            printError("\(totals.failures) experiment\(totals.failures == 1 ? "" : "s") failed; rerun to retry \(totals.failures == 1 ? "it" : "them")")
+            throw ExitCode(ExitStatus.failed)
+        }
+        if totals.diverged > 0 {
+            printError("\(totals.diverged) experiment\(totals.diverged == 1 ? "" : "s") diverged (last good state kept in \(totals.diverged == 1 ? "its directory" : "their directories")); lower the parameter named above")
+            throw ExitCode(ExitStatus.diverged)
+        }
+        if totals.failingChecks > 0 {
+            printError("\(totals.failingChecks) claim check\(totals.failingChecks == 1 ? "" : "s") fail; see \(shown)")
+            throw ExitCode(ExitStatus.claimFails)
+        }
+    }
+
+    /// Counts over the reproduced papers that decide the exit status.
+    struct PaperOutcome {
+        /// Experiments that failed, diverged, and failing claim checks.
+        var failures = 0, diverged = 0, failingChecks = 0
+        /// Figures in the reports and their checks.
+        var figures = 0, checks: [ClaimCheck] = []
+
+        mutating func add(_ other: PaperOutcome) {
+            failures += other.failures; diverged += other.diverged; failingChecks += other.failingChecks
+            figures += other.figures; checks += other.checks
+        }
+    }
+
+    /// Runs one paper's plan, printing a line per experiment, then its time, tally and report path.
+    func reproduce(_ plan: ReproductionPlan, threads: Int) throws -> PaperOutcome {
         let kept = plan.steps.filter { if case .skip = $0.action { true } else { false } }.count
-        printLine("reproducing \(plan.paper): \(plan.steps.count) experiments, preset \(plan.preset.rawValue), seed \(plan.seed), into \(outURL.relativePath)"
+        printLine("reproducing \(plan.paper): \(plan.steps.count) experiments, preset \(plan.preset.rawValue), seed \(plan.seed), into \(plan.out.relativePath)"
                   + (kept > 0 ? " (\(kept) complete, kept)" : ""))
         let width = plan.steps.map(\.experiment.id.count).max() ?? 0
         let bar = ProgressBar(total: plan.steps.count, label: plan.paper)
@@ -91,27 +151,19 @@ struct Reproduce: ParsableCommand {
             bar.finish()
             throw fail(error)
         }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let report = outURL.appendingPathComponent(RunFiles.report).relativePath
-        printLine("done in \(HTMLText.duration(seconds)); \(result.report.runs.count) figures in the report; "
-                  + ClaimTally(result.report.runs.flatMap(\.record.checks)).summary)
-        printLine(report)
+        let checks = result.report.runs.flatMap(\.record.checks)
+        printLine("done in \(HTMLText.duration(Self.seconds(clock.now - start))); \(result.report.runs.count) figures in the report; "
+                  + ClaimTally(checks).summary)
+        printLine(plan.out.appendingPathComponent(RunFiles.report).relativePath)
         let diverged = result.steps.filter { $0.error is ExperimentDivergence }.count
-        let failures = result.steps.filter { $0.record == nil }.count - diverged
-        let failingChecks = result.steps.compactMap(\.record).map(\.checksFailing).reduce(0, +)
-        if failures > 0 {
-            printError("\(failures) experiment\(failures == 1 ? "" : "s") failed; rerun to retry \(failures == 1 ? "it" : "them")")
-            throw ExitCode(ExitStatus.failed)
-        }
-        if diverged > 0 {
-            printError("\(diverged) experiment\(diverged == 1 ? "" : "s") diverged (last good state kept in \(diverged == 1 ? "its directory" : "their directories")); lower the parameter named above")
-            throw ExitCode(ExitStatus.diverged)
-        }
-        if failingChecks > 0 {
-            printError("\(failingChecks) claim check\(failingChecks == 1 ? "" : "s") fail; see \(report)")
-            throw ExitCode(ExitStatus.claimFails)
-        }
+        return PaperOutcome(failures: result.steps.filter { $0.record == nil }.count - diverged, diverged: diverged,
+                            failingChecks: result.steps.compactMap(\.record).map(\.checksFailing).reduce(0, +),
+                            figures: result.report.runs.count, checks: checks)
+    }
+
+    /// A duration in seconds.
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// Comma-separated ids as a list (empty when absent).

@@ -21,6 +21,7 @@ struct RnnDyn: ParsableCommand {
           rnndyn list
           rnndyn describe proca2025.figA1         (every parameter: defaults, range, unit, doc)
           rnndyn reproduce proca2025 --quick     (every figure, then out/report.html)
+          rnndyn reproduce all --quick           (every paper into out/<paper>/, then out/index.html)
           rnndyn run proca2025.figA1 --set steps=400
           rnndyn report out                      (redraw from saved data)
         """,

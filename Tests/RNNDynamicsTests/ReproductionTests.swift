@@ -95,6 +95,20 @@ import Testing
         }
     }
 
+    /// The index over the per-paper reproductions (the layout of `rnndyn reproduce all`) lists every paper with
+    /// all its experiments, its checks (none failing) and links to its report.
+    @Test func indexListsEveryPaperWithAllItsExperiments() throws {
+        let root = try Self.output.get()
+        try Reproduction.writeIndex(root)
+        let rows = try PapersIndexTests.checkIndex(root)
+        for paper in Paper.all {
+            let row = try #require(rows[HTMLText.anchor(paper)])
+            let n = ExperimentRegistry.experiments(prefix: paper + ".").count
+            #expect(row.contains(">\(n)/\(n)<") && row.contains("href=\"\(paper)/report.html\""), "\(paper): \(row)")
+            #expect(!row.contains("badge fails"))
+        }
+    }
+
     @Test func reportRebuildRedrawsIdenticalFiguresFromSavedData() throws {
         for paper in Paper.all {
             let dir = try Self.output.get().appendingPathComponent(paper)

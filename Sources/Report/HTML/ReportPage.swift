@@ -53,22 +53,7 @@ public struct ReportPage {
     /// The provenance and totals under the title.
     func metaList() -> String {
         let e = HTMLText.escape, records = entries.map(\.record)
-        func values(_ f: (RunRecord) -> String) -> String {
-            var seen: [String] = []
-            for r in records where !seen.contains(f(r)) { seen.append(f(r)) }
-            return seen.isEmpty ? "—" : seen.joined(separator: ", ")
-        }
-        let tally = ClaimTally(records.flatMap(\.checks))
-        let time = records.map(\.wallTimeSeconds).reduce(0, +)
-        let items: [(String, String)] = [
-            ("rnndyn", values(\.provenance.version)), ("commit", values(\.provenance.gitCommit)),
-            ("preset", values(\.preset.rawValue)), ("seed", values { String($0.seed) }),
-            ("generated", generatedAt), ("compute time", HTMLText.duration(time)),
-            ("figures", String(records.count)), ("claim checks", tally.summary),
-        ]
-        var out = "<dl class=\"provenance\">\n"
-        for (k, v) in items { out += "<div><dt>\(e(k))</dt><dd>\(e(v))</dd></div>\n" }
-        out += "</dl>\n"
+        var out = Self.provenanceList(records, generatedAt: generatedAt, counts: [("figures", String(records.count))])
         if !missing.isEmpty {
             out += "<p class=\"notice\">Not in this directory: \(missing.map { "<code>\(e($0))</code>" }.joined(separator: ", "))</p>\n"
         }
@@ -86,10 +71,9 @@ public struct ReportPage {
         for entry in entries {
             let r = entry.record
             let t = r.tally
-            let verdict = t.failing > 0 ? "fails" : (t.paperNotReproduced > 0 ? "not-reproduced" : "holds")
             out += "<tr><td><a href=\"#\(entry.anchor)\">\(e(entry.figureLabel))</a></td><td>\(HTMLText.math(r.summary))</td>"
             out += "<td><code>\(e(r.experiment))</code></td>"
-            out += "<td><span class=\"badge \(verdict)\">\(r.checksHolding)/\(r.checks.count)</span>"
+            out += "<td><span class=\"badge \(t.badgeClass)\">\(r.checksHolding)/\(r.checks.count)</span>"
             out += (t.paperNotReproduced > 0 ? " <span class=\"muted\">\(t.paperNotReproduced) not reproduced</span>" : "")
             out += (t.selfTotal > 0 ? " <span class=\"muted\">(\(t.selfTotal) self-consistency)</span>" : "") + "</td>"
             out += "<td class=\"number\">\(r.theoryError.map { e(HTMLText.scientific($0)) } ?? "—")</td>"
@@ -97,4 +81,29 @@ public struct ReportPage {
         }
         return out + "</tbody>\n</table>\n"
     }
+
+    /// The provenance line of a page over `records`: rnndyn version, commit, preset, seed (each value once),
+    /// `generatedAt`, total compute time, then `counts` and the claim-check tally.
+    static func provenanceList(_ records: [RunRecord], generatedAt: String, counts: [(String, String)]) -> String {
+        let e = HTMLText.escape
+        func values(_ f: (RunRecord) -> String) -> String {
+            var seen: [String] = []
+            for r in records where !seen.contains(f(r)) { seen.append(f(r)) }
+            return seen.isEmpty ? "—" : seen.joined(separator: ", ")
+        }
+        let time = records.map(\.wallTimeSeconds).reduce(0, +)
+        let items: [(String, String)] = [
+            ("rnndyn", values(\.provenance.version)), ("commit", values(\.provenance.gitCommit)),
+            ("preset", values(\.preset.rawValue)), ("seed", values { String($0.seed) }),
+            ("generated", generatedAt), ("compute time", HTMLText.duration(time)),
+        ] + counts + [("claim checks", ClaimTally(records.flatMap(\.checks)).summary)]
+        var out = "<dl class=\"provenance\">\n"
+        for (k, v) in items { out += "<div><dt>\(e(k))</dt><dd>\(e(v))</dd></div>\n" }
+        return out + "</dl>\n"
+    }
+}
+
+extension ClaimTally {
+    /// The CSS class of the badge summing these checks up: `fails`, else `not-reproduced`, else `holds`.
+    var badgeClass: String { failing > 0 ? "fails" : (paperNotReproduced > 0 ? "not-reproduced" : "holds") }
 }

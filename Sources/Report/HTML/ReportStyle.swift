@@ -27,6 +27,7 @@ enum ReportStyle {
                                vertical-align: top; }
     .summary thead th { background: var(--soft); border-top: 1px solid var(--line); }
     .summary td:first-child { min-width: 70px; max-width: 220px; }
+    .summary.papers td:first-child { max-width: 520px; }
     .number { font-variant-numeric: tabular-nums; white-space: nowrap; }
     .figure-section { border-top: 2px solid var(--line); padding: 24px 0 8px; }
     .figure-label { color: var(--accent); margin-right: 6px; }

@@ -16,6 +16,8 @@ public enum RunFiles {
     public static let figure = "figure.json"
     /// The HTML report.
     public static let report = "report.html"
+    /// The index page of a several-paper reproduction, linking each paper's report.
+    public static let index = "index.html"
     /// The folder of figure files.
     public static let figures = "figures"
 

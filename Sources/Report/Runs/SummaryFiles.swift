@@ -11,13 +11,14 @@ public enum SummaryFiles {
     /// The header line of the summary `metrics.csv` (see `RunMetrics.summaryTable`).
     static var metricsHeader: String { RunMetrics.summaryColumns.joined(separator: ",") }
 
-    /// Throws a one-line `ConfigError` at `key` when `root` holds a `metrics.csv` or `report.html` that rnndyn did
-    /// not write (a summary table with rnndyn's header, or a report carrying rnndyn's footer).
-    public static func requireOurs(_ root: URL, key: String) throws {
+    /// Throws a one-line `ConfigError` at `key` when `root` holds a file of `names` (by default `metrics.csv` and
+    /// `report.html`; also `index.html`) that rnndyn did not write (a summary table with rnndyn's header, or a page
+    /// carrying rnndyn's footer).
+    public static func requireOurs(_ root: URL, key: String, names: [String] = names) throws {
         for name in names {
             let url = root.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path), !isOurs(url, name: name) else { continue }
-            throw ConfigError(key: key, "'\(url.relativePath)' was not written by rnndyn, and the summary of the runs goes there (allowed: move it away, or another directory)")
+            throw ConfigError(key: key, "'\(url.relativePath)' was not written by rnndyn, and rnndyn's summary goes there (allowed: move it away, or another directory)")
         }
     }
 
