@@ -51,6 +51,7 @@ public enum ExperimentRegistry {
     public static let descriptions: [PaperDescription] = [
         ProcaPaper.description,
         Bordelon2025.paper,
+        Huang2025.paper,
     ]
 
     /// The experiment `name` names: its full id (`proca2025.fig5`) or its id without the paper prefix (`fig5`),
