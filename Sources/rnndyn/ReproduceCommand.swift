@@ -50,9 +50,13 @@ struct Reproduce: ParsableCommand {
     @Flag(name: .long, help: "Recompute every run, replacing what is there.")
     var force = false
 
+    @Flag(name: .long, help: "Print each study's cell count and the CPU-hours a short timing probe predicts, and the total; run and write nothing.")
+    var estimate = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
+        if estimate { return try printEstimates() }
         let outURL = URL(fileURLWithPath: out)
         let plan: ReproductionPlan
         let threads: Int, lock: DirectoryLock
@@ -112,6 +116,22 @@ struct Reproduce: ParsableCommand {
             printError("\(failingChecks) claim check\(failingChecks == 1 ? "" : "s") fail; see \(report)")
             throw ExitCode(ExitStatus.claimFails)
         }
+    }
+
+    /// `--estimate`: one line per experiment (studies probed, in registry order), then the total.
+    func printEstimates() throws {
+        do {
+            if force { throw ConfigError(key: "--estimate", "cannot be combined with --force (allowed: --estimate with the preset, --seed, --only and --skip)") }
+            let preset = try presetOptions.preset()
+            let experiments = try Reproduction.experiments(paper: paper, only: Self.ids(only), skip: Self.ids(skip))
+            var estimates: [StudyEstimate?] = []
+            for e in experiments {
+                let estimate = try RunEstimate.of(e, preset: preset, seed: seed)
+                printLine(RunEstimate.line(e.id, preset: preset, estimate))
+                estimates.append(estimate)
+            }
+            printLine(RunEstimate.total(estimates, preset: preset))
+        } catch { throw fail(error) }
     }
 
     /// Comma-separated ids as a list (empty when absent).
