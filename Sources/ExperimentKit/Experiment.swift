@@ -65,15 +65,16 @@ extension Experiment {
     /// Runs with the defaults of `preset`, overridden by `overrides` (a nested tree of the same keys; nested
     /// objects merge key by key), with every key checked. Random numbers come from the node `id` (`proca2025.fig3`
     /// → path proca2025/fig3) of the seed tree of root `seed`; `ledger` notes every stream drawn, for audits. `threads`
-    /// is a runner option: results are bit-identical for any value. A divergence surfaces as `ExperimentDivergence`
+    /// is a runner option: results are bit-identical for any value, and so is `cellStore` (where a `PersistentStudy`
+    /// keeps and finds finished cells). A divergence surfaces as `ExperimentDivergence`
     /// carrying this experiment's id and resolved parameters.
     public func run(_ preset: Preset, overrides: [String: Any] = [:], seed: UInt64 = 0, ledger: StreamLedger? = nil,
-                    threads: Int = RunContext.defaultThreads,
+                    threads: Int = RunContext.defaultThreads, cellStore: (any StudyCellStore)? = nil,
                     progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> (ExperimentResult, [String: Any]) {
         let merged = ParameterOverrides.deepMerge(parameters(preset), overrides)
         let reader = ConfigReader(object: merged, path: id)
         reader.checksRecordBudget = true
-        let context = RunContext(streams: RandomStreams(seed: seed, ledger: ledger).node(id), threads: threads, progress: progress)
+        let context = RunContext(streams: RandomStreams(seed: seed, ledger: ledger).node(id), threads: threads, cellStore: cellStore, progress: progress)
         do {
             let result = try run(parameters: reader, context: context)
             return (result, reader.resolvedTree)

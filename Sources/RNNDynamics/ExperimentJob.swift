@@ -15,11 +15,16 @@ public enum ExperimentJob {
     /// `ExperimentDivergence` with `keptIn` set; leftovers of interrupted runs beside `directory` are removed first. OpenBLAS is fixed to one thread
     /// (the experiments parallelise across runs; more BLAS threads would oversubscribe the cores). `threads` is the
     /// experiment's thread budget for its parallel maps, a runner option that changes no result and is not recorded.
+    /// A `PersistentStudy` keeps its finished cells in `cellStore`, by default `directory/cells` (`StudyCellFolder`),
+    /// so a rerun after an interruption reuses them; `keepsCells: false` keeps none.
     @discardableResult
     public static func run(_ experiment: any Experiment, preset: Preset, overrides: ParameterOverrides = .init(),
                            seed: UInt64, to directory: URL, replace: Bool, threads: Int = RunContext.defaultThreads,
+                           cellStore: (any StudyCellStore)? = nil, keepsCells: Bool = true,
                            progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> RunRecord {
         BLAS.setThreads(1)
+        let inRunStore = cellStore == nil && keepsCells && experiment is any PersistentStudy
+        let store = try cellStore ?? (inRunStore ? StudyCellFolder.run(directory) : nil)
         StagedDirectory.removeStale(besides: directory)
         let startedAt = Timestamp.now()
         let clock = ContinuousClock(), start = clock.now
@@ -33,15 +38,19 @@ public enum ExperimentJob {
         }
         let result: ExperimentResult, parameters: [String: Any]
         do {
-            (result, parameters) = try experiment.run(preset, overrides: overrides.tree, seed: seed, threads: threads, progress: progress)
+            (result, parameters) = try experiment.run(preset, overrides: overrides.tree, seed: seed, threads: threads, cellStore: store,
+                                                      progress: progress)
         } catch var divergence as ExperimentDivergence {
-            try DivergedRun.write(divergence, record: record(divergence.parameters, [], nil), to: directory, replace: replace)
+            try DivergedRun.write(divergence, record: record(divergence.parameters, [], nil), to: directory,
+                                  replace: replace || RunFiles.hasCellStore(directory))
             divergence.keptIn = directory.relativePath
             throw divergence
         }
         var record = record(parameters, result.checks, result.theoryError)
         record.scalars = result.scalars
-        try ExperimentOutput.write(experiment, result: result, record: record, to: directory, replace: replace)
+        // Cells stored in the directory make it non-empty: the run is then written beside them (they are kept).
+        try ExperimentOutput.write(experiment, result: result, record: record, to: directory,
+                                   replace: replace || (inRunStore && RunFiles.hasCellStore(directory)))
         var written = record
         written.complete = true
         return written

@@ -43,16 +43,7 @@ public enum Reproduction {
     /// foreign files) in the way without `force`.
     public static func plan(paper: String, preset: Preset, seed: UInt64, out: URL, only: [String] = [],
                             skip: [String] = [], force: Bool = false) throws -> ReproductionPlan {
-        guard Paper.all.contains(paper) else {
-            throw ConfigError(key: "paper", "'\(paper)' is not a paper with registered experiments (allowed: \(Paper.all.joined(separator: ", ")))")
-        }
-        let experiments = ExperimentRegistry.experiments(prefix: paper + ".")
-        func resolve(_ names: [String], _ key: String) throws -> Set<String> {
-            Set(try names.map { try ExperimentRegistry.resolve($0, key: key, paper: paper).id })
-        }
-        let onlyIDs = try resolve(only, "--only"), skipIDs = try resolve(skip, "--skip")
-        let chosen = experiments.filter { (onlyIDs.isEmpty || onlyIDs.contains($0.id)) && !skipIDs.contains($0.id) }
-        guard !chosen.isEmpty else { throw ConfigError(key: "--skip", "leaves no experiment to run (allowed: fewer ids)") }
+        let chosen = try experiments(paper: paper, only: only, skip: skip)
         try requireRunsDirectory(out, of: "a paper's runs")
         try SummaryFiles.requireOurs(out, key: "--out")
         let steps = try chosen.map { e -> ReproductionPlan.Step in
@@ -74,6 +65,21 @@ public enum Reproduction {
         case .absent, .empty, .foreign, .collection: break
         }
         try OutputLocation.requireWritable(out)
+    }
+
+    /// The registered experiments of `paper` in registry order, restricted to `only` (when given) and without
+    /// `skip` (ids with or without the paper prefix); one-line `ConfigError`s for an unknown paper or id.
+    public static func experiments(paper: String, only: [String] = [], skip: [String] = []) throws -> [any Experiment] {
+        guard Paper.all.contains(paper) else {
+            throw ConfigError(key: "paper", "'\(paper)' is not a paper with registered experiments (allowed: \(Paper.all.joined(separator: ", ")))")
+        }
+        func resolve(_ names: [String], _ key: String) throws -> Set<String> {
+            Set(try names.map { try ExperimentRegistry.resolve($0, key: key, paper: paper).id })
+        }
+        let onlyIDs = try resolve(only, "--only"), skipIDs = try resolve(skip, "--skip")
+        let chosen = ExperimentRegistry.experiments(prefix: paper + ".").filter { (onlyIDs.isEmpty || onlyIDs.contains($0.id)) && !skipIDs.contains($0.id) }
+        guard !chosen.isEmpty else { throw ConfigError(key: "--skip", "leaves no experiment to run (allowed: fewer ids)") }
+        return chosen
     }
 
     /// The action for one experiment given what its directory holds.

@@ -45,6 +45,10 @@ struct Run: ParsableCommand {
         last good state (diverged.npz, DATA.md) and config.json with a `stop` object and `complete: false`, so the \
         next run replaces it.
 
+        Studies (Fig. 5, A4, A6) keep each finished cell in --out/cells/ as it finishes, so rerunning an interrupted \
+        run reuses them (identical results); --estimate prints a study's cell count and CPU-hours from a short timing \
+        probe without running it. To spread a study's cells over processes or Slurm, see `rnndyn sweep --help` (study: true).
+
         Examples:
           rnndyn run proca2025.figA1
           rnndyn run proca2025.figA1 --full --set learning_rate=0.005 --out out/a1
@@ -76,25 +80,21 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Print the resolved config (JSON that --config reads back) after validating it; run and write nothing.")
     var printConfig = false
 
+    @Flag(name: .long, help: "For a study: print its cell count and the CPU-hours a short timing probe predicts; run and write nothing.")
+    var estimate = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
+        if estimate { return try printEstimate() }
         let outURL = URL(fileURLWithPath: out ?? "out/\((try? ExperimentRegistry.resolve(experiment, key: "experiment"))?.id ?? experiment)")
         let exp: any Experiment, replace: Bool, threads: Int, lock: DirectoryLock
-        var preset: Preset, seed = self.seed
-        var overrides = ParameterOverrides()
+        let preset: Preset, seed: UInt64?, overrides: ParameterOverrides
         do {
-            let e = try ExperimentRegistry.resolve(experiment, key: "experiment")
+            let e: any Experiment
+            (e, preset, seed, overrides) = try settings()
             exp = e
-            preset = try presetOptions.preset()
             threads = try threadOptions.count()
-            if let config {
-                let file = try RunConfigFile(config, experiment: e.id)
-                overrides.merge(file.overrides)
-                if seed == nil { seed = file.seed }
-                if !presetOptions.quick && !presetOptions.full, let p = file.preset { preset = p }
-            }
-            for s in sets { try overrides.assign(s) }
             if printConfig {
                 FileHandle.standardOutput.write(try ResolvedRunConfig.json(e, preset: preset, overrides: overrides, seed: seed ?? 0) + Data("\n".utf8))
                 return
@@ -133,5 +133,33 @@ struct Run: ParsableCommand {
             printError("\(record.checksFailing) of \(record.checks.count) claim checks fail")
             throw ExitCode(ExitStatus.claimFails)
         }
+    }
+
+    /// The experiment, preset, seed and overrides the options name: the preset flag, then a `--config` file (its
+    /// overrides, and its seed and preset unless given), then each `--set`.
+    func settings() throws -> (any Experiment, Preset, UInt64?, ParameterOverrides) {
+        let e = try ExperimentRegistry.resolve(experiment, key: "experiment")
+        var preset = try presetOptions.preset(), seed = self.seed
+        var overrides = ParameterOverrides()
+        if let config {
+            let file = try RunConfigFile(config, experiment: e.id)
+            overrides.merge(file.overrides)
+            if seed == nil { seed = file.seed }
+            if !presetOptions.quick && !presetOptions.full, let p = file.preset { preset = p }
+        }
+        for s in sets { try overrides.assign(s) }
+        return (e, preset, seed, overrides)
+    }
+
+    /// `--estimate`: validates like a run, then prints the study's estimate (nothing is written).
+    func printEstimate() throws {
+        do {
+            if let clash = [("--print-config", printConfig), ("--force", force), ("--out", out != nil)].first(where: \.1)?.0 {
+                throw ConfigError(key: "--estimate", "cannot be combined with \(clash) (allowed: --estimate with the preset, --config, --set and --seed)")
+            }
+            let (e, preset, seed, overrides) = try settings()
+            try e.validate(preset, overrides: overrides.tree)
+            printLine(RunEstimate.line(e.id, preset: preset, try RunEstimate.of(e, preset: preset, overrides: overrides, seed: seed ?? 0)))
+        } catch { throw fail(error) }
     }
 }

@@ -59,9 +59,13 @@ struct Reproduce: ParsableCommand {
     @Flag(name: .long, help: "Recompute every run, replacing what is there.")
     var force = false
 
+    @Flag(name: .long, help: "Print each study's cell count and the CPU-hours a short timing probe predicts, and the total; run and write nothing.")
+    var estimate = false
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
+        if estimate { return try printEstimates() }
         let outURL = URL(fileURLWithPath: out)
         let several = Reproduction.usesPaperDirectories(papers)
         let plans: [ReproductionPlan]
@@ -164,6 +168,33 @@ struct Reproduce: ParsableCommand {
     /// A duration in seconds.
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// `--estimate`: one line per experiment (studies probed, in registry order), then the total.
+    func printEstimates() throws {
+        do {
+            if force { throw ConfigError(key: "--estimate", "cannot be combined with --force (allowed: --estimate with the preset, --seed, --only and --skip)") }
+            let preset = try presetOptions.preset()
+            let chosen = try Reproduction.papers(papers)
+            let experiments: [any Experiment]
+            if chosen.count == 1 {
+                experiments = try Reproduction.experiments(paper: chosen[0], only: Self.ids(only), skip: Self.ids(skip))
+            } else {
+                func resolve(_ names: [String], _ key: String) throws -> Set<String> {
+                    Set(try names.map { try ExperimentRegistry.resolve($0, key: key, among: chosen).id })
+                }
+                let onlyIDs = try resolve(Self.ids(only), "--only"), skipIDs = try resolve(Self.ids(skip), "--skip")
+                experiments = chosen.flatMap { ExperimentRegistry.experiments(prefix: $0 + ".") }
+                    .filter { (onlyIDs.isEmpty || onlyIDs.contains($0.id)) && !skipIDs.contains($0.id) }
+            }
+            var estimates: [StudyEstimate?] = []
+            for e in experiments {
+                let estimate = try RunEstimate.of(e, preset: preset, seed: seed)
+                printLine(RunEstimate.line(e.id, preset: preset, estimate))
+                estimates.append(estimate)
+            }
+            printLine(RunEstimate.total(estimates, preset: preset))
+        } catch { throw fail(error) }
     }
 
     /// Comma-separated ids as a list (empty when absent).

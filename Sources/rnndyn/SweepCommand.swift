@@ -18,6 +18,10 @@ struct Sweep: ParsableCommand {
         training or theory diverges keeps its last good state in its cell directory and is not retried (the same \
         seed diverges again); the sweep then exits with status 3 (1 if a cell failed otherwise) and merges only \
         when every cell is done.
+
+        A study sweep (`study: true`, one seed, no axes; see examples/sweep-figA4-study.yaml) runs the cells of one \
+        run of a persistent study (Fig. 5, A4, A6) as its cells, stored as DIR/cells/<id>.npz, and the merge reduces \
+        them into the run directory DIR/<experiment id>/ with the bytes `rnndyn run` writes, plus DIR/report.html.
         """,
         subcommands: [SweepRun.self, SweepStatus.self, SweepMergeCommand.self, SweepWorkerCommand.self],
         defaultSubcommand: SweepRun.self)
@@ -83,7 +87,11 @@ struct SweepRun: ParsableCommand {
             throw ExitCode(ExitStatus.failed)
         }
         do { try SweepMerge.merge(dir) } catch { throw fail(error) }
-        printLine("merged: \(out)/sweep.csv, \(out)/sweep.npz, \(out)/figures/sweep.svg, \(out)/report.html (see \(out)/DATA.md)")
+        if dir.spec.study {
+            printLine("reduced the study's cells into \(out)/\(StudySweep.runFolder(dir)) (report: \(out)/\(StudySweep.runFolder(dir))/report.html; summary \(out)/report.html)")
+        } else {
+            printLine("merged: \(out)/sweep.csv, \(out)/sweep.npz, \(out)/figures/sweep.svg, \(out)/report.html (see \(out)/DATA.md)")
+        }
     }
 
     /// `--slurm`: writes the scripts and submits (or, with `--dry-run`, prints) the jobs.
@@ -218,8 +226,7 @@ struct SweepStatus: ParsableCommand {
             case .diverged(let m): (verdict, message) = ("diverged", m)
             case .done, .pending: continue
             }
-            let point = zip(sweep.spec.axes, cell.point).map { "\($0.name)=\($0.values[$1].text)" }.joined(separator: " ")
-            printLine("\(verdict) \(cell.id) (\(point) seed=\(cell.seed)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            printLine("\(verdict) \(cell.id) (\(sweep.label(cell))): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         for pair in sweep.pairs {
             guard case .failed(let message) = sweep.pairState(pair) else { continue }

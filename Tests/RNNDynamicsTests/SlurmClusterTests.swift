@@ -250,4 +250,28 @@ struct SlurmClusterTests {
                 "only the interrupted cell started twice: \(starts)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.html").path))
     }
+
+    /// A study sweep (the cells of one persistent-study run) as an array job, reduced by the dependent merge job into
+    /// the run directory an in-process `rnndyn run` writes, byte for byte.
+    @Test func aStudySweepOnArraysReducesToTheBytesOfAnInProcessRun() throws {
+        try #require(LocalSlurm.unavailable == nil, "CI is set but Slurm cannot be used: \(LocalSlurm.unavailable ?? "")")
+        let root = CLIHarness.tempDir()
+        let onSlurm = root.appendingPathComponent("study"), local = root.appendingPathComponent("local")
+        let (status, out, err) = try LocalSlurm.rnndyn(["sweep", try StudyPersistenceTests.studySpec(), "--out", onSlurm.path, "--slurm",
+                                                       "--cells-per-task", "2", "--time", "00:10:00"])
+        #expect(status == 0 && out.contains("cells array") && out.contains("(3 tasks), merge"), "\(out) \(err)")
+        let jobs = LocalSlurm.submittedJobs(out)
+        #expect(jobs.count == 2, "\(out)")
+        let finished = try LocalSlurm.waitUntilFinished(jobs, seconds: 300)
+        let states = try LocalSlurm.states(jobs)
+        #expect(finished && states.values.allSatisfy { $0 == "COMPLETED" } && states.count == 3 + 1, "\(states)")
+        _ = try StudyPersistenceTests.runA4(local)
+        let run = onSlurm.appendingPathComponent("proca2025.figA4")
+        for file in ["results.npz", "figures/proca2025_figA4.svg", "figure.json", "DATA.md"] {
+            #expect(try Data(contentsOf: local.appendingPathComponent(file)) == Data(contentsOf: run.appendingPathComponent(file)),
+                    "\(file) differs between the Slurm study sweep and the in-process run")
+        }
+        let (ss, text, _) = try LocalSlurm.rnndyn(["sweep", "status", onSlurm.path])
+        #expect(ss == 0 && text.contains("cells: 6 done, 0 running") && text.contains("merged: "), "\(text)")
+    }
 }

@@ -11,11 +11,15 @@ public struct RunContext: Sendable {
     public let threads: Int
     /// Receives the fraction of the work done, in [0, 1].
     public let progress: @Sendable (Double) -> Void
+    /// Where a `PersistentStudy` keeps and finds finished cells (nil: compute every cell, keep none).
+    public let cellStore: (any StudyCellStore)?
 
     /// A context.
-    public init(streams: RandomStreams, threads: Int = RunContext.defaultThreads, progress: @escaping @Sendable (Double) -> Void = { _ in }) {
+    public init(streams: RandomStreams, threads: Int = RunContext.defaultThreads, cellStore: (any StudyCellStore)? = nil,
+                progress: @escaping @Sendable (Double) -> Void = { _ in }) {
         self.streams = streams
         self.threads = max(1, threads)
+        self.cellStore = cellStore
         self.progress = progress
     }
 
@@ -40,6 +44,6 @@ public struct RunContext: Sendable {
     /// The same context reporting progress in the sub-range [lower, upper] of the whole.
     public func progressRange(_ lower: Double, _ upper: Double) -> RunContext {
         let outer = progress
-        return RunContext(streams: streams, threads: threads) { outer(lower + (upper - lower) * min(1, max(0, $0))) }
+        return RunContext(streams: streams, threads: threads, cellStore: cellStore) { outer(lower + (upper - lower) * min(1, max(0, $0))) }
     }
 }

@@ -28,19 +28,8 @@ public protocol Study: Experiment {
     func runCell(_ cell: StudyCell, plan: Plan, streams: RandomStreams) throws -> CellResult
     /// Combines the results, in cell order.
     func reduce(_ plan: Plan, results: [CellResult], context: RunContext) throws -> ExperimentResult
+    /// The cell count and CPU time of a run of `plan`, from a short timing probe drawing from `streams` (the
+    /// experiment's node); the default times the first and last cell (see `StudyEstimate`).
+    func estimate(_ plan: Plan, streams: RandomStreams) throws -> StudyEstimate
 }
 
-extension Study {
-    /// Plan, map the cells on `context.threads` threads (progress up to 90 %), reduce.
-    public func run(parameters: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let plan = try plan(parameters)
-        let cells = cells(plan)
-        let total = Double(max(cells.count, 1)), progress = context.progress
-        let results = try ParallelMap.map(cells.count, threads: context.threads, progress: { progress(0.9 * Double($0) / total) }) { i in
-            try runCell(cells[i], plan: plan, streams: context.streams.child(cells[i].name))
-        }
-        let result = try reduce(plan, results: results, context: context)
-        progress(1)
-        return result
-    }
-}

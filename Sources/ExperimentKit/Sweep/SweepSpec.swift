@@ -61,6 +61,9 @@ public enum SweepValue: Sendable, Equatable {
 ///   metrics: [frobenius]           # default: every ArrayDistance.Metric
 /// ```
 /// Cells are every grid point × seed; runner options (worker count, threads) are never part of a spec.
+///
+/// A study sweep (`study: true`, no axes, one seed) instead runs one run of a `PersistentStudy`: its cells are the
+/// study's cells (stored as `cells/<id>.npz`), and the merge reduces them into the run directory `<experiment id>/`.
 public struct SweepSpec: Sendable {
     /// Experiment id.
     public let experiment: String
@@ -74,6 +77,8 @@ public struct SweepSpec: Sendable {
     public let seeds: [UInt64]
     /// The pair stage, if the spec has one: every two seeds of each grid point compared on one results array.
     public let pairSpec: SweepPairSpec?
+    /// Whether the cells are the cells of one study run (`study: true`) rather than grid points × seeds.
+    public let study: Bool
 
     /// Most cells a sweep may have.
     public static let maxCells = 1_000_000
@@ -85,7 +90,7 @@ public struct SweepSpec: Sendable {
 
     /// Validates a parsed spec object.
     public init(object o: [String: Any]) throws {
-        let known = ["experiment", "preset", "overrides", "axes", "seeds", "pairs"]
+        let known = ["experiment", "preset", "overrides", "axes", "seeds", "pairs", "study"]
         if let extra = o.keys.filter({ !known.contains($0) }).sorted().first {
             throw ConfigError(key: "sweep.\(extra)", "unknown key (allowed: \(known.joined(separator: ", ")))")
         }
@@ -99,6 +104,23 @@ public struct SweepSpec: Sendable {
         let overrides = o["overrides"] ?? [String: Any]()
         guard let tree = overrides as? [String: Any] else {
             throw ConfigError(key: "sweep.overrides", "expected an object of parameters, got \(ConfigReader.describe(overrides))")
+        }
+        let study = o["study"] ?? false
+        guard ConfigReader.isBool(study) else {
+            throw ConfigError(key: "sweep.study", "expected true or false, got \(ConfigReader.describe(study))")
+        }
+        self.study = (study as? Bool) ?? false
+        if self.study {
+            if let extra = ["axes", "pairs"].first(where: { o[$0] != nil && !((o[$0] as? [Any])?.isEmpty ?? false) }) {
+                throw ConfigError(key: "sweep.\(extra)", "is not used with study: true (allowed: a study sweep has no axes and no pairs; its cells are the study's)")
+            }
+            let seeds = try Self.seeds(o["seeds"] ?? 1)
+            guard seeds.count == 1 else {
+                throw ConfigError(key: "sweep.seeds", "lists \(seeds.count) seeds (allowed: one root seed with study: true, e.g. seeds: [0])")
+            }
+            self.experiment = experiment; self.preset = preset; self.axes = []; self.seeds = seeds; self.pairSpec = nil
+            self.overrides = Self.sendable(tree) as? [String: any Sendable] ?? [:]
+            return
         }
         guard let rawAxes = o["axes"] as? [Any] else {
             throw ConfigError(key: "sweep.axes", "is required (a list of {name, values | linspace | logspace})")

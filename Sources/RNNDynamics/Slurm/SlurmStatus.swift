@@ -95,8 +95,7 @@ public struct SlurmStatus: Sendable {
             items.append(Item(stage: stage, id: id, label: label, verdict: verdict, message: message, task: task, log: log))
         }
         for cell in dir.cells {
-            let label = zip(dir.spec.axes, cell.point).map { "\($0.name)=\($0.values[$1].text)" }.joined(separator: " ")
-            add(.cells, cell.id, (label.isEmpty ? "" : label + " ") + "seed=\(cell.seed)", dir.state(cell), lock: dir.lockURL(cell))
+            add(.cells, cell.id, dir.label(cell), dir.state(cell), lock: dir.lockURL(cell))
         }
         for pair in dir.pairs {
             let label = zip(dir.spec.axes, pair.point).map { "\($0.name)=\($0.values[$1].text)" }.joined(separator: " ")

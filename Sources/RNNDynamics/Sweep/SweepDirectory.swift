@@ -34,8 +34,10 @@ public struct SweepDirectory: Sendable {
 
     /// `sweep.json`.
     public var planURL: URL { url.appendingPathComponent("sweep.json") }
-    /// `cells/<id>`.
-    public func cellURL(_ cell: SweepCell) -> URL { url.appendingPathComponent("cells").appendingPathComponent(cell.id) }
+    /// `cells/<id>` (a study sweep's: `cells/<id>.npz`).
+    public func cellURL(_ cell: SweepCell) -> URL {
+        url.appendingPathComponent("cells").appendingPathComponent(cell.id + (cell.studyCell == nil ? "" : ".npz"))
+    }
     /// `locks/<id>.lock`.
     public func lockURL(_ cell: SweepCell) -> URL { url.appendingPathComponent("locks").appendingPathComponent(cell.id + ".lock") }
     /// `failed/<id>.txt`.
@@ -46,6 +48,13 @@ public struct SweepDirectory: Sendable {
     public func lockURL(_ pair: SweepPair) -> URL { url.appendingPathComponent("locks").appendingPathComponent("pair-" + pair.id + ".lock") }
     /// `failed/pair-<id>.txt`.
     public func failureURL(_ pair: SweepPair) -> URL { url.appendingPathComponent("failed").appendingPathComponent("pair-" + pair.id + ".txt") }
+    /// How status lines name `cell`: its axis values and seed (`learning_rate=0.01 seed=3`), or a study cell's name
+    /// (`cell=aligned-T4-draw1 seed=0`).
+    public func label(_ cell: SweepCell) -> String {
+        let point = zip(spec.axes, cell.point).map { "\($0.name)=\($0.values[$1].text)" } + (cell.studyCell.map { ["cell=\($0)"] } ?? [])
+        return (point + ["seed=\(cell.seed)"]).joined(separator: " ")
+    }
+
     /// `events.log`.
     public var eventsURL: URL { url.appendingPathComponent("events.log") }
 
@@ -57,8 +66,13 @@ public struct SweepDirectory: Sendable {
             "overrides": spec.overrides as [String: Any],
             "axes": spec.axes.map { ["name": $0.name, "values": $0.values.map(\.json)] as [String: Any] },
             "seeds": spec.seeds.map { Int($0) },
-            "cells": cells.map { ["id": $0.id, "point": $0.point, "seed": Int($0.seed)] as [String: Any] },
+            "cells": cells.map { c in
+                var entry: [String: Any] = ["id": c.id, "point": c.point, "seed": Int(c.seed)]
+                if let name = c.studyCell { entry["name"] = name }
+                return entry
+            },
         ]
+        if spec.study { plan["study"] = true }
         if let stage = spec.pairSpec {
             plan["pairs"] = ["array": stage.array, "metrics": stage.metrics.map(\.rawValue), "count": pairs.count] as [String: Any]
         }
@@ -142,7 +156,9 @@ public struct SweepDirectory: Sendable {
 
     /// The state of `cell` on disk.
     public func state(_ cell: SweepCell) -> CellState {
-        if case .complete = RunDirectoryState.inspect(cellURL(cell)) { return .done }
+        if cell.studyCell != nil {
+            if FileManager.default.fileExists(atPath: cellURL(cell).path) { return .done }
+        } else if case .complete = RunDirectoryState.inspect(cellURL(cell)) { return .done }
         if let message = try? String(contentsOf: failureURL(cell), encoding: .utf8) {
             return message.hasPrefix(Self.divergedPrefix) ? .diverged(String(message.dropFirst(Self.divergedPrefix.count))) : .failed(message)
         }

@@ -36,6 +36,7 @@ public enum SweepMerge {
         guard notDone == 0 else {
             throw ConfigError(key: "DIR", "\(notDone) of \(dir.cells.count) cells are not complete (allowed: merge after every cell is done; see rnndyn sweep status)")
         }
+        if dir.spec.study { return try StudySweep.reduce(dir) }
         let pairValues = dir.pairs.map { dir.pairValues($0) }
         let pairsNotDone = pairValues.filter { $0 == nil }.count
         guard pairsNotDone == 0 else {
@@ -76,7 +77,8 @@ public enum SweepMerge {
 
     /// The files `merge` writes for `dir`, relative to it, `report.html` last.
     public static func files(_ dir: SweepDirectory) -> [String] {
-        ["sweep.csv", "sweep.npz", "DATA.md", "timings.csv"] + (dir.spec.pairSpec == nil ? [] : ["pairs.csv"])
+        if dir.spec.study { return StudySweep.files(dir) }
+        return ["sweep.csv", "sweep.npz", "DATA.md", "timings.csv"] + (dir.spec.pairSpec == nil ? [] : ["pairs.csv"])
             + ["figures/sweep.svg"] + (dir.spec.pairSpec == nil ? [] : ["figures/pairs.svg"]) + ["report.html"]
     }
 

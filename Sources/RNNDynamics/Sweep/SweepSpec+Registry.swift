@@ -12,6 +12,6 @@ extension SweepSpec {
 
     /// Every cell of the spec's registered experiment (see `cells(of:validate:)`).
     public func cells(validate: Bool = false) throws -> [SweepCell] {
-        try cells(of: registeredExperiment(), validate: validate)
+        try cells(of: registeredExperiment(), validate: validate, codeVersion: RNNDynamicsVersion.string)
     }
 }

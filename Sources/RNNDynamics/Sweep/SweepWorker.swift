@@ -128,6 +128,7 @@ public enum SweepWorker {
         guard let e = ExperimentRegistry.experiment(dir.spec.experiment) else {
             throw ConfigError(key: "sweep.experiment", "'\(dir.spec.experiment)' is not a registered experiment")
         }
+        if cell.studyCell != nil { return try StudySweep.compute(cell, of: e, in: dir) }
         let target = dir.cellURL(cell)
         let replace: Bool
         switch RunDirectoryState.inspect(target) {

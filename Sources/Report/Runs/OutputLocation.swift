@@ -65,7 +65,8 @@ public enum OutputLocation {
 
     /// The line telling what a replaced `directory` keeps (entries rnndyn did not write), or nil when none.
     public static func keptNote(_ directory: URL) -> String? {
-        let kept = WrittenFiles.foreign(in: directory)
+        let store = RunFiles.hasCellStore(directory) ? RunFiles.cells + "/" : nil
+        let kept = WrittenFiles.foreign(in: directory).filter { $0 != store }
         guard !kept.isEmpty else { return nil }
         let shown = kept.prefix(5).joined(separator: ", ") + (kept.count > 5 ? ", …" : "")
         return "kept \(kept.count) entr\(kept.count == 1 ? "y" : "ies") rnndyn did not write in \(directory.relativePath): \(shown)"

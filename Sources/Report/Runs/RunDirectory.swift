@@ -32,6 +32,17 @@ public enum RunFiles {
     /// `figures/<stem>.png`.
     public static func png(_ experiment: String) -> String { "\(figures)/\(figureStem(experiment)).png" }
 
+    /// The folder where a persistent study keeps its finished cells (`cells/<cell>.npz`): not staged with the run,
+    /// not listed in `.rnndyn-files.json` (so replacing the run keeps it), recognised by `cellsMarker` inside.
+    public static let cells = "cells"
+    /// The file marking `cells/` as rnndyn's cell store.
+    public static let cellsMarker = ".rnndyn-cells"
+
+    /// Whether `directory/cells` is a cell store rnndyn made.
+    public static func hasCellStore(_ directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent(cells).appendingPathComponent(cellsMarker).path)
+    }
+
     /// Every top-level name a run directory may get (`figures/` a folder), `loss.csv` of `rnndyn train` included.
     public static let written = [config, results, dataDoc, metrics, figure, report, "loss.csv", figures + "/"]
 
@@ -73,7 +84,7 @@ public enum RunDirectoryState {
         }.count
         if runs > 0 { return .collection(runs) }
         let ours = [RunFiles.config, RunFiles.results, RunFiles.figure, RunFiles.dataDoc]
-        return items.contains(where: ours.contains) ? .incomplete : .foreign
+        return items.contains(where: ours.contains) || RunFiles.hasCellStore(url) ? .incomplete : .foreign
     }
 }
 
