@@ -114,3 +114,31 @@ import Testing
         #expect(!coupling([0.02, 0.02, 0.02]).holds, "flat PIF has no sign")
     }
 }
+
+/// The degeneracy studies as persistent studies: a trained network's cell round-trips bit for bit through its npz,
+/// a cell computed alone (as a sweep worker does) equals the in-process one, and the estimate probes instead of training.
+@Suite struct Huang2025CellTests {
+    static var tiny: [String: Any] { Huang2025DegeneracyTests.tiny }
+
+    @Test func aCellRoundTripsAndAWorkerComputesTheInProcessCell() throws {
+        let study = HuangFig3()
+        let plan = try Huang2025KnobTests.plan(study, .quick, Self.tiny)
+        let cell = study.cells(plan)[4]
+        let node = RandomStreams(seed: 7).node(study.id)
+        let run = try study.runCell(cell, plan: plan, streams: study.cellStreams(cell, plan: plan, experiment: node))
+        let arrays = try study.encodeCell(run, plan: plan)
+        let (read, key) = try StudyCellArrays.read(npz: try arrays.npz(key: "k"), source: "test")
+        #expect(key == "k" && read == arrays)
+        #expect(try study.encodeCell(try study.decodeCell(read, plan: plan), plan: plan) == arrays)
+        #expect(try study.computeCell(named: cell.name, .quick, overrides: Self.tiny, seed: 7) == arrays,
+                "a worker runs the cell on its condition's node, as the in-process run does")
+        var broken = StudyCellArrays()
+        broken.add("stop_reason", integers: [9], shape: [])
+        #expect(throws: StudyCellError.self) { try study.decodeCell(broken, plan: plan) }
+    }
+
+    @Test func theEstimateProbesAnEpochAndCountsEveryCell() throws {
+        let e = try HuangFig4().estimate(.quick, overrides: Self.tiny.filter { !["flip_flop_levels", "delayed_discrimination_levels", "sine_wave_levels", "path_integration_levels", "flip_flop_trial_length", "flip_flop_threshold"].contains($0.key) }, seed: 0)
+        #expect(e.cells == 5 * 3 && e.cpuSeconds > 0 && e.basis.hasPrefix("upper bound"))
+    }
+}

@@ -28,7 +28,7 @@ extension Study {
         let cells = cells(plan)
         let total = Double(max(cells.count, 1)), progress = context.progress
         let results = try ParallelMap.map(cells.count, threads: context.threads, progress: { progress(0.9 * Double($0) / total) }) { i in
-            try compute(cells[i], context.streams.child(cells[i].name))
+            try compute(cells[i], cellStreams(cells[i], plan: plan, experiment: context.streams))
         }
         let result = try reduce(plan, results: results, context: context)
         progress(1)
@@ -82,6 +82,6 @@ extension PersistentStudy {
         guard let cell = cells(plan).first(where: { $0.name == name }) else {
             throw StudyCellError("\(id) has no cell named '\(name)' with these parameters")
         }
-        return try encodeCell(try runCell(cell, plan: plan, streams: RandomStreams(seed: seed).node(id).child(cell.name)), plan: plan)
+        return try encodeCell(try runCell(cell, plan: plan, streams: cellStreams(cell, plan: plan, experiment: RandomStreams(seed: seed).node(id))), plan: plan)
     }
 }

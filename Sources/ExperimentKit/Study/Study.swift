@@ -24,7 +24,11 @@ public protocol Study: Experiment {
     func plan(_ parameters: ConfigReader) throws -> Plan
     /// The cells of `plan`, in order (names unique).
     func cells(_ plan: Plan) -> [StudyCell]
-    /// Runs one cell; every random number comes from `streams`, the cell's node.
+    /// The node a cell runs on, below the experiment's node `experiment`: `experiment.child(cell.name)` by default.
+    /// A study whose cells share draws (e.g. the probe trials of one condition, shared by its seeds) returns a
+    /// shared parent node and names its cell's own streams below it in `runCell`.
+    func cellStreams(_ cell: StudyCell, plan: Plan, experiment: RandomStreams) -> RandomStreams
+    /// Runs one cell; every random number comes from `streams`, the cell's node (`cellStreams`).
     func runCell(_ cell: StudyCell, plan: Plan, streams: RandomStreams) throws -> CellResult
     /// Combines the results, in cell order.
     func reduce(_ plan: Plan, results: [CellResult], context: RunContext) throws -> ExperimentResult
@@ -33,3 +37,9 @@ public protocol Study: Experiment {
     func estimate(_ plan: Plan, streams: RandomStreams) throws -> StudyEstimate
 }
 
+extension Study {
+    /// The cell's own node: `experiment.child(cell.name)`.
+    public func cellStreams(_ cell: StudyCell, plan: Plan, experiment: RandomStreams) -> RandomStreams {
+        experiment.child(cell.name)
+    }
+}

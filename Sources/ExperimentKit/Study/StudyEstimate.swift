@@ -43,7 +43,7 @@ extension Study {
         let probe = first.name == last.name ? [first] : [first, last]
         var total = 0.0
         for cell in probe {
-            total += try StudyEstimate.cpuSeconds { _ = try runCell(cell, plan: plan, streams: streams.child(cell.name)) }
+            total += try StudyEstimate.cpuSeconds { _ = try runCell(cell, plan: plan, streams: cellStreams(cell, plan: plan, experiment: streams)) }
         }
         let each = total / Double(probe.count)
         return StudyEstimate(cells: cells.count, cpuSeconds: each * Double(cells.count),

@@ -86,6 +86,23 @@ public struct DegeneracyRun: Sendable {
             weightChangeRelative: changes[r] / w0[r].frobeniusNorm, kernelAlignment: alignment)
     }
 
+    /// Builds `condition`'s network and trains it for exactly `steps` steps, no early stop (the estimate's probe).
+    static func trainSteps(_ condition: DegeneracyCondition, steps: Int, streams: RandomStreams) throws {
+        var recipe = condition.training
+        recipe.maxSteps = steps
+        recipe.lossThreshold = -.infinity
+        let task = condition.task.task
+        switch recipe.network {
+        case .tanh:
+            _ = try trainToThreshold(TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
+                                                            streams: streams.child("init")), task, recipe, streams: streams.child("trials"))
+        case let .leakyMuP(alpha, gamma, eta0):
+            _ = try trainToThreshold(LeakyRateRNN.random(inputs: task.inputDimension, width: recipe.width, outputs: task.outputDimension,
+                                                         parameterization: .muP(gamma: gamma, eta0: eta0), alpha: alpha,
+                                                         streams: streams.child("init")), task, recipe, streams: streams.child("trials"))
+        }
+    }
+
     /// Adam on fresh trials of `task` (the opened existential) under the recipe.
     private static func trainToThreshold<M: ReadoutResidualNetwork & RecurrentBlockModel, T: NeuroscienceTask>(
         _ initial: M, _ task: T, _ recipe: DegeneracyTraining, streams: RandomStreams

@@ -35,7 +35,7 @@ public struct DegeneracyPlan: Sendable {
 /// so every seed of a condition sees the same probe batch. Pairwise comparisons draw from
 /// `<experiment>/<c.node>/dsa/pair-i-j`, `…/dsa-null/net-i` and `…/pif/pair-i-j`; the bootstrap from
 /// `<experiment>/bootstrap/<group>`.
-public protocol DegeneracyStudy: Study where Plan == DegeneracyPlan, CellResult == DegeneracyRun {
+public protocol DegeneracyStudy: PersistentStudy where Plan == DegeneracyPlan, CellResult == DegeneracyRun {
     /// The dataset, figure and checks from the summaries of every condition.
     func result(_ plan: DegeneracyPlan, summaries: [ConditionSummary], context: RunContext) throws -> ExperimentResult
 }
@@ -47,7 +47,12 @@ extension DegeneracyStudy {
         }
     }
 
-    /// `streams` is the condition's node (see `run`).
+    /// Every seed of a condition runs on the condition's node, so they share its probe trials.
+    public func cellStreams(_ cell: StudyCell, plan: DegeneracyPlan, experiment: RandomStreams) -> RandomStreams {
+        experiment.child(plan.conditions[cell.index / plan.seeds].node)
+    }
+
+    /// `streams` is the condition's node (`cellStreams`).
     public func runCell(_ cell: StudyCell, plan: DegeneracyPlan, streams: RandomStreams) throws -> DegeneracyRun {
         let condition = plan.conditions[cell.index / plan.seeds], seed = cell.index % plan.seeds
         let task = condition.task.task, m = plan.measurement
@@ -69,17 +74,18 @@ extension DegeneracyStudy {
         return try result(plan, summaries: summaries, context: context)
     }
 
-    /// Plan, train every (condition, seed) cell on `context.threads` threads (progress up to 90 %), reduce. Each cell
-    /// runs under its condition's node, so the seeds of a condition share its probe trials.
-    public func run(parameters: ConfigReader, context: RunContext) throws -> ExperimentResult {
-        let plan = try plan(parameters)
-        let cells = cells(plan)
-        let total = Double(max(cells.count, 1)), progress = context.progress
-        let results = try ParallelMap.map(cells.count, threads: context.threads, progress: { progress(0.9 * Double($0) / total) }) { i in
-            try runCell(cells[i], plan: plan, streams: context.streams.child(plan.conditions[cells[i].index / plan.seeds].node))
-        }
-        let result = try reduce(plan, results: results, context: context)
-        progress(1)
-        return result
+    public var cellVersion: Int { 1 }
+
+    public func encodeCell(_ result: DegeneracyRun, plan: DegeneracyPlan) throws -> StudyCellArrays { result.cellArrays }
+
+    public func decodeCell(_ arrays: StudyCellArrays, plan: DegeneracyPlan) throws -> DegeneracyRun {
+        try DegeneracyRun(cellArrays: arrays)
+    }
+
+    /// A short probe instead of whole trainings: one epoch of the first and the last condition's network, timed and
+    /// extrapolated to every network running to `max_steps` (an upper bound: the paper's networks stop at their
+    /// threshold, often far earlier), plus one DSA and one PIF comparison per pair of networks of a condition.
+    public func estimate(_ plan: DegeneracyPlan, streams: RandomStreams) throws -> StudyEstimate {
+        try DegeneracyEstimate.estimate(plan, cells: cells(plan).count, streams: streams.child("estimate"))
     }
 }
