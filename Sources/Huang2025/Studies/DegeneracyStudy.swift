@@ -30,7 +30,7 @@ public struct DegeneracyPlan: Sendable {
 /// compares the converged networks of each condition pairwise (`ConditionSummary`) and tests the trends over each
 /// group's levels with a bootstrap over seeds (`SeedBootstrap`).
 ///
-/// Seed tree: cell (condition c, seed k) runs under `<experiment>/<c.node>/seed-<k>`; the condition's probe trials
+/// Seed tree: cell `<c.node>-seed-<k>` (condition c, seed k; also its file name in `cells/`) runs under `<experiment>/<c.node>/seed-<k>`; the condition's probe trials
 /// come from `<experiment>/<c.node>/probe` and the null's fresh probe trials from `<experiment>/<c.node>/probe-null`,
 /// so every seed of a condition sees the same probe batch. Pairwise comparisons draw from
 /// `<experiment>/<c.node>/dsa/pair-i-j`, `…/dsa-null/net-i` and `…/pif/pair-i-j`; the bootstrap from
@@ -43,7 +43,7 @@ public protocol DegeneracyStudy: PersistentStudy where Plan == DegeneracyPlan, C
 extension DegeneracyStudy {
     public func cells(_ plan: DegeneracyPlan) -> [StudyCell] {
         plan.conditions.indices.flatMap { c in
-            (0..<plan.seeds).map { k in StudyCell(index: c * plan.seeds + k, name: "\(plan.conditions[c].node)/seed-\(k)") }
+            (0..<plan.seeds).map { k in StudyCell(index: c * plan.seeds + k, name: "\(plan.conditions[c].node)-seed-\(k)") }
         }
     }
 
