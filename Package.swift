@@ -1,6 +1,11 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The engine, the theory, the kit and the papers are optimised in debug builds too: tests train networks, fit DSA
+/// and integrate ODEs through them, about five times slower at -Onone. Only the thin layers above (RNNDynamics, the
+/// CLI, the tests) keep -Onone and debuggability. Release flags are SwiftPM's own.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "RNNDynamics",
     products: [
@@ -23,32 +28,32 @@ let package = Package(
         .target(name: "CSystem"),
         .target(
             name: "Linalg",
-            dependencies: ["COpenBLAS", "CLapacke", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "SequenceData", dependencies: ["Linalg", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["COpenBLAS", "CLapacke", "CKernels", .product(name: "Numerics", package: "swift-numerics")], swiftSettings: optimizedInDebug),
+        .target(name: "SequenceData", dependencies: ["Linalg", "CKernels", .product(name: "Numerics", package: "swift-numerics")], swiftSettings: optimizedInDebug),
         .target(
             name: "Networks",
-            dependencies: ["Linalg", "SequenceData", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Tasks", dependencies: ["Linalg", "SequenceData", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Training", dependencies: ["Linalg", "SequenceData", "Networks", "Theory"]),
-        .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")]),
-        .target(name: "Analysis", dependencies: ["Linalg", "Networks", "Training", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["Linalg", "SequenceData", "CKernels", .product(name: "Numerics", package: "swift-numerics")], swiftSettings: optimizedInDebug),
+        .target(name: "Tasks", dependencies: ["Linalg", "SequenceData", .product(name: "Numerics", package: "swift-numerics")], swiftSettings: optimizedInDebug),
+        .target(name: "Training", dependencies: ["Linalg", "SequenceData", "Networks", "Theory"], swiftSettings: optimizedInDebug),
+        .target(name: "Theory", dependencies: ["Linalg", .product(name: "Numerics", package: "swift-numerics")], swiftSettings: optimizedInDebug),
+        .target(name: "Analysis", dependencies: ["Linalg", "Networks", "Training", .product(name: "Numerics", package: "swift-numerics")], swiftSettings: optimizedInDebug),
         .target(name: "DataIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "FigureData"),
         .target(name: "Plot", dependencies: ["FigureData"]),
         .target(
             name: "ExperimentKit",
-            dependencies: ["Linalg", "Analysis", "FigureData", "DataIO", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["Linalg", "Analysis", "FigureData", "DataIO", .product(name: "Yams", package: "Yams")], swiftSettings: optimizedInDebug),
         .target(
             name: "Proca2025",
             dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "ExperimentKit",
-                           .product(name: "Numerics", package: "swift-numerics")]),
+                           .product(name: "Numerics", package: "swift-numerics")], swiftSettings: optimizedInDebug),
         .target(
             name: "Bordelon2025",
             dependencies: ["Linalg", "Networks", "Tasks", "Training", "Theory", "Analysis", "ExperimentKit",
-                           .product(name: "Numerics", package: "swift-numerics")]),
+                           .product(name: "Numerics", package: "swift-numerics")], swiftSettings: optimizedInDebug),
         .target(
             name: "Huang2025",
-            dependencies: ["Linalg", "SequenceData", "Networks", "Tasks", "Training", "Analysis", "ExperimentKit", "FigureData"]),
+            dependencies: ["Linalg", "SequenceData", "Networks", "Tasks", "Training", "Analysis", "ExperimentKit", "FigureData"], swiftSettings: optimizedInDebug),
         .target(name: "Papers", dependencies: ["ExperimentKit", "Proca2025", "Bordelon2025", "Huang2025"]),
         .target(
             name: "Report",
