@@ -59,6 +59,23 @@ import Testing
         #expect(try store.load(cell, key: "b") == nil)
     }
 
+    /// Any cell name is one file inside the store's folder: '/', '..', a leading '.', '%' and non-ASCII are encoded
+    /// (a '/' once made a Huang cell's file a missing subdirectory), distinct names stay distinct, plain names keep
+    /// their text, and each stored cell reads back.
+    @Test func anyCellNameIsOneFileInsideTheFolder() throws {
+        let folder = CLIHarness.tempDir().appendingPathComponent("cells")
+        let store = StudyCellFolder(folder: folder, naming: .cellName)
+        let names = ["flip_flop/channels-1/seed-0", "..", ".hidden", "a%2Fb", "a/b", "é", "T4-scale0.1-draw1", ""]
+        let arrays = try KernelMovementOutcome.encode([KernelMovementOutcome(distance: 1, distanceSpread: 0, relativeLoss: 0.5, steps: 3,
+                                                                            weightChange: [1, 2, 3], diverged: 0, stalled: 0, unfinished: 0)])
+        for (i, name) in names.enumerated() { try store.save(arrays, cell: StudyCell(index: i, name: name), key: "k\(i)") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".npz") }
+        #expect(files.count == names.count && files.allSatisfy { !$0.hasPrefix(".") && !$0.contains("/") }, "\(files.sorted())")
+        #expect(StudyCellFolder.fileStem("T4-scale0.1-draw1") == "T4-scale0.1-draw1" && StudyCellFolder.fileStem("a/b") == "a%2Fb"
+                && StudyCellFolder.fileStem("a%2Fb") == "a%252Fb" && StudyCellFolder.fileStem("..") == "%2E." && StudyCellFolder.fileStem("") == "%")
+        for (i, name) in names.enumerated() { #expect(try store.load(StudyCell(index: i, name: name), key: "k\(i)") == arrays, "\(name)") }
+    }
+
     @Test func anInterruptedRunResumesFromItsCellsWithTheSameBytes() throws {
         let root = CLIHarness.tempDir()
         let whole = root.appendingPathComponent("whole"), resumed = root.appendingPathComponent("resumed")

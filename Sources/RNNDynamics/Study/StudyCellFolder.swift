@@ -43,9 +43,22 @@ public struct StudyCellFolder: StudyCellStore {
     /// The file of `cell` under `key`.
     public func url(_ cell: StudyCell, key: String) -> URL {
         switch naming {
-        case .cellName: return folder.appendingPathComponent(cell.name + ".npz")
+        case .cellName: return folder.appendingPathComponent(Self.fileStem(cell.name) + ".npz")
         case .keyID: return folder.appendingPathComponent(StudyCellKey.id(key) + ".npz")
         }
+    }
+
+    /// `name` as one file name inside the folder, whatever the study calls its cells: every byte other than
+    /// `A–Z a–z 0–9 _ -` and a `.` after the first byte is written `%XX` (so `/`, `..` or a leading `.` cannot leave
+    /// the folder or hide the file, and distinct names stay distinct); names made of those characters are unchanged.
+    public static func fileStem(_ name: String) -> String {
+        var stem = ""
+        for (i, byte) in name.utf8.enumerated() {
+            let plain = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x5F || byte == 0x2D || (byte == 0x2E && i > 0)
+            stem += plain ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
+        }
+        return stem.isEmpty ? "%" : stem
     }
 
     public func load(_ cell: StudyCell, key: String) throws -> StudyCellArrays? {
