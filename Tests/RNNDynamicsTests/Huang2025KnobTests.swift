@@ -116,7 +116,7 @@ import Testing
 }
 
 /// The degeneracy studies as persistent studies: a trained network's cell round-trips bit for bit through its npz,
-/// a cell computed alone (as a sweep worker does) equals the in-process one, and the estimate probes instead of training.
+/// a cell computed alone (as a sweep worker does) equals the in-process one, and the estimate's probes train as the cells do.
 @Suite struct Huang2025CellTests {
     static var tiny: [String: Any] { Huang2025DegeneracyTests.tiny }
 
@@ -137,8 +137,29 @@ import Testing
         #expect(throws: StudyCellError.self) { try study.decodeCell(broken, plan: plan) }
     }
 
-    @Test func theEstimateProbesAnEpochAndCountsEveryCell() throws {
-        let e = try HuangFig4().estimate(.quick, overrides: Self.tiny.filter { !["flip_flop_levels", "delayed_discrimination_levels", "sine_wave_levels", "path_integration_levels", "flip_flop_trial_length", "flip_flop_threshold"].contains($0.key) }, seed: 0)
-        #expect(e.cells == 5 * 3 && e.cpuSeconds > 0 && e.basis.hasPrefix("upper bound"))
+    /// The estimate's probe trains seed 0 of the end conditions exactly as their cells (the same steps, the same
+    /// stop); a probe that misses its threshold within its epoch budget counts at max_steps.
+    @Test func theEstimateTrainsSeedZeroOfTheEndConditionsAsTheirCells() throws {
+        let study = HuangFig3(), node = RandomStreams(seed: 7).node(study.id)
+        // At 0.8 seed 0 converges after 20 steps on 1 bit and not in 40 on 2 bits (seed 1 of 1 bit does not, seed 1 of 2 bits does).
+        for threshold in [0.8, 1e-9] {
+            let plan = try Huang2025KnobTests.plan(study, .quick, Self.tiny.merging(["flip_flop_threshold": threshold]) { $1 })
+            let probes = try DegeneracyEstimate.probes(plan, experiment: node)
+            #expect(probes.map(\.condition) == [0, plan.conditions.count - 1])
+            for p in probes {
+                let cell = study.cells(plan)[p.condition * plan.seeds]
+                let run = try study.runCell(cell, plan: plan, streams: study.cellStreams(cell, plan: plan, experiment: node))
+                #expect(p.steps == run.steps && p.converged == run.converged, "probe \(p) vs cell: \(run.steps) steps, \(run.stopReason)")
+            }
+            #expect(probes.map(\.steps) == (threshold == 0.8 ? [20, 40] : [40, 40])
+                    && probes.map(\.converged) == (threshold == 0.8 ? [true, false] : [false, false]), "\(probes)")
+            // The epoch budget caps a probe (here 2 epochs of 5 steps): cut short, it has not converged.
+            let short = try DegeneracyEstimate.probes(plan, experiment: node, epochs: 2)
+            #expect(short.allSatisfy { $0.steps == 10 && !$0.converged }, "\(short)")
+            let e = try study.estimate(plan, streams: node)
+            #expect(e.cells == plan.conditions.count * plan.seeds && e.cpuSeconds > 0)
+            #expect(e.basis.contains(threshold == 0.8 ? "flip_flop-channels-1 reached its threshold in 20 steps" : "flip_flop-channels-1 did not reach it")
+                    && e.basis.contains("flip_flop-channels-2 did not reach it in 40 steps (counted at max_steps)") && e.basis.contains("upper bound"), "\(e.basis)")
+        }
     }
 }

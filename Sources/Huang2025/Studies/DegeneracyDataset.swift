@@ -24,18 +24,17 @@ struct DegeneracyDataset {
             level("stopped_\(reason)", summaries.map { s in Double(s.runs.filter { $0.stopReason == reason }.count) },
                   "networks whose training stopped by \(reason)")
         }
-        level("dsa_mean", summaries.map(\.dsaMean.mean), "mean pairwise DSA over converged networks")
-        level("dsa_se", summaries.map(\.dsaMean.se), "s.e. of the DSA mean over pairs")
-        level("dsa_null_mean", summaries.map(\.nullMean.mean), "mean DSA of a network against itself on fresh probe trials")
-        level("dsa_null_se", summaries.map(\.nullMean.se), "s.e. of the null mean over networks")
-        level("pif_mean", summaries.map(\.pifMean.mean), "mean pairwise PIF distance of W_h divided by n²")
-        level("pif_se", summaries.map(\.pifMean.se), "s.e. of the PIF mean over pairs")
+        func meanAndSE(_ name: String, _ stat: (ConditionSummary) -> (mean: Double, se: Double), _ doc: String, over: String) {
+            level("\(name)_mean", summaries.map { stat($0).mean }, doc)
+            level("\(name)_se", summaries.map { stat($0).se }, "s.e. of that mean over \(over)")
+        }
+        meanAndSE("dsa", \.dsaMean, "mean pairwise DSA over converged networks", over: "pairs")
+        meanAndSE("dsa_null", \.nullMean, "mean DSA of a network against itself on fresh probe trials", over: "networks")
+        meanAndSE("pif", \.pifMean, "mean pairwise PIF distance of W_h divided by n²", over: "pairs")
         level("ood_sigma", summaries.map(\.ood.sigma), "σ_OOD, population s.d. of the converged networks' OOD MSE")
         level("ood_mean", summaries.map(\.ood.mean), "mean OOD MSE of the converged networks")
-        level("weight_change_mean", summaries.map(\.weightChange.mean), "mean ‖W_h,T − W_h,0‖_F")
-        level("weight_change_se", summaries.map(\.weightChange.se), "s.e. of the weight change over networks")
-        level("kernel_alignment_mean", summaries.map(\.kernelAlignment.mean), "mean NTK alignment KA(K_T, K_0)")
-        level("kernel_alignment_se", summaries.map(\.kernelAlignment.se), "s.e. of the kernel alignment over networks")
+        meanAndSE("weight_change", \.weightChange, "mean ‖W_h,T − W_h,0‖_F", over: "networks")
+        meanAndSE("kernel_alignment", \.kernelAlignment, "mean NTK alignment KA(K_T, K_0)", over: "networks")
 
         let runs = summaries.flatMap { s in s.runs.map { (s.condition.level, $0) } }
         func net(_ name: String, _ doc: String, _ f: (DegeneracyRun) -> Double) {

@@ -86,21 +86,27 @@ public struct DegeneracyRun: Sendable {
             weightChangeRelative: changes[r] / w0[r].frobeniusNorm, kernelAlignment: alignment)
     }
 
-    /// Builds `condition`'s network and trains it for exactly `steps` steps, no early stop (the estimate's probe).
-    static func trainSteps(_ condition: DegeneracyCondition, steps: Int, streams: RandomStreams) throws {
+    /// Trains `condition`'s network as its cell does under the seed's node `streams` (same initialisation, trials and
+    /// threshold) for at most `maxSteps` steps, without measuring it (the estimate's probe): its steps and whether it
+    /// stopped at the threshold.
+    static func trainProbe(_ condition: DegeneracyCondition, maxSteps: Int, streams: RandomStreams) throws -> (steps: Int, converged: Bool) {
         var recipe = condition.training
-        recipe.maxSteps = steps
-        recipe.lossThreshold = -.infinity
+        recipe.maxSteps = min(maxSteps, recipe.maxSteps)
         let task = condition.task.task
+        let stop: StopReason, steps: Int
         switch recipe.network {
         case .tanh:
-            _ = try trainToThreshold(TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
-                                                            streams: streams.child("init")), task, recipe, streams: streams.child("trials"))
+            let run = try trainToThreshold(TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
+                                                                  streams: streams.child("init")), task, recipe, streams: streams.child("trials"))
+            (stop, steps) = (run.stop, run.losses.count - 1)
         case let .leakyMuP(alpha, gamma, eta0):
-            _ = try trainToThreshold(LeakyRateRNN.random(inputs: task.inputDimension, width: recipe.width, outputs: task.outputDimension,
-                                                         parameterization: .muP(gamma: gamma, eta0: eta0), alpha: alpha,
-                                                         streams: streams.child("init")), task, recipe, streams: streams.child("trials"))
+            let run = try trainToThreshold(LeakyRateRNN.random(inputs: task.inputDimension, width: recipe.width, outputs: task.outputDimension,
+                                                               parameterization: .muP(gamma: gamma, eta0: eta0), alpha: alpha,
+                                                               streams: streams.child("init")), task, recipe, streams: streams.child("trials"))
+            (stop, steps) = (run.stop, run.losses.count - 1)
         }
+        if case .lossThreshold = stop { return (steps, true) }
+        return (steps, false)
     }
 
     /// Adam on fresh trials of `task` (the opened existential) under the recipe.

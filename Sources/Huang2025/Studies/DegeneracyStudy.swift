@@ -82,10 +82,10 @@ extension DegeneracyStudy {
         try DegeneracyRun(cellArrays: arrays)
     }
 
-    /// A short probe instead of whole trainings: one epoch of the first and the last condition's network, timed and
-    /// extrapolated to every network running to `max_steps` (an upper bound: the paper's networks stop at their
-    /// threshold, often far earlier), plus one DSA and one PIF comparison per pair of networks of a condition.
+    /// A short probe instead of whole trainings (`DegeneracyEstimate`): seed 0 of the first and the last condition
+    /// trained as its cell for at most 16 epochs gives the steps to threshold and the time per step; one DSA and
+    /// one PIF comparison are timed per pair of networks of a condition.
     public func estimate(_ plan: DegeneracyPlan, streams: RandomStreams) throws -> StudyEstimate {
-        try DegeneracyEstimate.estimate(plan, cells: cells(plan).count, streams: streams.child("estimate"))
+        try DegeneracyEstimate.estimate(plan, cells: cells(plan).count, experiment: streams)
     }
 }
