@@ -140,7 +140,7 @@ enum TaskTrainJob {
         } else {
             let trials: TaskTrials<T>
             do { trials = try TaskTrials(task: task, batchSize: batchSize, readout: spec.output) } catch let e as TaskError {
-                throw TaskChoice.configError(e, prefix: "config.data")
+                throw NeuroscienceTaskChoice.configError(e, prefix: "config.data")
             }
             var source = FreshTrialGradient(trials: trials, streams: root.child("trials"), model: net)
             run = Trainer.train(net, source: &source, options: options, recorder: &recorder)

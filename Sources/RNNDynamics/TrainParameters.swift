@@ -37,7 +37,7 @@ public enum TrainParameters {
               when: "parameterization mup"),
         .init("data.type", nil, .string(["sv_task", "npz", "task"]),
               "a singular-value task, your arrays from an .npz, or a neuroscience task (tanh_rnn, leaky_rate_rnn)", defaultNote: "required"),
-        .init("data.task", nil, .string(TaskChoice.names), "the degeneracy paper's task, fresh trials every step",
+        .init("data.task", nil, .string(NeuroscienceTaskChoice.names), "the degeneracy paper's task, fresh trials every step",
               when: "data.type task", defaultNote: "required"),
         .init("data.batch_size", 64, .int(1...1_000_000), "trials per step", unit: "trials", when: "data.type task"),
         .init("data.eval_trials", 256, .int(1...1_000_000), "fresh trials of the final evaluation, and as many OOD trials",
@@ -121,7 +121,7 @@ public enum TrainParameters {
               when: "reduce_on_plateau"),
     ] }
 
-    /// The knobs of each task of `data.type task` (defaults: the task's own; `TaskChoice.parse` reads them).
+    /// The knobs of each task of `data.type task` (defaults: the task's own; `NeuroscienceTaskChoice.parse` reads them).
     static var taskRows: [DescribedParameter] {
         let big = 1_000_000, real = 1e-300...1e300, unbounded = Self.unbounded
         func row(_ task: String, _ key: String, _ value: Any, _ kind: ParameterKind, _ doc: String, unit: String = "",

@@ -69,7 +69,7 @@ public struct TrainSpec {
         /// A recorded task from an .npz (`TaskNPZ` layout), for the task-trained networks; `mask` names the mask array.
         case recordedTask(path: String, inputs: String, targets: String, mask: String)
         /// Fresh trials of a neuroscience task every step: `batchSize` per step, `evalTrials` for the final evaluation.
-        case task(TaskChoice, batchSize: Int, evalTrials: Int)
+        case task(NeuroscienceTaskChoice, batchSize: Int, evalTrials: Int)
     }
 
     /// Root seed for the `data`, `init` and `batch` streams.
@@ -165,10 +165,10 @@ public struct TrainSpec {
             throw ConfigError(key: "config.model.type", "\(type.rawValue) does not train on data.type task (allowed with task data: tanh_rnn, leaky_rate_rnn)")
         }
         if dataType == "task" {
-            let name = try d.string("task", allowed: TaskChoice.names)
+            let name = try d.string("task", allowed: NeuroscienceTaskChoice.names)
             let batchSize = try d.int("batch_size", default: 64, in: 1...1_000_000)
             let evalTrials = try d.int("eval_trials", default: 256, in: 1...1_000_000)
-            data = .task(try TaskChoice.parse(name, d), batchSize: batchSize, evalTrials: evalTrials)
+            data = .task(try NeuroscienceTaskChoice.parse(name, d), batchSize: batchSize, evalTrials: evalTrials)
         } else if dataType == "sv_task" {
             let s = try d.table("singular_values")
             let nx = try d.int("nx", default: s.count, in: 1...100_000)

@@ -44,31 +44,13 @@ public struct RecurrentModelSpec {
     }
 }
 
-/// One of the degeneracy paper's tasks with its knobs (`data.type task`).
-public enum TaskChoice {
-    case flipFlop(FlipFlopTask)
-    case delayedDiscrimination(DelayedDiscriminationTask)
-    case sineWave(SineWaveTask)
-    case pathIntegration(PathIntegrationTask)
-
-    /// The config names of `data.task`.
-    public static let names = ["flip_flop", "delayed_discrimination", "sine_wave", "path_integration"]
-
-    /// The task.
-    public var task: any NeuroscienceTask {
-        switch self {
-        case let .flipFlop(t): t
-        case let .delayedDiscrimination(t): t
-        case let .sineWave(t): t
-        case let .pathIntegration(t): t
-        }
-    }
-
+/// `data.type task`: the task's knobs read from the config.
+extension NeuroscienceTaskChoice {
     /// Reads task `name`'s knobs from `d` (snake_case, defaults = the task's own) and validates them; a bad knob is a
     /// one-line `ConfigError` at `config.data.<knob>`.
-    static func parse(_ name: String, _ d: ConfigReader) throws -> TaskChoice {
+    static func parse(_ name: String, _ d: ConfigReader) throws -> NeuroscienceTaskChoice {
         let big = 1_000_000, real = 1e-300...1e300
-        let choice: TaskChoice
+        let choice: NeuroscienceTaskChoice
         switch name {
         case "flip_flop":
             let t = FlipFlopTask()

@@ -45,7 +45,7 @@ public struct HuangFig3: DegeneracyStudy, DeclaredParameters {
 
     public func plan(_ p: ConfigReader) throws -> DegeneracyPlan {
         let shared = try DegeneracyParameters.read(p)
-        var families: [(DegeneracyTask, [Int], Double)] = []
+        var families: [(NeuroscienceTaskChoice, [Int], Double)] = []
         var thresholds: [(task: String, used: Double, paper: Double)] = []
         let ff = try DegeneracyParameters.integerLevels(p, Self.flipFlopLevels, in: 1...64)
         families.append((.flipFlop(FlipFlopTask(trialLength: try p.read(Self.flipFlopLength), pSwitch: try p.read(Self.flipFlopSwitch))),

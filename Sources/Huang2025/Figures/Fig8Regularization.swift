@@ -28,7 +28,7 @@ public struct HuangFig8: DegeneracyStudy, DeclaredParameters {
             ("nuclear", try DegeneracyParameters.levels(p, Self.nuclear, allowed: strengths) { $0 >= 0 && $0.isFinite }, DegeneracyPenalty.nuclear),
             ("l1", try DegeneracyParameters.levels(p, Self.l1, allowed: strengths) { $0 >= 0 && $0.isFinite }, DegeneracyPenalty.l1),
         ]
-        let task = DegeneracyTask.delayedDiscrimination(DelayedDiscriminationTask(maximumDelay: try p.read(Self.delay)))
+        let task = NeuroscienceTaskChoice.delayedDiscrimination(DelayedDiscriminationTask(maximumDelay: try p.read(Self.delay)))
         var recipe = shared.recipe
         recipe.lossThreshold = try p.read(Self.threshold)
         var conditions: [DegeneracyCondition] = []

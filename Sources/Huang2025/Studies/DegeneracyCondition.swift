@@ -2,50 +2,6 @@ import Analysis
 import Linalg
 import Tasks
 
-/// One of the degeneracy paper's four tasks with its knobs.
-public enum DegeneracyTask: Sendable, Equatable {
-    case flipFlop(FlipFlopTask)
-    case delayedDiscrimination(DelayedDiscriminationTask)
-    case sineWave(SineWaveTask)
-    case pathIntegration(PathIntegrationTask)
-
-    /// The task.
-    public var task: any NeuroscienceTask {
-        switch self {
-        case let .flipFlop(t): t
-        case let .delayedDiscrimination(t): t
-        case let .sineWave(t): t
-        case let .pathIntegration(t): t
-        }
-    }
-
-    /// The snake_case key of the task (`flip_flop`, …): dataset key prefix and stream-node name.
-    public var key: String {
-        switch self {
-        case .flipFlop: "flip_flop"
-        case .delayedDiscrimination: "delayed_discrimination"
-        case .sineWave: "sine_wave"
-        case .pathIntegration: "path_integration"
-        }
-    }
-
-    /// The knob the paper's Fig. 3 turns: channels N for flip-flop, discrimination and sine, D for path integration.
-    public var complexityName: String {
-        if case .pathIntegration = self { return "dimension" }
-        return "channels"
-    }
-
-    /// The same task with its Fig. 3 complexity knob at `level` (channels, or the path-integration dimension).
-    public func withComplexity(_ level: Int) -> DegeneracyTask {
-        switch self {
-        case var .flipFlop(t): t.channels = level; return .flipFlop(t)
-        case var .delayedDiscrimination(t): t.channels = level; return .delayedDiscrimination(t)
-        case var .sineWave(t): t.channels = level; return .sineWave(t)
-        case var .pathIntegration(t): t.dimension = level; return .pathIntegration(t)
-        }
-    }
-}
-
 /// One condition of a degeneracy study: a task variant and how its networks train, with its place on the knob axis.
 /// Every seed of a condition trains the same recipe from its own initialisation and trial stream.
 public struct DegeneracyCondition: Sendable, Equatable {
@@ -56,7 +12,7 @@ public struct DegeneracyCondition: Sendable, Equatable {
     /// The knob value (x axis of the trend plots).
     public var level: Double
     /// The task variant.
-    public var task: DegeneracyTask
+    public var task: NeuroscienceTaskChoice
     /// Network and training recipe.
     public var training: DegeneracyTraining
 

@@ -1,5 +1,6 @@
 import Analysis
 import ExperimentKit
+import Tasks
 
 /// The parameters every degeneracy experiment shares (network, training recipe, measurement, bootstrap), declared
 /// once. Quick: small networks on short trials with few seeds; full: the paper's scale (128 units, 50 seeds, the
@@ -120,7 +121,7 @@ extension DegeneracyParameters {
     }
 
     /// Checks that the probe window of `task` is long enough for the DSA delay embedding.
-    static func checkProbe(_ p: ConfigReader, _ task: DegeneracyTask, _ m: DegeneracyMeasurement) throws {
+    static func checkProbe(_ p: ConfigReader, _ task: NeuroscienceTaskChoice, _ m: DegeneracyMeasurement) throws {
         let steps = min(m.probeSteps, task.task.timeSteps), delays = m.dsa.dmd.embedding.delays
         guard steps >= delays + 1 else {
             throw ConfigError(key: "\(p.path).\(probeSteps.key)",

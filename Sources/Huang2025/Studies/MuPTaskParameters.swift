@@ -22,9 +22,9 @@ enum MuPTaskParameters {
     static let all: [ParameterDeclaration] = [.init(task), .init(complexity), .init(trialLength), .init(threshold), .init(alpha), .init(eta0)]
 
     /// The task read from the parameters, with the threshold in use and the paper's.
-    static func read(_ p: ConfigReader) throws -> (task: DegeneracyTask, threshold: Double, alpha: Double, eta0: Double) {
+    static func read(_ p: ConfigReader) throws -> (task: NeuroscienceTaskChoice, threshold: Double, alpha: Double, eta0: Double) {
         let key = try p.read(Self.task), level = try p.read(complexity), t = try p.read(trialLength)
-        let base: DegeneracyTask
+        let base: NeuroscienceTaskChoice
         switch key {
         case "flip_flop": base = .flipFlop(FlipFlopTask(trialLength: t))
         case "delayed_discrimination":
