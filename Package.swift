@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "RNNDynamics", targets: ["RNNDynamics"]),
         .executable(name: "rnndyn", targets: ["rnndyn"]),
         .executable(name: "rnndyn-bench", targets: ["rnndyn-bench"]),
+        // librnndync.so: the C interface Python (and any language with a C FFI) calls in-process (python/rnndyn).
+        .library(name: "RNNDynC", type: .dynamic, targets: ["RNNDynC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,12 +63,13 @@ let package = Package(
         .target(name: "RNNDynamics",
                 dependencies: ["CSystem", "Linalg", "SequenceData", "Networks", "Tasks", "Training", "Theory", "Analysis",
                                "DataIO", "FigureData", "Plot", "ExperimentKit", "Proca2025", "Bordelon2025", "Huang2025", "Papers", "Report"]),
+        .target(name: "RNNDynC", dependencies: ["RNNDynamics"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "rnndyn-bench", dependencies: ["RNNDynamics"], path: "bench/Sources/rnndyn-bench"),
         .testTarget(
             name: "RNNDynamicsTests",
-            dependencies: ["RNNDynamics", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["RNNDynamics", "RNNDynC", "CKernels", .product(name: "Numerics", package: "swift-numerics")]),
     ]
 )

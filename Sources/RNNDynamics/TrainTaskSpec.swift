@@ -99,7 +99,7 @@ extension NeuroscienceTaskChoice {
                 angleCoding: .init(rawValue: try d.string("angle_coding", default: t.angleCoding.rawValue,
                                                           allowed: PathIntegrationTask.AngleCoding.allCases.map(\.rawValue)))!))
         }
-        do { try choice.task.validate() } catch let e as TaskError { throw configError(e, prefix: "config.data") }
+        do { try choice.task.validate() } catch let e as TaskError { throw configError(e, prefix: d.path) }
         return choice
     }
 

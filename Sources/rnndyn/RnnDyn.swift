@@ -26,7 +26,7 @@ struct RnnDyn: ParsableCommand {
           rnndyn report out                      (redraw from saved data)
         """,
         version: RNNDynamicsVersion.string,
-        subcommands: [List.self, Describe.self, Run.self, Reproduce.self, ReportCommand.self, Train.self, Sweep.self, Compare.self])
+        subcommands: [List.self, Describe.self, Run.self, Reproduce.self, ReportCommand.self, Train.self, Sweep.self, Compare.self, NTK.self])
 
     /// Parses and runs the command; usage errors become one line and exit status 2 like other bad input.
     static func main() {

@@ -35,7 +35,7 @@ import Testing
         #expect(loss.count == 301 && loss.last! < 0.05 * loss.first! && penalty.allSatisfy { $0 > 0 })
         for block in ["Wx", "Wh", "b", "bhh", "Wy", "by", "Wh_history"] { #expect(arrays[block] != nil, "\(block)") }
         #expect(arrays["h0"] == nil)  // h_0 = 0 is no block
-        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as! [String: Any]
+        let config = try ExactJSON.parse(Data(contentsOf: out.appendingPathComponent("config.json"))) as! [String: Any]
         let evaluation = config["evaluation"] as! [String: Any], task = config["task"] as! [String: Any]
         #expect(evaluation["eval_mse"] as? Double == evalMSE[0] && evaluation["ood_trials"] as? Int == 64)
         #expect(task["p_switch"] as? Double == 0.3 && task["trial_length"] as? Int == 20 && task["channels"] as? Int == 1)

@@ -14,12 +14,15 @@ public struct CompareBehaviour: Sendable, Equatable {
     public let spread: BehaviouralSpread?
 
     /// The behaviour of `inputs`, or nil unless each is a whole file holding the scalars `ood_mse`, `eval_mse` and
-    /// `loss_threshold` (what `rnndyn train` writes for a task with an OOD variant).
-    static func read(_ inputs: [CompareInput]) throws -> CompareBehaviour? {
+    /// `loss_threshold` (what `rnndyn train` writes for a task with an OOD variant); `load` gives a file's arrays (from
+    /// disk, or from memory for the library).
+    static func read(_ inputs: [CompareInput],
+                     arrays load: (String) throws -> [(name: String, array: NumpyArray)] = { try CompareInputReader.load($0).1 }) throws
+        -> CompareBehaviour? {
         var losses: [Double] = [], converged: [Bool] = []
         for input in inputs {
             guard input.stackIndex == nil, !input.file.hasSuffix(".npy") else { return nil }
-            let (_, arrays) = try CompareInputReader.load(input.file)
+            let arrays = try load(input.file)
             func scalar(_ key: String) -> Double? {
                 guard let a = arrays.first(where: { $0.name == key })?.array, a.shape.isEmpty,
                       let v = try? a.asDoubles().first, v.isFinite else { return nil }

@@ -89,10 +89,35 @@ public enum CompareInputReader {
     public static func read(_ request: Request, kind: CompareInputKind, agreement: InputAgreement) throws
         -> (inputs: [CompareInput], data: CompareData) {
         guard !request.files.isEmpty else { throw ConfigError(key: "FILES", "none given (allowed: at least 2 networks in .npz/.npy files)") }
+        return try read(request.files.map { path in
+            ArraySource(path: path) { let (url, arrays) = try load(path); return (stem(of: path, url: url), arrays) }
+        }, request: request, kind: kind, agreement: agreement)
+    }
+
+    /// One "file" of a comparison: its name in messages and a loader of its default label and arrays (from disk for the
+    /// CLI, from memory for the library), called once, when its networks are read.
+    public struct ArraySource {
+        /// The name in messages and outputs (a file path, or e.g. `trajectories[3]`).
+        public let path: String
+        /// The default label and the arrays by key (`""` for a single unnamed array).
+        public let load: () throws -> (stem: String, arrays: [(name: String, array: NumpyArray)])
+
+        /// A source.
+        public init(path: String, load: @escaping () throws -> (stem: String, arrays: [(name: String, array: NumpyArray)])) {
+            self.path = path
+            self.load = load
+        }
+    }
+
+    /// Reads every network of `sources` like `read(_:kind:agreement:)` reads files (the request's key, layout, labels
+    /// and blocks apply; its `files` are not used).
+    public static func read(_ sources: [ArraySource], request: Request, kind: CompareInputKind, agreement: InputAgreement) throws
+        -> (inputs: [CompareInput], data: CompareData) {
+        guard !sources.isEmpty else { throw ConfigError(key: "FILES", "none given (allowed: at least 2 networks)") }
         var inputs: [CompareInput] = [], trajectories: [TrialTrajectories] = [], weights: [PermutableWeights] = []
-        for path in request.files {
-            let (url, arrays) = try load(path)
-            let stem = stem(of: path, url: url)
+        for source in sources {
+            let path = source.path
+            let (stem, arrays) = try source.load()
             switch kind {
             case .dynamics:
                 for (input, x) in try dynamics(arrays, path: path, stem: stem, request: request) { inputs.append(input); trajectories.append(x) }

@@ -74,9 +74,13 @@ public enum CompareJob {
 
     /// Reads the inputs, computes every pair on `request.threads` threads and embeds the distances; bad input throws a
     /// one-line `ConfigError` before any pair is computed.
-    public static func run(_ request: CompareRequest, progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> CompareOutcome {
+    /// With `sources`, the networks come from them instead of `request.inputs.files` (the library's in-memory arrays).
+    public static func run(_ request: CompareRequest, sources: [CompareInputReader.ArraySource]? = nil,
+                           progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> CompareOutcome {
         let start = Date()
-        let (inputs, data) = try CompareInputReader.read(request.inputs, kind: request.metric.input, agreement: request.metric.agreement)
+        let kind = request.metric.input, agreement = request.metric.agreement
+        let (inputs, data) = try sources.map { try CompareInputReader.read($0, request: request.inputs, kind: kind, agreement: agreement) }
+            ?? CompareInputReader.read(request.inputs, kind: kind, agreement: agreement)
         guard request.mdsDimensions <= inputs.count else {
             throw ConfigError(key: "--mds-dimensions", "\(request.mdsDimensions) exceeds the \(inputs.count) networks (allowed: 1…\(inputs.count))")
         }
@@ -84,7 +88,9 @@ public enum CompareJob {
                                      sources: inputs.map(\.source), progress: progress)
         let result = try request.metric.compute(data, request.settings, context)
         let embedding = try ClassicalMDS.embed(result.distances, dimensions: request.mdsDimensions)
-        let behaviour = try CompareBehaviour.read(inputs)
+        let behaviour = try sources.map { sources in
+            try CompareBehaviour.read(inputs) { path in try sources.first { $0.path == path }.map { try $0.load().arrays } ?? [] }
+        } ?? CompareBehaviour.read(inputs)
         return CompareOutcome(request: request, inputs: inputs, result: result, embedding: embedding,
                               wallTimeSeconds: Date().timeIntervalSince(start), behaviour: behaviour)
     }

@@ -66,6 +66,9 @@ public enum CompareOutput {
         ]
     }
 
+    /// The `compare.json` tree (non-finite numbers as JSON-safe strings).
+    public static func jsonTree(_ outcome: CompareOutcome) -> [String: Any] { jsonSafe(record(outcome)) as! [String: Any] }
+
     /// The `compare.json` tree.
     static func record(_ outcome: CompareOutcome) -> [String: Any] {
         let request = outcome.request, result = outcome.result, labels = outcome.inputs.map(\.label)
