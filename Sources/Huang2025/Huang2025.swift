@@ -25,6 +25,9 @@ public enum Huang2025 {
     /// A number for evidence text (4 significant digits).
     static func format(_ x: Double) -> String { x.isFinite ? String(format: "%.4g", x) : "\(x)" }
 
+    /// A fraction as a percentage with one decimal ("100.0 %", "87.5 %").
+    static func percent(_ x: Double) -> String { x.isFinite ? String(format: "%.1f %%", 100 * x) : "\(x)" }
+
     /// Numbers joined for evidence text.
     static func format(_ xs: [Double]) -> String { xs.map(format).joined(separator: ", ") }
 }

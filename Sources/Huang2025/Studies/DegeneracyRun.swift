@@ -36,18 +36,33 @@ public struct DegeneracyRun: Sendable {
                       probe: TaskBatch, nullProbe: TaskBatch, streams: RandomStreams) throws -> DegeneracyRun {
         let task = condition.task.task, recipe = condition.training
         BLAS.setThreads(1)
-        switch recipe.network {
-        case .tanh:
-            let net = TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
-                                             streams: streams.child("init"))
+        switch initialNetwork(recipe, task, streams: streams) {
+        case let .tanh(net):
             return try fit(net, task, recipe, seed: seed, measurement: m, probe: probe, nullProbe: nullProbe,
                            streams: streams, recurrentMultiplier: 1)
-        case let .leakyMuP(alpha, gamma, eta0):
-            let net = LeakyRateRNN.random(inputs: task.inputDimension, width: recipe.width, outputs: task.outputDimension,
-                                          parameterization: .muP(gamma: gamma, eta0: eta0), alpha: alpha,
-                                          streams: streams.child("init"))
+        case let .leaky(net):
             return try fit(net, task, recipe, seed: seed, measurement: m, probe: probe, nullProbe: nullProbe,
                            streams: streams, recurrentMultiplier: net.scales.recurrentMultiplier)
+        }
+    }
+
+    /// A condition's network before training, of either kind.
+    enum InitialNetwork {
+        /// PyTorch-initialised tanh RNN (standard parameterization).
+        case tanh(TanhRNN)
+        /// µP leaky rate RNN.
+        case leaky(LeakyRateRNN)
+    }
+
+    /// The recipe's network for `task`, initialised from stream `init` of `streams` (one place for cells and probes).
+    static func initialNetwork(_ recipe: DegeneracyTraining, _ task: any NeuroscienceTask, streams: RandomStreams) -> InitialNetwork {
+        switch recipe.network {
+        case .tanh:
+            return .tanh(TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
+                                                streams: streams.child("init")))
+        case let .leakyMuP(alpha, gamma, eta0):
+            return .leaky(LeakyRateRNN.random(inputs: task.inputDimension, width: recipe.width, outputs: task.outputDimension,
+                                              parameterization: .muP(gamma: gamma, eta0: eta0), alpha: alpha, streams: streams.child("init")))
         }
     }
 
@@ -92,17 +107,14 @@ public struct DegeneracyRun: Sendable {
     static func trainProbe(_ condition: DegeneracyCondition, maxSteps: Int, streams: RandomStreams) throws -> (steps: Int, converged: Bool) {
         var recipe = condition.training
         recipe.maxSteps = min(maxSteps, recipe.maxSteps)
-        let task = condition.task.task
+        let task = condition.task.task, trials = streams.child("trials")
         let stop: StopReason, steps: Int
-        switch recipe.network {
-        case .tanh:
-            let run = try trainToThreshold(TanhRNN.pytorchDefault(inputs: task.inputDimension, hidden: recipe.width, outputs: task.outputDimension,
-                                                                  streams: streams.child("init")), task, recipe, streams: streams.child("trials"))
+        switch initialNetwork(recipe, task, streams: streams) {
+        case let .tanh(net):
+            let run = try trainToThreshold(net, task, recipe, streams: trials)
             (stop, steps) = (run.stop, run.losses.count - 1)
-        case let .leakyMuP(alpha, gamma, eta0):
-            let run = try trainToThreshold(LeakyRateRNN.random(inputs: task.inputDimension, width: recipe.width, outputs: task.outputDimension,
-                                                               parameterization: .muP(gamma: gamma, eta0: eta0), alpha: alpha,
-                                                               streams: streams.child("init")), task, recipe, streams: streams.child("trials"))
+        case let .leaky(net):
+            let run = try trainToThreshold(net, task, recipe, streams: trials)
             (stop, steps) = (run.stop, run.losses.count - 1)
         }
         if case .lossThreshold = stop { return (steps, true) }

@@ -113,7 +113,7 @@ public struct DegeneracyTrend: Sendable {
                 claim: "\(subject): \(metric.words) \(decreasing ? "decreases" : "increases") with the knob",
                 holds: fraction >= hold,
                 evidence: "per level \(Huang2025.format(values)); slope \(Huang2025.format(SeedBootstrap.slope(levels, values))); "
-                    + "\(Huang2025.format(fraction)) of \(bootstrap.slopes[metric.rawValue].count) seed resamples \(decreasing ? "< 0" : "> 0") (needs ≥ \(Huang2025.format(hold))); \(counts)",
+                    + "slope \(decreasing ? "< 0" : "> 0") in \(Huang2025.percent(fraction)) of \(bootstrap.slopes[metric.rawValue].count) seed resamples (needs ≥ \(Huang2025.percent(hold))); \(counts)",
                 knownNonReproduction: declared[metric.key] ?? belowScale,
                 belowPaperScale: declared[metric.key] == nil && belowScale != nil ? true : nil))
         }
@@ -124,7 +124,7 @@ public struct DegeneracyTrend: Sendable {
             claim: opposite ? "\(subject): double dissociation — DSA and PIF move in opposite directions"
                 : "\(subject): DSA and PIF move in the same direction (covariant)",
             holds: fraction >= hold,
-            evidence: "DSA \(Huang2025.format(values[.dsa]!)); PIF \(Huang2025.format(values[.pif]!)); slopes of \(opposite ? "opposite" : "the same") sign in \(Huang2025.format(fraction)) of the resamples (needs ≥ \(Huang2025.format(hold)))",
+            evidence: "DSA \(Huang2025.format(values[.dsa]!)); PIF \(Huang2025.format(values[.pif]!)); slopes of \(opposite ? "opposite" : "the same") sign in \(Huang2025.percent(fraction)) of \(bootstrap.slopes[Metric.dsa.rawValue].count) seed resamples (needs ≥ \(Huang2025.percent(hold)))",
             knownNonReproduction: declared["dissociation"] ?? belowScale,
             belowPaperScale: declared["dissociation"] == nil && belowScale != nil ? true : nil))
         let between = values[.dsa]!
