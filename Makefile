@@ -4,7 +4,11 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
 SLURM_PACKAGES := slurm-wlm munge
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all deps slurm-deps slurm-start slurm-stop build demo test bench clean
+PYTHON ?= python3
+# Pinned test dependencies of the Python package (from PyPI into python/.venv-test).
+PYTEST_PINS := numpy==2.4.6 pytest==9.0.3
+
+.PHONY: all deps slurm-deps slurm-start slurm-stop build demo test python python-test bench clean
 
 all: build
 
@@ -50,15 +54,32 @@ build: deps
 demo: build
 	.build/release/rnndyn reproduce all --quick --out out
 
+# The Swift tests, then the Python package's tests (pytest) against the debug library and CLI just built.
 test: deps
 	$(SWIFT) test
+	$(MAKE) --no-print-directory python-test
+
+python-test:
+	$(SWIFT) build --product RNNDynC
+	$(SWIFT) build --product rnndyn
+	test -x python/.venv-test/bin/python || $(PYTHON) -m venv python/.venv-test
+	python/.venv-test/bin/python -m pip install -q --disable-pip-version-check $(PYTEST_PINS)
+	RNNDYN_LIBRARY=.build/debug/libRNNDynC.so RNNDYN_CLI=.build/debug/rnndyn python/.venv-test/bin/python -m pytest python/tests -q
+
+# rnndyn for Python: builds the library and CLI in release mode and installs the package into python/.venv
+# (then `. python/.venv/bin/activate`; `pip install ./python` does the same into any environment).
+python: deps
+	test -x python/.venv/bin/python || $(PYTHON) -m venv python/.venv
+	python/.venv/bin/python -m pip install --disable-pip-version-check ./python
+	@echo "rnndyn for Python: . python/.venv/bin/activate; python -c 'import rnndyn; print(rnndyn.version())'"
 
 # rnndyn against its Python peers, one BLAS thread each; see BENCHMARKS.md. `make bench SECTIONS=integrate` runs
-# only some sections (gd, ntk, sweep, integrate, tanh, pif, dsa, slurm).
+# only some sections (gd, ntk, sweep, integrate, tanh, pif, dsa, python, slurm).
 bench: deps
 	$(SWIFT) build -c release --product rnndyn-bench
 	$(SWIFT) build -c release --product rnndyn
+	$(SWIFT) build -c release --product RNNDynC
 	bash bench/run.sh $(SECTIONS)
 
 clean:
-	rm -rf .build out
+	rm -rf .build out python/.venv-test python/build

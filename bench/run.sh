@@ -4,12 +4,13 @@
 # sweep on 2 worker processes against 1 (issue 10), the time to an exact loss when learning to integrate against
 # NumPy/SciPy and PyTorch BPTT (issue 13), one training step of a tanh RNN against PyTorch and JAX with an autograd
 # parity check (issue 14), the PIF weight distance against SciPy's FAQ and all-pairs DSA against dsa-metric with its
-# parity check (issue 15; exits 1 if parity breaks), and Slurm's overhead per cell on the local cluster (issue 12).
+# parity check (issue 15; exits 1 if parity breaks), the same all-pairs DSA called from Python through rnndyn's library
+# against dsa-metric in one interpreter (issue 17), and Slurm's overhead per cell on the local cluster (issue 12).
 # Writes the raw JSON lines to bench/results/ and prints the comparison table (bench/compare.py).
-# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, tanh, pif, dsa, slurm (default: all,
+# Usage: bash bench/run.sh [section ...] with sections gd, ntk, sweep, integrate, tanh, pif, dsa, python, slurm (default: all,
 # in that order). TANH_SIZE (N,N_in,N_out,T,P; default 128,3,3,100,64) and BENCH_CPU (the core every pinned process
 # runs on with taskset; default the last allowed one) tune the tanh and pif sections; DSA_PAIRS (default 10) sets how
-# many pairs dsa-metric is timed on.
+# many pairs dsa-metric is timed on, PY_DSA_NETWORKS (default 6) how many networks the Python section compares.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
@@ -17,10 +18,10 @@ SIZES=${SIZES:-"4,4,4,6,64;64,8,8,20,256;128,16,16,50,512"}
 REPEATS=${REPEATS:-5}
 NTK_SIZES=${NTK_SIZES:-"64,8,8,20,64"}
 TANH_SIZE=${TANH_SIZE:-"128,3,3,100,64"}
-SECTIONS=" ${*:-gd ntk sweep integrate tanh pif dsa slurm} "
+SECTIONS=" ${*:-gd ntk sweep integrate tanh pif dsa python slurm} "
 for s in $SECTIONS; do
-  case $s in gd|ntk|sweep|integrate|tanh|pif|dsa|slurm) ;;
-    *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, tanh, pif, dsa, slurm)" >&2; exit 2 ;;
+  case $s in gd|ntk|sweep|integrate|tanh|pif|dsa|python|slurm) ;;
+    *) echo "bench: unknown section '$s' (allowed: gd, ntk, sweep, integrate, tanh, pif, dsa, python, slurm)" >&2; exit 2 ;;
   esac
 done
 want() { [[ "$SECTIONS" == *" $1 "* ]]; }
@@ -135,6 +136,18 @@ else
   echo "bench: dsa-metric is not installed in bench/.venv; DSA parity not checked" >&2
 fi
 rm -rf "$tmp"
+fi
+
+if want python; then
+echo "== Python (issue 17): all-pairs DSA through rnndyn's library against dsa-metric in one interpreter (${PY_DSA_NETWORKS:-6} networks, 128 units, 32 trials × 100 steps, n_delays 5, rank 20, angular, 2000 iterations); one pinned core =="
+cpu=$(python3 -c "import os; print(sorted(os.sched_getaffinity(0))[-1])")
+pin=(); command -v taskset >/dev/null 2>&1 && pin=(taskset -c "$cpu")
+if [ -x bench/.venv/bin/python ]; then
+  PYTHONPATH=python RNNDYN_LIBRARY=.build/release/libRNNDynC.so "${pin[@]}" bench/.venv/bin/python bench/python_dsa.py \
+    --networks "${PY_DSA_NETWORKS:-6}" --json | tee -a "$out" || { echo "bench: the Python DSA section FAILED (see above)" >&2; exit 1; }
+else
+  echo "bench: bench/.venv is missing; the Python DSA section needs it (bash bench/setup_venv.sh)" >&2
+fi
 fi
 
 if want slurm; then

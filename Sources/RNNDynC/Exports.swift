@@ -74,7 +74,7 @@ public func rnndynNTK(_ options: UnsafePointer<UnsafePointer<CChar>?>?, _ option
             byKey[name] = array
         }
         let request = try NTKJob.request(options: tokens, arrays: byKey) { "\(group.name)[\($0)]" }
-        let k = NTKJob.kernel(request)
+        let k = try NTKJob.kernel(request)
         return ResultHandle(arrays: [("kernel", [k.rows, k.cols], k.cOrderValues)], json: try ConfigReader.jsonData(NTKJob.record(request)))
     }
 }

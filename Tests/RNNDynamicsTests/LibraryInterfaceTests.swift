@@ -91,6 +91,8 @@ import Testing
              "[inputs]: has shape [3, 4, 5] (allowed: [P, T, 2]"),
             (good + [(name: "extra", array: NumpyArray([1.0]))], [], "[extra]: is not an input of ntk"),
             (good, ["--blocks", "wy,wx"], "--blocks: 'wy,wx' is not allowed (allowed: wx,wh,wy | wx,wh"),
+            (good.map { $0.name == "W_h" ? (name: "W_h", array: try! Self.cOrder(Matrix(rows: 3, cols: 3) { $0 == $1 ? 1e100 : 0 })) : $0 }, [],
+             "[W_h]: the kernel has non-finite entries"),
         ]
         for (k, (arrays, options, expected)) in cases.enumerated() {
             let file = dir.appendingPathComponent("bad\(k).npz"), out = dir.appendingPathComponent("out\(k)")
@@ -168,7 +170,9 @@ import Testing
         }
         // Bad input comes back as status 2 with the CLI's line, never a trap.
         let bad: [(String, [String], [[Double]], [Int], Int32, String)] = [
-            ("dsa", ["--n-delays", "0"], nets.map(\.values), shape, 0, "--n-delays: '0' is not allowed (allowed: an integer ≥ 1)"),
+            ("dsa", ["--n-delays", "0"], nets.map(\.values), shape, 0, "--n-delays: '0' is not allowed (allowed: an integer in 1…10000)"),
+            ("dsa", ["--n-delays", "9223372036854775807"], nets.map(\.values), shape, 0, "--n-delays: '9223372036854775807' is not allowed"),
+            ("dsa", ["--max-fits", "9223372036854775807"], nets.map(\.values), shape, 0, "--max-fits: '9223372036854775807' is not allowed"),
             ("dsa", ["stray"], nets.map(\.values), shape, 0, "stray: unexpected argument"),
             ("dtw", [], nets.map(\.values), shape, 0, "metric: 'dtw' is not a metric (allowed: dsa | pif"),
             ("cka", [], [nets[0].values], shape, 0, "FILES: 1 network given"),

@@ -78,6 +78,7 @@ public enum CompareJob {
     public static func run(_ request: CompareRequest, sources: [CompareInputReader.ArraySource]? = nil,
                            progress: @escaping @Sendable (Double) -> Void = { _ in }) throws -> CompareOutcome {
         let start = Date()
+        BLAS.setThreads(1)  // one BLAS thread per computation (parallelism is across pairs), so results never depend on it
         let kind = request.metric.input, agreement = request.metric.agreement
         let (inputs, data) = try sources.map { try CompareInputReader.read($0, request: request.inputs, kind: kind, agreement: agreement) }
             ?? CompareInputReader.read(request.inputs, kind: kind, agreement: agreement)

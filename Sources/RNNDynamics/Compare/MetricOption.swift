@@ -42,7 +42,8 @@ public struct MetricOption: Sendable {
             return "a finite number \(strict ? ">" : "≥") \(shown)"
         case .choice(let words): return words.joined(separator: " | ")
         case .boolean: return "true | false"
-        case let .wordOrInteger(word, r): return "\(word) or an integer ≥ \(r.lowerBound)"
+        case let .wordOrInteger(word, r):
+            return r.upperBound == Int.max ? "\(word) or an integer ≥ \(r.lowerBound)" : "\(word) or an integer in \(r.lowerBound)…\(r.upperBound)"
         }
     }
 

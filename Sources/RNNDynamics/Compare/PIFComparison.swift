@@ -14,13 +14,13 @@ public enum PIFComparison {
         options: [
             MetricOption("blocks", default: "recurrent", .choice(PermutableWeights.TanhRNNBlocks.allCases.map(\.rawValue)),
                          "recurrent: W_h alone; all_unit_indexed: also the input, bias, h0 and readout blocks, permuted together"),
-            MetricOption("max-iterations", default: "30", .integer(1...Int.max), "Frank–Wolfe iterations per start at most"),
+            MetricOption("max-iterations", default: "30", .integer(1...100_000), "Frank–Wolfe iterations per start at most"),
             MetricOption("tolerance", default: "0.03", .real(minimum: 0, strict: true), "Frank–Wolfe stopping tolerance"),
             MetricOption("barycenter-start", default: "true", .boolean, "start from the barycenter 11ᵀ/n"),
             MetricOption("signature-start", default: "true", .boolean, "start from the unit-signature assignment"),
-            MetricOption("random-starts", default: "2", .integer(0...Int.max), "randomized starts (from --seed)"),
+            MetricOption("random-starts", default: "2", .integer(0...1_000), "randomized starts (from --seed)"),
             MetricOption("pairwise-swaps", default: "true", .boolean, "refine every start with 2-opt swaps"),
-            MetricOption("max-swaps-per-unit", default: "100", .integer(0...Int.max), "2-opt swaps per start at most"),
+            MetricOption("max-swaps-per-unit", default: "100", .integer(0...1_000_000), "2-opt swaps per start at most"),
         ],
         compute: compute)
 

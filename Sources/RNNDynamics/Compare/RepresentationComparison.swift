@@ -60,7 +60,7 @@ public enum RepresentationComparison {
         input: .dynamics, agreement: [.trials, .steps],
         options: [MetricOption("variance", default: "0.99", .real(minimum: 0, strict: true),
                                "keep the fewest directions reaching this fraction of the variance (in (0, 1])"),
-                  MetricOption("dimensions", default: "auto", .wordOrInteger("auto", 1...Int.max),
+                  MetricOption("dimensions", default: "auto", .wordOrInteger("auto", 1...1_000_000),
                                "a fixed number of directions instead of --variance (auto: use --variance)"),
                   MetricOption("score", default: "one_minus_mean", .choice(canonicalScores), "1 − ρ̄ or arccos ρ̄"),
                   samplesOption],

@@ -82,9 +82,16 @@ public enum NTKJob {
                        blocks: blocks, settings: settings, sources: Dictionary(uniqueKeysWithValues: keys.map { ($0, place($0)) }))
     }
 
-    /// The kernel of a checked request.
-    public static func kernel(_ request: Request) -> Matrix {
-        LinearRNNTangentKernel.kernel(request.network, on: request.batch, blocks: request.blocks)
+    /// The kernel of a checked request (one BLAS thread); non-finite entries (states beyond float64) are a one-line
+    /// `ConfigError` naming W_h.
+    public static func kernel(_ request: Request) throws -> Matrix {
+        BLAS.setThreads(1)
+        let k = LinearRNNTangentKernel.kernel(request.network, on: request.batch, blocks: request.blocks)
+        guard k.storage.allSatisfy(\.isFinite) else {
+            throw ConfigError(key: request.sources["W_h"]!, "the kernel has non-finite entries: the states or W_h's powers overflow float64 over "
+                              + "\(request.batch.timeSteps) steps (allowed: weights and inputs whose states stay finite)")
+        }
+        return k
     }
 
     /// The `ntk.json` record of a request.
@@ -113,7 +120,7 @@ public enum NTKJob {
         let (_, loaded) = try CompareInputReader.load(path)
         let arrays = Dictionary(loaded.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
         let request = try self.request(options: options, arrays: arrays) { "\(path)[\($0)]" }
-        let k = kernel(request)
+        let k = try kernel(request)
         let npz = try NPZ.encode([(name: "kernel", array: try NumpyArray(shape: [k.rows, k.cols], cOrder: (0..<k.rows).flatMap { i in (0..<k.cols).map { k[i, $0] } }))])
         let json = try ConfigReader.jsonData(record(request))
         try StagedDirectory.withStaging(final: directory, replace: force) { staged in
