@@ -12,18 +12,22 @@ PYTEST_PINS := numpy==2.4.6 pytest==9.0.3
 
 all: build
 
-# Installs the system libraries (OpenBLAS, LAPACKE, pkg-config) when they are missing.
+# Installs what is missing: the system libraries (OpenBLAS, LAPACKE, pkg-config) and Python's venv module (python3-venv,
+# for the Python package's test environment).
 deps:
-	@if pkg-config --exists openblas lapacke 2>/dev/null; then \
-	  echo "deps: openblas and lapacke found via pkg-config"; \
-	else \
-	  echo "deps: installing $(APT_PACKAGES)"; \
+	@missing=""; \
+	if pkg-config --exists openblas lapacke 2>/dev/null; then echo "deps: openblas and lapacke found via pkg-config"; \
+	else missing="$(APT_PACKAGES)"; fi; \
+	if $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then echo "deps: $(PYTHON) has venv and ensurepip"; \
+	else missing="$$missing python3-venv"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else \
-	    echo "deps: need root (or sudo) to run: apt-get install -y $(APT_PACKAGES)" >&2; exit 1; fi; \
+	    echo "deps: need root (or sudo) to run: apt-get install -y$$missing" >&2; exit 1; fi; \
 	  if ! command -v apt-get >/dev/null 2>&1; then \
-	    echo "deps: apt-get not found; install OpenBLAS, LAPACKE and pkg-config with your package manager" >&2; exit 1; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) \
-	    || { echo "deps: apt-get install $(APT_PACKAGES) failed" >&2; exit 1; }; \
+	    echo "deps: apt-get not found; install OpenBLAS, LAPACKE, pkg-config and Python's venv with your package manager" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing \
+	    || { echo "deps: apt-get install$$missing failed" >&2; exit 1; }; \
 	  pkg-config --exists openblas lapacke || { echo "deps: pkg-config still cannot find openblas/lapacke" >&2; exit 1; }; \
 	fi
 
@@ -59,7 +63,7 @@ test: deps
 	$(SWIFT) test
 	$(MAKE) --no-print-directory python-test
 
-python-test:
+python-test: deps
 	$(SWIFT) build --product RNNDynC
 	$(SWIFT) build --product rnndyn
 	test -x python/.venv-test/bin/python || $(PYTHON) -m venv python/.venv-test

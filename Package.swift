@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "RNNDynamics", targets: ["RNNDynamics"]),
         .executable(name: "rnndyn", targets: ["rnndyn"]),
         .executable(name: "rnndyn-bench", targets: ["rnndyn-bench"]),
-        // librnndync.so: the C interface Python (and any language with a C FFI) calls in-process (python/rnndyn).
+        // libRNNDynC.so: the C interface (Sources/RNNDynC/rnndyn.h) Python and any language with a C FFI call in-process.
         .library(name: "RNNDynC", type: .dynamic, targets: ["RNNDynC"]),
     ],
     dependencies: [
@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "RNNDynamics",
                 dependencies: ["CSystem", "Linalg", "SequenceData", "Networks", "Tasks", "Training", "Theory", "Analysis",
                                "DataIO", "FigureData", "Plot", "ExperimentKit", "Proca2025", "Bordelon2025", "Huang2025", "Papers", "Report"]),
-        .target(name: "RNNDynC", dependencies: ["RNNDynamics"]),
+        .target(name: "RNNDynC", dependencies: ["RNNDynamics"], exclude: ["rnndyn.h"]),
         .executableTarget(
             name: "rnndyn",
             dependencies: ["RNNDynamics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

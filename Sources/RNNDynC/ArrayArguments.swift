@@ -7,10 +7,11 @@ struct ArrayArguments {
     /// Each group's name and arrays by key.
     let groups: [(name: String, arrays: [(name: String, array: NumpyArray)])]
 
-    /// The largest total input accepted in one call, in bytes.
-    static let byteLimit = 16 << 30
+    /// The largest total input accepted in one call, in bytes (the library copies it once into its own storage and
+    /// the metrics make up to two more working copies, so the peak stays within the machine).
+    static let byteLimit = 4 << 30
 
-    /// Copies the caller's arrays after checking every count, code, shape and pointer; problems are one-line
+    /// Copies the caller's arrays (once, into the library's own storage) after checking every count, code, shape and pointer; problems are one-line
     /// `ConfigError`s naming `arrays[k]` or `groups[g]`.
     init(groupCount: Int32, groupNames: UnsafePointer<UnsafePointer<CChar>?>?, arrayCount: Int32, groups: UnsafePointer<Int32>?,
          keys: UnsafePointer<UnsafePointer<CChar>?>?, dtypes: UnsafePointer<Int32>?, ranks: UnsafePointer<Int32>?,
@@ -40,18 +41,23 @@ struct ArrayArguments {
             let shape = (0..<rank).map { Int(shapes![offset + $0]) }
             offset += rank
             guard shape.allSatisfy({ $0 >= 0 }) else { throw ConfigError(key: place, "shape \(shape) (allowed: sizes ≥ 0)") }
-            let bytes = shape.reduce(1.0) { $0 * Double($1) } * (code == 0 ? 8 : 4)
-            totalBytes += bytes
+            var count = 1, overflow = false
+            for size in shape where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: size) }
+            totalBytes += overflow ? .infinity : Double(count) * (code == 0 ? 8 : 4)
             guard totalBytes <= Double(Self.byteLimit) else {
-                throw ConfigError(key: place, String(format: "the inputs reach %.1f GiB (allowed: at most %d GiB per call)", totalBytes / Double(1 << 30), Self.byteLimit >> 30))
+                throw ConfigError(key: place, String(format: "shape %@: the inputs reach %.1f GiB (allowed: at most %d GiB per call)",
+                                                     "\(shape)", totalBytes / Double(1 << 30), Self.byteLimit >> 30))
             }
-            let count = shape.reduce(1, *)
             guard count == 0 || data![k] != nil else { throw ConfigError(key: place, "a NULL data pointer (allowed: \(count) values)") }
             guard let keyPointer = keys![k] else { throw ConfigError(key: place, "a NULL key (allowed: a UTF-8 string)") }
             let payload: NumpyData = code == 0
                 ? .float64(count == 0 ? [] : Array(UnsafeBufferPointer(start: data![k]!.assumingMemoryBound(to: Double.self), count: count)))
                 : .float32(count == 0 ? [] : Array(UnsafeBufferPointer(start: data![k]!.assumingMemoryBound(to: Float.self), count: count)))
-            members[group].append((String(cString: keyPointer), try NumpyArray(shape: shape, data: payload)))
+            let key = String(cString: keyPointer)
+            guard !members[group].contains(where: { $0.name == key }) else {
+                throw ConfigError(key: "\(names[group])[\(key)]", "is given twice (allowed: each key once per group)")
+            }
+            members[group].append((key, try NumpyArray(shape: shape, data: payload)))
         }
         self.groups = zip(names, members).map { ($0, $1) }
     }

@@ -1,9 +1,10 @@
 import Foundation
 import RNNDynamics
 
-// The C interface of librnndyn (`RNNDynC`): every call returns a result handle that the caller frees with
+// The C interface of libRNNDynC.so (`RNNDynC`): every call returns a result handle that the caller frees with
 // `rnndyn_result_free`; bad input never traps but comes back as status 2 with the CLI's one-line message.
-// The contract (argument meanings, array keys and layouts) is documented in README, "Using rnndyn from Python".
+// The contract (argument meanings, array groups, dtype codes, keys, layouts, ownership) is the C header `rnndyn.h`
+// beside this file; `python/rnndyn/_native.py` binds it.
 
 /// The version string (static storage).
 nonisolated(unsafe) let versionString = strdup(RNNDynamicsVersion.string)!
@@ -19,12 +20,17 @@ nonisolated(unsafe) let metricsString: UnsafeMutablePointer<CChar> = {
     return strdup(String(decoding: data, as: UTF8.self))!
 }()
 
+/// `rnndyn_version`: the version string (static storage, never freed).
 @_cdecl("rnndyn_version")
 public func rnndynVersion() -> UnsafePointer<CChar> { UnsafePointer(versionString) }
 
+/// `rnndyn_metrics`: JSON `{"metrics": [{name, summary, input, options: [{name, default, allowed, help}]}], "ntk": {…},
+/// "tasks": […]}` (static storage).
 @_cdecl("rnndyn_metrics")
 public func rnndynMetrics() -> UnsafePointer<CChar> { UnsafePointer(metricsString) }
 
+/// `rnndyn_compare`: `rnndyn compare <metric>` on in-memory arrays (groups play the files' role); result arrays
+/// `distances`, the metric's extra matrices, `mds_coordinates`, `mds_eigenvalues`; JSON = `compare.json`.
 @_cdecl("rnndyn_compare")
 public func rnndynCompare(_ metric: UnsafePointer<CChar>?, _ options: UnsafePointer<UnsafePointer<CChar>?>?, _ optionCount: Int32,
                           _ groupCount: Int32, _ groupNames: UnsafePointer<UnsafePointer<CChar>?>?,
@@ -54,6 +60,7 @@ public func rnndynCompare(_ metric: UnsafePointer<CChar>?, _ options: UnsafePoin
     }
 }
 
+/// `rnndyn_ntk`: `rnndyn ntk` on one group holding `W_x`, `W_h`, `W_y`, `inputs`; result array `kernel`; JSON = `ntk.json`.
 @_cdecl("rnndyn_ntk")
 public func rnndynNTK(_ options: UnsafePointer<UnsafePointer<CChar>?>?, _ optionCount: Int32,
                       _ groupCount: Int32, _ groupNames: UnsafePointer<UnsafePointer<CChar>?>?,
@@ -68,17 +75,15 @@ public func rnndynNTK(_ options: UnsafePointer<UnsafePointer<CChar>?>?, _ option
             throw ConfigError(key: "arrays", "\(arrays.groups.count) groups (allowed: one group with W_x, W_h, W_y and inputs)")
         }
         let group = arrays.groups[0]
-        var byKey: [String: NumpyArray] = [:]
-        for (name, array) in group.arrays {
-            guard byKey[name] == nil else { throw ConfigError(key: "\(group.name)[\(name)]", "is given twice (allowed: once)") }
-            byKey[name] = array
-        }
+        let byKey = Dictionary(uniqueKeysWithValues: group.arrays.map { ($0.name, $0.array) })  // keys are unique per group
         let request = try NTKJob.request(options: tokens, arrays: byKey) { "\(group.name)[\($0)]" }
         let k = try NTKJob.kernel(request)
         return ResultHandle(arrays: [("kernel", [k.rows, k.cols], k.cOrderValues)], json: try ConfigReader.jsonData(NTKJob.record(request)))
     }
 }
 
+/// `rnndyn_task`: `trials` trials of a neuroscience task with knobs given as a JSON object; result arrays `inputs`,
+/// `targets`, `mask` (and `ood_*`) [T, B, d]; JSON = the task's parameters.
 @_cdecl("rnndyn_task")
 public func rnndynTask(_ task: UnsafePointer<CChar>?, _ knobs: UnsafePointer<CChar>?, _ seed: UInt64, _ trials: Int64,
                        _ includeOOD: Int32) -> UnsafeMutableRawPointer {
@@ -100,42 +105,56 @@ public func rnndynTask(_ task: UnsafePointer<CChar>?, _ knobs: UnsafePointer<CCh
     }
 }
 
+/// `rnndyn_result_status`: 0 success, 2 bad input, 1 another failure (1 for a NULL handle).
 @_cdecl("rnndyn_result_status")
-public func rnndynResultStatus(_ r: UnsafeMutableRawPointer) -> Int32 { ResultHandle.from(r).status }
+public func rnndynResultStatus(_ r: UnsafeMutableRawPointer?) -> Int32 { r.map { ResultHandle.from($0).status } ?? 1 }
 
+/// `rnndyn_result_error`: the one-line message, or NULL on success (valid until the handle is freed).
 @_cdecl("rnndyn_result_error")
-public func rnndynResultError(_ r: UnsafeMutableRawPointer) -> UnsafePointer<CChar>? { ResultHandle.from(r).error.map { UnsafePointer($0) } }
+public func rnndynResultError(_ r: UnsafeMutableRawPointer?) -> UnsafePointer<CChar>? {
+    r.flatMap { ResultHandle.from($0).error.map { UnsafePointer($0) } }
+}
 
+/// `rnndyn_result_json`: the JSON record, or NULL on error (valid until the handle is freed).
 @_cdecl("rnndyn_result_json")
-public func rnndynResultJSON(_ r: UnsafeMutableRawPointer) -> UnsafePointer<CChar>? { ResultHandle.from(r).json.map { UnsafePointer($0) } }
+public func rnndynResultJSON(_ r: UnsafeMutableRawPointer?) -> UnsafePointer<CChar>? {
+    r.flatMap { ResultHandle.from($0).json.map { UnsafePointer($0) } }
+}
 
+/// `rnndyn_result_array_count`: how many arrays the result holds (0 on error or for a NULL handle).
 @_cdecl("rnndyn_result_array_count")
-public func rnndynResultArrayCount(_ r: UnsafeMutableRawPointer) -> Int32 { Int32(ResultHandle.from(r).names.count) }
+public func rnndynResultArrayCount(_ r: UnsafeMutableRawPointer?) -> Int32 { r.map { Int32(ResultHandle.from($0).names.count) } ?? 0 }
 
+/// The handle behind `r` when `i` indexes one of its arrays.
+private func array(_ r: UnsafeMutableRawPointer?, _ i: Int32) -> (ResultHandle, Int)? {
+    guard let r else { return nil }
+    let h = ResultHandle.from(r)
+    return h.names.indices.contains(Int(i)) ? (h, Int(i)) : nil
+}
+
+/// `rnndyn_result_array_name`: array i's name, or NULL when i is out of range.
 @_cdecl("rnndyn_result_array_name")
-public func rnndynResultArrayName(_ r: UnsafeMutableRawPointer, _ i: Int32) -> UnsafePointer<CChar>? {
-    let h = ResultHandle.from(r)
-    return h.names.indices.contains(Int(i)) ? UnsafePointer(h.names[Int(i)]) : nil
+public func rnndynResultArrayName(_ r: UnsafeMutableRawPointer?, _ i: Int32) -> UnsafePointer<CChar>? {
+    array(r, i).map { UnsafePointer($0.names[$1]) }
 }
 
+/// `rnndyn_result_array_rank`: array i's rank, or −1 when i is out of range.
 @_cdecl("rnndyn_result_array_rank")
-public func rnndynResultArrayRank(_ r: UnsafeMutableRawPointer, _ i: Int32) -> Int32 {
-    let h = ResultHandle.from(r)
-    return h.names.indices.contains(Int(i)) ? Int32(h.ranks[Int(i)]) : -1
-}
+public func rnndynResultArrayRank(_ r: UnsafeMutableRawPointer?, _ i: Int32) -> Int32 { array(r, i).map { Int32($0.ranks[$1]) } ?? -1 }
 
+/// `rnndyn_result_array_shape`: array i's sizes (rank entries), or NULL when i is out of range.
 @_cdecl("rnndyn_result_array_shape")
-public func rnndynResultArrayShape(_ r: UnsafeMutableRawPointer, _ i: Int32) -> UnsafePointer<Int64>? {
-    let h = ResultHandle.from(r)
-    return h.names.indices.contains(Int(i)) ? UnsafePointer(h.shapes[Int(i)].baseAddress) : nil
+public func rnndynResultArrayShape(_ r: UnsafeMutableRawPointer?, _ i: Int32) -> UnsafePointer<Int64>? {
+    array(r, i).flatMap { $0.shapes[$1].baseAddress.map { UnsafePointer($0) } }
 }
 
+/// `rnndyn_result_array_data`: array i's float64 values in C order, or NULL when i is out of range.
 @_cdecl("rnndyn_result_array_data")
-public func rnndynResultArrayData(_ r: UnsafeMutableRawPointer, _ i: Int32) -> UnsafePointer<Double>? {
-    let h = ResultHandle.from(r)
-    return h.names.indices.contains(Int(i)) ? UnsafePointer(h.values[Int(i)].baseAddress) : nil
+public func rnndynResultArrayData(_ r: UnsafeMutableRawPointer?, _ i: Int32) -> UnsafePointer<Double>? {
+    array(r, i).flatMap { $0.values[$1].baseAddress.map { UnsafePointer($0) } }
 }
 
+/// `rnndyn_result_free`: releases a handle (NULL is ignored).
 @_cdecl("rnndyn_result_free")
 public func rnndynResultFree(_ r: UnsafeMutableRawPointer?) {
     guard let r else { return }

@@ -10,8 +10,9 @@ import Tasks
 public enum TaskTrialsJob {
     /// The most trials one call draws.
     public static let maximumTrials = 1_000_000
-    /// The most bytes of arrays one call returns (bigger requests are refused before any work).
-    public static let byteLimit = 8 << 30
+    /// The most bytes of arrays one call returns (bigger requests are refused before any work); the trials exist in
+    /// about four copies on the way to Python (the batch, the NumPy arrays, the result handle, Python's arrays).
+    public static let byteLimit = 2 << 30
 
     /// The trials, the OOD trials (when asked) and the parameters with `seed` and `stream_path`.
     public struct Trials {

@@ -109,9 +109,20 @@ import Testing
 
     @Test func everyCheckHoldsOnDataShowingThePaperDirections() {
         let r = Self.right
-        let all = Self.checks(Self.trend(dsa: r.dsa, pif: r.pif, spread: r.spread, change: r.change, alignment: r.alignment, null: r.null))
+        let trend = Self.trend(dsa: r.dsa, pif: r.pif, spread: r.spread, change: r.change, alignment: r.alignment, null: r.null)
+        let all = Self.checks(trend)
         #expect(all.count == 8)
         for (key, c) in all { #expect(c.holds, "\(key): \(c.evidence)") }
+        // Evidence states the share of seed resamples as a percentage of their count, and the threshold likewise.
+        func percent(_ x: Double) -> String { String(format: "%.1f %%", 100 * x) }
+        let dsa = trend.bootstrap.fraction(DegeneracyTrend.Metric.dsa.rawValue, decreasing: true)
+        let pif = trend.bootstrap.fraction(DegeneracyTrend.Metric.pif.rawValue, decreasing: false)
+        let opposite = trend.bootstrap.oppositeFraction(DegeneracyTrend.Metric.dsa.rawValue, DegeneracyTrend.Metric.pif.rawValue)
+        #expect(dsa > 0.9 && dsa <= 1 && pif > 0.9 && opposite > 0.9)
+        #expect(all["dsa"]!.evidence.contains("slope < 0 in \(percent(dsa)) of 200 seed resamples (needs ≥ 90.0 %)"), "\(all["dsa"]!.evidence)")
+        #expect(all["pif"]!.evidence.contains("slope > 0 in \(percent(pif)) of 200 seed resamples (needs ≥ 90.0 %)"), "\(all["pif"]!.evidence)")
+        #expect(all["dissociation"]!.evidence.contains("opposite sign in \(percent(opposite)) of 200 seed resamples (needs ≥ 90.0 %)"),
+                "\(all["dissociation"]!.evidence)")
     }
 
     @Test func eachCheckFailsOnDataThatContradictIt() {

@@ -91,6 +91,8 @@ import Testing
              "[inputs]: has shape [3, 4, 5] (allowed: [P, T, 2]"),
             (good + [(name: "extra", array: NumpyArray([1.0]))], [], "[extra]: is not an input of ntk"),
             (good, ["--blocks", "wy,wx"], "--blocks: 'wy,wx' is not allowed (allowed: wx,wh,wy | wx,wh"),
+            (good.map { $0.name == "inputs" ? (name: "inputs", array: try! NumpyArray(shape: [1, 100_000, 2], cOrder: [Double](repeating: 0, count: 200_000))) : $0 },
+             [], "[inputs]: the kernel (2 × 2) and its working buffers would take"),
             (good.map { $0.name == "W_h" ? (name: "W_h", array: try! Self.cOrder(Matrix(rows: 3, cols: 3) { $0 == $1 ? 1e100 : 0 })) : $0 }, [],
              "[W_h]: the kernel has non-finite entries"),
         ]
@@ -184,6 +186,27 @@ import Testing
             let c = Self.compareThroughC(metric, options, networks: networks, shape: s, dtype: dtype, seed: 0)
             #expect(c.status == 2 && (c.error ?? "").hasPrefix(expected), "\(c.error ?? "no error")")
         }
+        // Sizes whose working memory would not fit are refused before any work, and shapes whose size overflows.
+        let long = [Double](repeating: 0.5, count: 20_000 * 8)
+        let embedding = Self.compareThroughC("dsa", ["--n-delays", "10000"], networks: [long, long.map { -$0 }], shape: [1, 20_000, 8], seed: 0)
+        #expect(embedding.status == 2 && (embedding.error ?? "").hasPrefix("x[0]: the delay embedding is 80000 × 10001"), "\(embedding.error ?? "")")
+        let huge = Self.compareThroughC("cka", [], networks: [[], []], shape: [1 << 62, 1 << 62, 0], seed: 0)
+        #expect(huge.status == 2 && (huge.error ?? "").hasPrefix("arrays[0]: shape [4611686018427387904, 4611686018427387904, 0]"), "\(huge.error ?? "")")
+        // A key given twice in one group is refused (the CLI's files cannot hold two arrays of one name either).
+        let twice = [Double](repeating: 1, count: 4)
+        let group = strdup("w")!, key = strdup("W_h")!
+        defer { free(group); free(key) }
+        let duplicate = twice.withUnsafeBufferPointer { p -> UnsafeMutableRawPointer in
+            let raw = UnsafeRawPointer(p.baseAddress!)
+            return rnndynCompare("pif", nil, 0, 1, [UnsafePointer(group)], 2, [0, 0], [UnsafePointer(key), UnsafePointer(key)], [0, 0], [2, 2],
+                                 [2, 2, 2, 2], [raw, raw], nil, nil, nil, 0, 1, 2)
+        }
+        #expect(rnndynResultStatus(duplicate) == 2 && String(cString: rnndynResultError(duplicate)!) == "w[W_h]: is given twice (allowed: each key once per group)")
+        rnndynResultFree(duplicate)
+        // The accessors tolerate a NULL handle.
+        #expect(rnndynResultStatus(nil) == 1 && rnndynResultError(nil) == nil && rnndynResultJSON(nil) == nil)
+        #expect(rnndynResultArrayCount(nil) == 0 && rnndynResultArrayName(nil, 0) == nil && rnndynResultArrayData(nil, 0) == nil)
+        rnndynResultFree(nil)
         // NULL pointers and out-of-range groups are refused the same way.
         let handle = rnndynCompare("cka", nil, 0, 1, nil, 0, nil, nil, nil, nil, nil, nil, nil, nil, nil, 0, 1, 2)
         #expect(rnndynResultStatus(handle) == 2 && String(cString: rnndynResultError(handle)!).hasPrefix("arrays: a NULL pointer"))

@@ -10,8 +10,8 @@ The library is found on first use, in this order:
 ``import rnndyn`` never needs the library; the first call that does raises :class:`RnndynError` listing every path
 tried when none loads.
 
-Arrays are handed over without copying when they are already C-contiguous, aligned, native-endian float64 or
-float32; anything else real-valued (other float widths, integers, booleans, strided or Fortran-ordered arrays) is
+Arrays are handed over by pointer, without a copy in Python, when they are already C-contiguous, aligned,
+native-endian float64 or float32 (the library then reads them once into its own storage); anything else real-valued (other float widths, integers, booleans, strided or Fortran-ordered arrays) is
 converted once with ``np.ascontiguousarray(..., dtype=np.float64)``. Complex, object, string and other non-real
 dtypes are refused before the call with :class:`InputError`.
 """

@@ -17,17 +17,13 @@ _BLOCK_ORDER = ("wx", "wh", "wy")
 
 
 def _blocks_option(blocks: str | Iterable[str] | None) -> str | None:
-    """``("wh", "wx")`` → ``"wx,wh"``: known names in the library's canonical order (a set has none); anything
-    unknown is passed as given so that the library names it."""
-    if blocks is None:
-        return None
-    if isinstance(blocks, str):
-        names = [b.strip() for b in blocks.split(",")]
-    else:
-        names = [str(b) for b in blocks]
-    lowered = [b.lower() for b in names]
-    if set(lowered) <= set(_BLOCK_ORDER) and len(set(lowered)) == len(lowered) and lowered:
-        return ",".join(b for b in _BLOCK_ORDER if b in lowered)
+    """A sequence of known names in any order, ``("wh", "wx")``, becomes the library's ``"wx,wh"`` (a set has no
+    order); a string is passed as given, so ``"wy,wx"`` gets the command line's own message."""
+    if blocks is None or isinstance(blocks, str):
+        return blocks
+    names = [str(b) for b in blocks]
+    if names and set(names) <= set(_BLOCK_ORDER) and len(set(names)) == len(names):
+        return ",".join(b for b in _BLOCK_ORDER if b in names)
     return ",".join(names)
 
 

@@ -14,8 +14,9 @@ Dynamics metrics (``dsa``, ``cka``, ``procrustes``, ``cca``, ``svcca``, ``rsa``)
 ``[trials, time, units]``, one per network (``layout="time-trials-units"`` for time-first arrays, e.g. PyTorch's
 ``nn.RNN`` output). ``pif`` takes ``weights``: a stack ``[M, n, n]``, a sequence of ``[n, n]`` matrices, or a sequence
 of dicts of arrays, one per network (e.g. ``{"W_h": …, "W_x": …, "W_y": …}`` with ``blocks="all_unit_indexed"``).
-Arrays may be NumPy arrays (float64/float32 are passed without copying when C-contiguous; integers and booleans are
-converted) or PyTorch tensors. Errors are :class:`rnndyn.InputError` with the CLI's one-line message, where the CLI's
+Arrays may be NumPy arrays (float64/float32 are handed to the library by pointer, without a copy in Python, when
+C-contiguous; the library reads them once into its own storage; integers and booleans are converted) or PyTorch
+tensors. Errors are :class:`rnndyn.InputError` with the CLI's one-line message, where the CLI's
 ``file.npz[key]`` reads ``trajectories[k][hidden]`` (a sequence) or ``trajectories[hidden]`` (a stack).
 
 Options left at ``None`` take the library's defaults (listed by :func:`rnndyn.metric_options`), so Python never
@@ -75,6 +76,9 @@ def option_token(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, np.integer)):
         return str(int(value))
+    if isinstance(value, np.floating) and np.finfo(value).bits > 64:
+        raise InputError(f"option value {value!r} is a {type(value).__name__} (allowed: float64 or narrower; "
+                         "a wider float does not round-trip through float64)")
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
     if isinstance(value, str):
@@ -97,7 +101,11 @@ def _labels(labels: Labels) -> str | None:
         return None
     if isinstance(labels, str):
         return labels
-    return ",".join(str(label) for label in labels)
+    names = [str(label) for label in labels]
+    for name in names:
+        if "," in name:
+            raise InputError(f"--labels: '{name}' contains a comma (allowed: names without commas, one per network)")
+    return ",".join(names)
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -153,6 +161,9 @@ def _weight_arrays(weights: Any, key: str | None, blocks: str | None) -> tuple[l
     arrays: list[_native.NativeArray] = []
     for g, (group, value) in enumerate(zip(groups, values)):
         entry: Mapping[str, Any] = value if isinstance(value, Mapping) else {key if key is not None else "W_h": value}
+        if not entry:
+            raise InputError(f"{group}: holds no arrays (allowed: a dict with the recurrent matrix under "
+                             f"{', '.join(_WEIGHT_DEFAULT_KEYS)} and, for all_unit_indexed, its unit-indexed blocks)")
         recurrent = _pick_weight_key(entry, key)
         for name, member in entry.items():
             if not isinstance(name, str):
@@ -197,7 +208,7 @@ def compare(metric: str, inputs: Any, *, seed: int = ..., threads: int = ..., la
             layout: Layout = ..., key: str | None = ..., mds_dimensions: int = ..., info: Literal[True],
             **options: Any) -> tuple[np.ndarray, dict[str, Any]]: ...
 def compare(metric: str, inputs: Any, *, seed: int = 0, threads: int = 1, labels: Labels = None,
-            layout: Layout = "trials-time-units", key: str | None = None, mds_dimensions: int = 2, info: bool = False,
+            layout: Layout = "auto", key: str | None = None, mds_dimensions: int = 2, info: bool = False,
             **options: Any) -> Any:
     """All-pairs distances of any metric of ``rnndyn compare`` (``metric_options()`` lists them and their options).
 
@@ -218,7 +229,7 @@ def dsa(trajectories: ArrayLike, *, n_delays: int | None = None, delay_interval:
         score: Literal["angular", "euclidean", "wasserstein"] | None = None, iters: int | None = None,
         min_fits: int | None = None, max_fits: int | None = None, refit_above: float | None = None,
         restarts: int | None = None, seed: int = 0, threads: int = 1, labels: Labels = None,
-        layout: Layout = "trials-time-units", key: str | None = None, mds_dimensions: int = 2,
+        layout: Layout = "auto", key: str | None = None, mds_dimensions: int = 2,
         info: bool = False) -> Any:
     """Dynamical similarity analysis (Ostrow et al. 2023) between every pair of networks: a HAVOK DMD per network,
     then the PAVF angular (radians) or Euclidean score, or W₂² between the DMD spectra.
@@ -274,7 +285,7 @@ Samples = Literal["every_step", "trial_average"]
 
 def cka(trajectories: ArrayLike, *, score: Literal["angular", "complement"] | None = None,
         samples: Samples | None = None, seed: int = 0, threads: int = 1, labels: Labels = None,
-        layout: Layout = "trials-time-units", key: str | None = None, mds_dimensions: int = 2,
+        layout: Layout = "auto", key: str | None = None, mds_dimensions: int = 2,
         info: bool = False) -> Any:
     """Linear CKA (Kornblith et al. 2019) between every pair of response matrices (rows = samples, columns = units):
     ``score`` ``"angular"`` (default; arccos CKA, radians) or ``"complement"`` (1 − CKA); ``samples``
@@ -286,7 +297,7 @@ def cka(trajectories: ArrayLike, *, score: Literal["angular", "complement"] | No
 
 def procrustes(trajectories: ArrayLike, *, alpha: float | None = None,
                score: Literal["angular", "euclidean"] | None = None, samples: Samples | None = None, seed: int = 0,
-               threads: int = 1, labels: Labels = None, layout: Layout = "trials-time-units", key: str | None = None,
+               threads: int = 1, labels: Labels = None, layout: Layout = "auto", key: str | None = None,
                mds_dimensions: int = 2, info: bool = False) -> Any:
     """Procrustes shape distance (Williams et al. 2021) with partial whitening ``alpha`` in [0, 1] (default 1:
     rotations only; 0: invariant to any invertible map), ``score`` ``"angular"`` (default, radians) or
@@ -297,7 +308,7 @@ def procrustes(trajectories: ArrayLike, *, alpha: float | None = None,
 
 def cca(trajectories: ArrayLike, *, score: Literal["one_minus_mean", "angular"] | None = None,
         samples: Samples | None = None, seed: int = 0, threads: int = 1, labels: Labels = None,
-        layout: Layout = "trials-time-units", key: str | None = None, mds_dimensions: int = 2,
+        layout: Layout = "auto", key: str | None = None, mds_dimensions: int = 2,
         info: bool = False) -> Any:
     """Canonical correlation analysis: ``score`` ``"one_minus_mean"`` (default, 1 − mean canonical correlation) or
     ``"angular"`` (its arccos), ``samples`` as for :func:`cka`. Returns ``[M, M]`` distances (or ``(distances,
@@ -308,7 +319,7 @@ def cca(trajectories: ArrayLike, *, score: Literal["one_minus_mean", "angular"] 
 
 def svcca(trajectories: ArrayLike, *, variance: float | None = None, dimensions: int | Literal["auto"] | None = None,
           score: Literal["one_minus_mean", "angular"] | None = None, samples: Samples | None = None, seed: int = 0,
-          threads: int = 1, labels: Labels = None, layout: Layout = "trials-time-units", key: str | None = None,
+          threads: int = 1, labels: Labels = None, layout: Layout = "auto", key: str | None = None,
           mds_dimensions: int = 2, info: bool = False) -> Any:
     """SVCCA (Raghu et al. 2017): each side reduced to the fewest singular directions holding ``variance`` of its
     variance (default 0.99, in (0, 1]) or to ``dimensions`` directions (default ``"auto"``: use ``variance``), then
@@ -321,7 +332,7 @@ def svcca(trajectories: ArrayLike, *, variance: float | None = None, dimensions:
 
 def rsa(trajectories: ArrayLike, *, dissimilarity: Literal["correlation", "euclidean"] | None = None,
         comparison: Literal["spearman", "pearson", "kendall_tau_a"] | None = None, samples: Samples | None = None,
-        seed: int = 0, threads: int = 1, labels: Labels = None, layout: Layout = "trials-time-units",
+        seed: int = 0, threads: int = 1, labels: Labels = None, layout: Layout = "auto",
         key: str | None = None, mds_dimensions: int = 2, info: bool = False) -> Any:
     """Representational similarity analysis: 1 − the ``comparison`` correlation (default ``"spearman"``) between the
     networks' RDMs of ``dissimilarity`` (default ``"correlation"``: 1 − Pearson r; or ``"euclidean"``) over the

@@ -153,14 +153,18 @@ def test_python_side_argument_errors(trajectories: np.ndarray) -> None:
 def test_task_knob_matches_train(cli: str, tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parents[2]
     config = str(repo / "examples" / "huang2025" / "flip_flop.json")
-    for knob, value, text in [("p_switch", 2.0, "2.0"), ("channels", 0, "0"), ("target_coding", "ternary", '"ternary"'),
-                              ("p_swtich", 0.1, "0.1")]:
+    for knob, value, text in [("p_switch", 2.0, "2.0"), ("channels", 0, "0"), ("target_coding", "ternary", '"ternary"')]:
         message = python_error(lambda: rnndyn.tasks.flip_flop(4, **{knob: value}))
         expected = cli_error(cli, "train", "--config", config, "--set", f"data.{knob}={text}", "--out",
                              str(tmp_path / "o"))
-        assert after_source(message, f"flip_flop.{knob}") == after_source(expected, f"config.data.{knob}") \
-            or knob == "p_swtich"  # the unknown key lists the task's knobs; train's data also allows its own keys
         assert message.startswith(f"flip_flop.{knob}: ")
+        assert after_source(message, f"flip_flop.{knob}") == after_source(expected, f"config.data.{knob}")
+    # A misspelt knob: both name it as an unknown key; the task's list of knobs is the allowed one (train's data
+    # object also allows its own keys, such as batch_size, so the two lists differ there).
+    message = python_error(lambda: rnndyn.tasks.flip_flop(4, p_swtich=0.1))
+    expected = cli_error(cli, "train", "--config", config, "--set", "data.p_swtich=0.1", "--out", str(tmp_path / "o"))
+    assert message.startswith("flip_flop.p_swtich: unknown key (allowed here: ") and "p_switch" in message
+    assert expected.startswith("config.data.p_swtich: unknown key (allowed here: ") and "p_switch" in expected
 
 
 N_H, N_X, N_Y = 4, 2, 3
@@ -196,13 +200,24 @@ def test_ntk_bad_shapes(cli: str, tmp_path: Path, changes: dict, source: str) ->
 @pytest.mark.parametrize("kwargs,flags", [
     ({"readout": "sometimes"}, ["--readout", "sometimes"]),
     ({"blocks": ("wx", "wz")}, ["--blocks", "wx,wz"]),
-    ({"blocks": "wy,wx"}, ["--blocks", "wx,wy"]),  # reordered in Python: no error on either side
+    ({"blocks": "wy,wx"}, ["--blocks", "wy,wx"]),  # a string goes to the library as given: the CLI's message
 ])
 def test_ntk_options(cli: str, tmp_path: Path, kwargs: dict, flags: list[str]) -> None:
     arrays = ntk_arrays()
     path = save(tmp_path, "net", **arrays)
-    if kwargs.get("blocks") == "wy,wx":
-        rnndyn.ntk(arrays["W_x"], arrays["W_h"], arrays["W_y"], arrays["inputs"], **kwargs)
-        return
     message = python_error(lambda: rnndyn.ntk(arrays["W_x"], arrays["W_h"], arrays["W_y"], arrays["inputs"], **kwargs))
     assert message == cli_error(cli, "ntk", path, *flags, "--out", str(tmp_path / "o"))
+
+
+def test_ntk_block_sequences_are_sets() -> None:
+    arrays = ntk_arrays()
+    args = (arrays["W_x"], arrays["W_h"], arrays["W_y"], arrays["inputs"])
+    assert np.array_equal(rnndyn.ntk(*args, blocks=("wy", "wx")), rnndyn.ntk(*args, blocks="wx,wy"))
+    assert not np.array_equal(rnndyn.ntk(*args, blocks=("wy",)), rnndyn.ntk(*args, blocks="wx,wy"))
+
+
+def test_labels_empty_dicts_and_wide_floats_are_refused(trajectories: np.ndarray, weights: np.ndarray) -> None:
+    assert python_error(lambda: rnndyn.cka(trajectories[:3], labels=["a,b", "c", "d"])).startswith(
+        "--labels: 'a,b' contains a comma")
+    assert python_error(lambda: rnndyn.pif([{}, {}])).startswith("weights[0]: holds no arrays")
+    assert "does not round-trip" in python_error(lambda: rnndyn.dsa(trajectories[:2], ridge=np.longdouble(1e-8)))

@@ -95,7 +95,7 @@ public enum CompareInputReader {
     }
 
     /// One "file" of a comparison: its name in messages and a loader of its default label and arrays (from disk for the
-    /// CLI, from memory for the library), called once, when its networks are read.
+    /// CLI, from memory for the library), called when its networks are read (and again for the behaviour scalars).
     public struct ArraySource {
         /// The name in messages and outputs (a file path, or e.g. `trajectories[3]`).
         public let path: String

@@ -44,6 +44,9 @@ public enum DSAComparison {
         }
     }
 
+    /// The most memory the DMD fits running at once may take, in bytes.
+    static let embeddingByteLimit = 8 << 30
+
     static func compute(_ data: CompareData, _ settings: MetricSettings, _ context: CompareContext) throws -> PairwiseResult {
         guard case .dynamics(let systems) = data else { preconditionFailure("dsa compares dynamics") }
         let options = try options(settings)
@@ -53,6 +56,19 @@ public enum DSAComparison {
             throw ConfigError(key: sources[k], "has \(x.steps) time steps; --n-delays \(options.dmd.embedding.delays) with "
                               + "--delay-interval \(options.dmd.embedding.interval) needs at least "
                               + "\((options.dmd.embedding.delays - 1) * options.dmd.embedding.interval + 2) (allowed: fewer delays or longer trials)")
+        }
+        // The delay embedding (units·delays × trials·embedded steps), its Gram or SVD and the fit's copies, for the
+        // networks fitted at once: refused before any work when it exceeds `embeddingByteLimit`.
+        let concurrent = Double(min(context.threads, systems.count))
+        for (k, x) in systems.enumerated() {
+            let rows = Double(x.units) * Double(options.dmd.embedding.delays)
+            let columns = Double(x.trials) * Double(options.dmd.embedding.embeddedSteps(x.steps))
+            let bytes = 8 * (2 * rows * columns + 2 * rows * rows + min(rows, columns) * (rows + columns))
+            guard bytes * concurrent <= Double(embeddingByteLimit) else {
+                throw ConfigError(key: sources[k], String(format: "the delay embedding is %.0f × %.0f and its fit needs %.1f GiB%@ (allowed: at most %d GiB; "
+                                                          + "fewer --n-delays, units, trials or --threads)", rows, columns, bytes * concurrent / Double(1 << 30),
+                                                          concurrent > 1 ? " on \(Int(concurrent)) threads" : "", embeddingByteLimit >> 30))
+            }
         }
         let models = try ParallelMap.map(systems.count, threads: context.threads, progress: { context.progress(Double($0) / total) }) { k in
             do { return try HAVOKModel.fit(systems[k], options: options.dmd) } catch let error as DSAError {

@@ -23,8 +23,9 @@ public enum NTKJob {
     /// Every non-empty selection of `wx`, `wh`, `wy`, written in that order.
     static let blockChoices = ["wx,wh,wy", "wx,wh", "wx,wy", "wh,wy", "wx", "wh", "wy"]
 
-    /// The largest kernel computed, in bytes (a bigger one is refused before any work).
-    public static let kernelByteLimit = 8 << 30
+    /// The most memory one kernel computation may take, in bytes: its working buffers plus the kernel and the two
+    /// copies written or handed back (a bigger request is refused before any work).
+    public static let byteLimit = 8 << 30
 
     /// A checked request: the network, the trials and what to compute.
     public struct Request: Sendable {
@@ -65,10 +66,10 @@ public enum NTKJob {
         guard x.shape[2] == nx else { throw ConfigError(key: place("inputs"), "has shape \(x.shape) (allowed: [P, T, \(nx)], N_x inputs as W_x)") }
         let mode = OutputMode(rawValue: settings.word("readout")!)!
         let size = wy.shape[0] * (mode == .final ? 1 : steps) * p
-        let bytes = Double(size) * Double(size) * 8
-        guard bytes <= Double(kernelByteLimit) else {
-            throw ConfigError(key: place("inputs"), String(format: "the kernel would be %d × %d (%.1f GiB) (allowed: at most %d GiB; use fewer trials or the final readout)",
-                                                           size, size, bytes / Double(1 << 30), kernelByteLimit >> 30))
+        let bytes = workingBytes(hidden: nh, inputs: nx, outputs: wy.shape[0], steps: steps, trials: p, mode: mode)
+        guard bytes <= Double(byteLimit) else {
+            throw ConfigError(key: place("inputs"), String(format: "the kernel (%d × %d) and its working buffers would take %.1f GiB (allowed: at most %d GiB; "
+                                                           + "use fewer trials or steps, or the final readout)", size, size, bytes / Double(1 << 30), byteLimit >> 30))
         }
         func cOrder(_ m: (shape: [Int], values: [Double])) -> Matrix { Matrix(rows: m.shape[0], cols: m.shape[1]) { m.values[$0 * m.shape[1] + $1] } }
         let network = LinearRNN(wx: cOrder(wx), wh: cOrder(wh), wy: cOrder(wy), outputMode: mode)
@@ -80,6 +81,17 @@ public enum NTKJob {
         }
         return Request(network: network, batch: SequenceBatch(inputs: inputs, targets: targets, timeSteps: steps, samples: p),
                        blocks: blocks, settings: settings, sources: Dictionary(uniqueKeysWithValues: keys.map { ($0, place($0)) }))
+    }
+
+    /// Bytes of `LinearRNNTangentKernel`'s buffers for these sizes (all blocks, the larger of the two state bases) plus
+    /// two more copies of the kernel (the file or the library's result), computed in floating point so nothing overflows.
+    static func workingBytes(hidden nh: Int, inputs nx: Int, outputs ny: Int, steps: Int, trials p: Int, mode: OutputMode) -> Double {
+        let (h, x, y, t, q) = (Double(nh), Double(nx), Double(ny), Double(steps), Double(p))
+        let r = mode == .final ? 1 : t
+        let kernel = (y * r * q) * (y * r * q)
+        var doubles = 3 * kernel + h * (t + 1) * q + (h + x) * t * q + t * y * h + (t * y) * (t * y) + (r * q) * (r * q)
+        if mode == .autoregressive { doubles += q * q * t * t + t * y * y * t + q * q * y * y }
+        return 8 * doubles + Double(256 << 20)  // + the pair-Gram chunks (`LinearRNNTangentKernel`'s byte budget)
     }
 
     /// The kernel of a checked request (one BLAS thread); non-finite entries (states beyond float64) are a one-line
