@@ -83,9 +83,13 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "For a study: print its cell count and the CPU-hours a short timing probe predicts; run and write nothing.")
     var estimate = false
 
+    @Option(name: .long, help: "With --estimate: train each probe network for at most N epochs (default 16; longer probes replace max_steps counts by measured steps to threshold).")
+    var probeEpochs: Int?
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
+        do { _ = try RunEstimate.probeEpochs(probeEpochs, estimate: estimate) } catch { throw fail(error) }
         if estimate { return try printEstimate() }
         let outURL = URL(fileURLWithPath: out ?? "out/\((try? ExperimentRegistry.resolve(experiment, key: "experiment"))?.id ?? experiment)")
         let exp: any Experiment, replace: Bool, threads: Int, lock: DirectoryLock
@@ -159,7 +163,8 @@ struct Run: ParsableCommand {
             }
             let (e, preset, seed, overrides) = try settings()
             try e.validate(preset, overrides: overrides.tree)
-            printLine(RunEstimate.line(e.id, preset: preset, try RunEstimate.of(e, preset: preset, overrides: overrides, seed: seed ?? 0)))
+            printLine(RunEstimate.line(e.id, preset: preset, try RunEstimate.of(e, preset: preset, overrides: overrides, seed: seed ?? 0,
+                                                                          probeEpochs: try RunEstimate.probeEpochs(probeEpochs, estimate: true))))
         } catch { throw fail(error) }
     }
 }

@@ -62,9 +62,13 @@ struct Reproduce: ParsableCommand {
     @Flag(name: .long, help: "Print each study's cell count and the CPU-hours a short timing probe predicts, and the total; run and write nothing.")
     var estimate = false
 
+    @Option(name: .long, help: "With --estimate: train each probe network for at most N epochs (default 16; longer probes replace max_steps counts by measured steps to threshold).")
+    var probeEpochs: Int?
+
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
+        do { _ = try RunEstimate.probeEpochs(probeEpochs, estimate: estimate) } catch { throw fail(error) }
         if estimate { return try printEstimates() }
         let outURL = URL(fileURLWithPath: out)
         let several = Reproduction.usesPaperDirectories(papers)
@@ -188,8 +192,9 @@ struct Reproduce: ParsableCommand {
                     .filter { (onlyIDs.isEmpty || onlyIDs.contains($0.id)) && !skipIDs.contains($0.id) }
             }
             var estimates: [StudyEstimate?] = []
+            let epochs = try RunEstimate.probeEpochs(probeEpochs, estimate: true)
             for e in experiments {
-                let estimate = try RunEstimate.of(e, preset: preset, seed: seed)
+                let estimate = try RunEstimate.of(e, preset: preset, seed: seed, probeEpochs: epochs)
                 printLine(RunEstimate.line(e.id, preset: preset, estimate))
                 estimates.append(estimate)
             }

@@ -158,6 +158,12 @@ import Testing
             #expect(short.allSatisfy { $0.steps == 10 && !$0.converged }, "\(short)")
             let e = try study.estimate(plan, streams: node)
             #expect(e.cells == plan.conditions.count * plan.seeds && e.cpuSeconds > 0)
+            // `--probe-epochs` reaches the probes through the Study protocol (the CLI's route): 2 epochs cut both short.
+            let capped = try (study as any Study).estimate(.quick, overrides: Self.tiny.merging(["flip_flop_threshold": threshold]) { $1 },
+                                                           seed: 7, probeEpochs: 2)
+            #expect(capped.basis.hasPrefix("seed 0 trained for at most 2 epochs:") && capped.basis.contains("did not reach it in")
+                    && !capped.basis.contains("reached its threshold"), "\(capped.basis)")
+            #expect(try study.estimate(plan, streams: node, probeEpochs: 2).basis.contains("did not reach it in 10 steps (counted at max_steps)"))
             #expect(e.basis.contains(threshold == 0.8 ? "flip_flop-channels-1 reached its threshold in 20 steps" : "flip_flop-channels-1 did not reach it")
                     && e.basis.contains("flip_flop-channels-2 did not reach it in 40 steps (counted at max_steps)") && e.basis.contains("upper bound"), "\(e.basis)")
         }

@@ -154,6 +154,9 @@ import Testing
         (["run", "proca2025.figA4", "--estimate", "--set", "draws=0"], "proca2025.figA4.draws"),
         (["reproduce", "proca2025", "--estimate", "--force"], "--estimate"),
         (["reproduce", "proca2025", "--estimate", "--only", "nope"], "--only"),
+        (["run", "proca2025.figA4", "--probe-epochs", "4"], "--probe-epochs: needs --estimate"),
+        (["run", "huang2025.fig3", "--estimate", "--probe-epochs", "0"], "--probe-epochs: 0 is out of range (allowed: 1…100000)"),
+        (["reproduce", "huang2025", "--probe-epochs", "4"], "--probe-epochs: needs --estimate"),
     ])
     func badEstimateInputIsOneLineExit2(args: [String], key: String) throws {
         let (status, out, err) = try CLIHarness.run(args)

@@ -33,8 +33,9 @@ public protocol Study: Experiment {
     /// Combines the results, in cell order.
     func reduce(_ plan: Plan, results: [CellResult], context: RunContext) throws -> ExperimentResult
     /// The cell count and CPU time of a run of `plan`, from a short timing probe drawing from `streams` (the
-    /// experiment's node); the default times the first and last cell (see `StudyEstimate`).
-    func estimate(_ plan: Plan, streams: RandomStreams) throws -> StudyEstimate
+    /// experiment's node); the default times the first and last cell (see `StudyEstimate`). `probeEpochs` caps the
+    /// training of a study whose probe trains networks (nil: the study's own short default); others ignore it.
+    func estimate(_ plan: Plan, streams: RandomStreams, probeEpochs: Int?) throws -> StudyEstimate
 }
 
 extension Study {

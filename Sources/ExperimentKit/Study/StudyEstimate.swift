@@ -36,8 +36,8 @@ public struct StudyEstimate: Sendable, Equatable {
 extension Study {
     /// The default probe: runs the first and the last cell (one when they are the same) on their own nodes and
     /// multiplies their mean CPU time by the cell count. A study whose cells take minutes overrides `estimate` with a
-    /// shorter probe (a few steps of one cell, extrapolated).
-    public func estimate(_ plan: Plan, streams: RandomStreams) throws -> StudyEstimate {
+    /// shorter probe (a few steps of one cell, extrapolated); whole cells have no probe epochs to cap.
+    public func estimate(_ plan: Plan, streams: RandomStreams, probeEpochs: Int? = nil) throws -> StudyEstimate {
         let cells = cells(plan)
         guard let first = cells.first, let last = cells.last else { return StudyEstimate(cells: 0, cpuSeconds: 0, basis: "no cells") }
         let probe = first.name == last.name ? [first] : [first, last]
@@ -51,10 +51,11 @@ extension Study {
     }
 
     /// `estimate` for `preset` with `overrides` and root `seed`: plans (a bad parameter throws the `ConfigError`
-    /// `run` would) and runs the probe, on the experiment's node of the seed tree.
-    public func estimate(_ preset: Preset, overrides: [String: Any] = [:], seed: UInt64 = 0) throws -> StudyEstimate {
+    /// `run` would) and runs the probe, on the experiment's node of the seed tree, with at most `probeEpochs` epochs of
+    /// training per probe network when the study trains some (nil: its default).
+    public func estimate(_ preset: Preset, overrides: [String: Any] = [:], seed: UInt64 = 0, probeEpochs: Int? = nil) throws -> StudyEstimate {
         let reader = ConfigReader(object: ParameterOverrides.deepMerge(parameters(preset), overrides), path: id)
         reader.checksRecordBudget = true
-        return try estimate(try plan(reader), streams: RandomStreams(seed: seed).node(id))
+        return try estimate(try plan(reader), streams: RandomStreams(seed: seed).node(id), probeEpochs: probeEpochs)
     }
 }

@@ -35,9 +35,9 @@ enum DegeneracyEstimate {
         }
     }
 
-    static func estimate(_ plan: DegeneracyPlan, cells: Int, experiment: RandomStreams) throws -> StudyEstimate {
+    static func estimate(_ plan: DegeneracyPlan, cells: Int, experiment: RandomStreams, epochs: Int = probeEpochs) throws -> StudyEstimate {
         guard !plan.conditions.isEmpty else { return StudyEstimate(cells: 0, cpuSeconds: 0, basis: "no conditions") }
-        let probes = try probes(plan, experiment: experiment)
+        let probes = try probes(plan, experiment: experiment, epochs: epochs)
         let streams = experiment.child("estimate")
         let count = Double(probes.count)
         let perStep = probes.map(\.cpuPerStep).reduce(0, +) / count
@@ -77,7 +77,7 @@ enum DegeneracyEstimate {
         }
         return StudyEstimate(
             cells: cells, cpuSeconds: expected + comparing,
-            basis: "seed 0 of \(probed.joined(separator: "; ")); \(f(expectedSteps)) steps per network at \(f(perStep * 1000)) ms: "
+            basis: "seed 0 trained for at most \(epochs) epoch\(epochs == 1 ? "" : "s"): \(probed.joined(separator: "; ")); \(f(expectedSteps)) steps per network at \(f(perStep * 1000)) ms: "
                 + "\(f(expected / 3600)) CPU-h training (upper bound, every network to max_steps: \(f(bound / 3600)) CPU-h); "
                 + "\(Int(pairs)) pairs per condition at \(f(dsaPair)) s DSA + \(f(pifPair)) s PIF, \(f(comparing / 3600)) CPU-h comparing")
     }

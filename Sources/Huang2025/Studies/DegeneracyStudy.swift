@@ -83,9 +83,9 @@ extension DegeneracyStudy {
     }
 
     /// A short probe instead of whole trainings (`DegeneracyEstimate`): seed 0 of the first and the last condition
-    /// trained as its cell for at most 16 epochs gives the steps to threshold and the time per step; one DSA and
-    /// one PIF comparison are timed per pair of networks of a condition.
-    public func estimate(_ plan: DegeneracyPlan, streams: RandomStreams) throws -> StudyEstimate {
-        try DegeneracyEstimate.estimate(plan, cells: cells(plan).count, experiment: streams)
+    /// trained as its cell for at most `probeEpochs` epochs (default 16) gives the steps to threshold and the time per
+    /// step; one DSA and one PIF comparison are timed per pair of networks of a condition.
+    public func estimate(_ plan: DegeneracyPlan, streams: RandomStreams, probeEpochs: Int? = nil) throws -> StudyEstimate {
+        try DegeneracyEstimate.estimate(plan, cells: cells(plan).count, experiment: streams, epochs: probeEpochs ?? DegeneracyEstimate.probeEpochs)
     }
 }

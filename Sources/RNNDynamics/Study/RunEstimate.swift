@@ -5,12 +5,22 @@ import Linalg
 /// `--estimate` of `rnndyn run` and `rnndyn reproduce`: a study's cell count and CPU time from its timing probe
 /// (`Study.estimate`), without running the work or writing anything.
 public enum RunEstimate {
-    /// The estimate of `e` with `preset`, `overrides` and root `seed` (one BLAS thread, as runs use); nil for an
-    /// experiment that is not a study (one run, which only running it times).
-    public static func of(_ e: any Experiment, preset: Preset, overrides: ParameterOverrides = .init(), seed: UInt64) throws -> StudyEstimate? {
+    /// The estimate of `e` with `preset`, `overrides` and root `seed` (one BLAS thread, as runs use), its probe
+    /// networks trained for at most `probeEpochs` epochs (nil: the study's default); nil for an experiment that is not
+    /// a study (one run, which only running it times).
+    public static func of(_ e: any Experiment, preset: Preset, overrides: ParameterOverrides = .init(), seed: UInt64,
+                          probeEpochs: Int? = nil) throws -> StudyEstimate? {
         guard let study = e as? any Study else { return nil }
         BLAS.setThreads(1)
-        return try study.estimate(preset, overrides: overrides.tree, seed: seed)
+        return try study.estimate(preset, overrides: overrides.tree, seed: seed, probeEpochs: probeEpochs)
+    }
+
+    /// The checked `--probe-epochs` value: only with `--estimate`, an integer in 1…100000.
+    public static func probeEpochs(_ value: Int?, estimate: Bool) throws -> Int? {
+        guard let value else { return nil }
+        guard estimate else { throw ConfigError(key: "--probe-epochs", "needs --estimate (allowed: --probe-epochs N with --estimate)") }
+        guard (1...100_000).contains(value) else { throw ConfigError(key: "--probe-epochs", "\(value) is out of range (allowed: 1…100000)") }
+        return value
     }
 
     /// One line: `proca2025.figA4 (full): 96 cells, 0.53 CPU-hours (1.9e+03 CPU-s; timed …)`.
