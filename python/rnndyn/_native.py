@@ -121,19 +121,6 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.rnndyn_result_free.restype = None
 
 
-def _one_blas_thread(lib: ctypes.CDLL) -> None:
-    """Fixes the engine's OpenBLAS (the system library it links, not NumPy's) to one thread, the project's policy
-    (parallelism goes across pairs, ``threads=``): results then do not depend on the core count or on
-    ``OPENBLAS_NUM_THREADS``, and equal the CLI's run with one BLAS thread."""
-    try:
-        setter = lib.openblas_set_num_threads  # resolved through the library's dependencies
-    except AttributeError:
-        return
-    setter.argtypes = [ctypes.c_int]
-    setter.restype = None
-    setter(1)
-
-
 def library() -> ctypes.CDLL:
     """The loaded library (loaded and declared on first call); raises :class:`RnndynError` naming every path tried."""
     global _lib, _lib_path
@@ -150,7 +137,6 @@ def library() -> ctypes.CDLL:
             try:
                 lib = ctypes.CDLL(str(path))
                 _declare(lib)
-                _one_blas_thread(lib)
             except (OSError, AttributeError) as error:
                 tried.append(f"{path} ({label}: {str(error).splitlines()[0] if str(error) else type(error).__name__})")
                 continue
