@@ -1,3 +1,4 @@
+import CKernels
 import Linalg
 import SequenceData
 
@@ -108,6 +109,8 @@ public struct LeakyRateRNN: ReadoutResidualNetwork {
         public var maxAbsState: Double = 0
         /// φ(h_0), and `(1 − α) h_0 + α m_J J φ(h_0)` then `Σ_p ∂L/∂h_1` and `α m_J Jᵀ Σ_p ∂L/∂h_1` (length N each).
         var initialRate: Matrix, initialScratch: Matrix, initialBack: Matrix
+        /// `α m_J J` and `α m_J Jᵀ`, packed once per pass for the per-step products (`PackedOperand`).
+        var packedRecurrent: PackedOperand, packedRecurrentTransposed: PackedOperand
     }
 
     public func makeWorkspace(for batch: SequenceBatch) -> Workspace {
@@ -118,14 +121,17 @@ public struct LeakyRateRNN: ReadoutResidualNetwork {
                          gradients: parameters.map { Matrix(rows: $0.rows, cols: $0.cols) },
                          noise: noise.makeBuffers(hidden: n, inputs: inputDimension, columns: cols),
                          initialRate: Matrix(rows: n, cols: 1), initialScratch: Matrix(rows: n, cols: 1),
-                         initialBack: Matrix(rows: n, cols: 1))
+                         initialBack: Matrix(rows: n, cols: 1),
+                         packedRecurrent: PackedOperand(rows: n, inner: n), packedRecurrentTransposed: PackedOperand(rows: n, inner: n))
     }
 
     /// Forward pass: `H = α m_U U X` for all T·P columns as one GEMM (plus `α ξ`), then per step
-    /// `h_{t+1} += (1 − α) h_t + α m_J J φ(h_t)` (one `N × N × P` GEMM) and `φ(h_{t+1})`.
+    /// `h_{t+1} += (1 − α) h_t + α m_J J φ(h_t)` (one `N × N × P` product with `α m_J J` packed once for the sequence)
+    /// and `φ(h_{t+1})`.
     private func forward(_ x: Matrix, _ p: Int, _ T: Int, _ ws: inout Workspace) {
         let n = hiddenDimension, a = alpha, mJ = scales.recurrentMultiplier
         BLAS.gemm(u, x, into: &ws.states, alpha: a * scales.inputMultiplier)
+        ws.packedRecurrent.pack(j, scale: a * mJ)
         var largest = 0.0
         j.storage.withUnsafeBufferPointer { jp in
         ws.noise.process.storage.withUnsafeBufferPointer { xi in
@@ -148,8 +154,7 @@ public struct LeakyRateRNN: ReadoutResidualNetwork {
                 let block = h + t * p * n
                 if t > 0 {
                     for k in 0..<(n * p) { block[k] += (1 - a) * block[k - p * n] }
-                    BLAS.gemm(.none, .none, m: n, n: p, k: n, alpha: a * mJ, a: jb, lda: n, b: phi + (t - 1) * p * n,
-                              ldb: n, beta: 1, c: block, ldc: n)
+                    ws.packedRecurrent.multiply(phi + (t - 1) * p * n, ldb: n, columns: p, accumulate: true, into: block, ldc: n)
                 }
                 largest = RecurrentKernels.maxKeepingNaN(largest, RecurrentKernels.tanhInPlace(block, into: phi + t * p * n,
                                                                                               count: n * p))
@@ -176,52 +181,52 @@ public struct LeakyRateRNN: ReadoutResidualNetwork {
         forward(x, p, T, &ws)
         let outOffset = outputMode == .final ? (T - 1) * p : 0
         let outCols = ws.residuals.cols
+        ws.packedRecurrentTransposed.pack(j, .transpose, scale: a * mJ)
         let loss = ws.rates.storage.withUnsafeBufferPointer { phi in
             RecurrentKernels.readoutResiduals(weights: w, multiplier: mW, bias: nil, activations: phi.baseAddress!,
                                               firstColumn: outOffset, targets: batch.targets, lossWeights: batch.lossWeights, samples: p,
                                               into: &ws.residuals)
         }
         w.storage.withUnsafeBufferPointer { wp in
-        j.storage.withUnsafeBufferPointer { jp in
         x.storage.withUnsafeBufferPointer { xp in
         ws.rates.storage.withUnsafeBufferPointer { fp in
         ws.residuals.storage.withUnsafeBufferPointer { rp in
         ws.rateAdjoints.storage.withUnsafeMutableBufferPointer { ep in
         ws.adjoints.storage.withUnsafeMutableBufferPointer { dp in
-            let phi = fp.baseAddress!, r = rp.baseAddress!, e = ep.baseAddress!, d = dp.baseAddress!
-            let jb = jp.baseAddress!
+        ws.gradients.withUnsafeMutableBufferPointer { blocks in
+        blocks[1].storage.withUnsafeMutableBufferPointer { gjp in
+            let phi = fp.baseAddress!, r = rp.baseAddress!, e = ep.baseAddress!, d = dp.baseAddress!, gj = gjp.baseAddress!
             // e_t = m_W Wᵀ r_t + α m_J Jᵀ a_{t+1};  a_t = φ'(h_{t+1}) ⊙ e_t + (1 − α) a_{t+1}.
             BLAS.gemm(.transpose, .none, m: n, n: outCols, k: ny, alpha: mW, a: wp.baseAddress!, lda: ny,
                       b: r, ldb: ny, beta: 0, c: e + outOffset * n, ldc: n)
             for t in stride(from: T - 1, through: 0, by: -1) {
                 let eb = e + t * p * n, db = d + t * p * n
                 if t < T - 1 {
-                    BLAS.gemm(.transpose, .none, m: n, n: p, k: n, alpha: a * mJ, a: jb, lda: n, b: db + p * n, ldb: n,
-                              beta: outputMode == .final ? 0 : 1, c: eb, ldc: n)
+                    ws.packedRecurrentTransposed.multiply(db + p * n, ldb: n, columns: p, accumulate: outputMode != .final,
+                                                          into: eb, ldc: n)
                 }
                 let fb = phi + t * p * n
                 if t < T - 1 {
                     for k in 0..<(n * p) { db[k] = (1 - fb[k] * fb[k]) * eb[k] + (1 - a) * db[k + p * n] }
+                    // Σ_{t≥1} a_t φ(h_t)ᵀ of ∂J, the term a_{t+1} φ(h_{t+1})ᵀ (blocks t+1 and t) while both are in cache.
+                    rnndyn_gemm_abt(n, n, p, db + p * n, n, fb, n, t < T - 2 ? 1 : 0, gj, n)
                 } else {
                     for k in 0..<(n * p) { db[k] = (1 - fb[k] * fb[k]) * eb[k] }
                 }
             }
-            ws.gradients[0].storage.withUnsafeMutableBufferPointer { g in
+            // ∂J = α m_J Σ_{t≥1} a_t φ(h_t)ᵀ over (T−1)·P columns (plus the h_1 = h_0 term below).
+            if T == 1 { gjp.update(repeating: 0) } else { for k in 0..<(n * n) { gj[k] *= a * mJ } }
+            blocks[0].storage.withUnsafeMutableBufferPointer { g in
                 // ∂U = α m_U Σ_t a_t x_tᵀ over all T·P columns.
                 BLAS.gemm(.none, .transpose, m: n, n: nx, k: T * p, alpha: a * mU, a: d, lda: n, b: xp.baseAddress!,
                           ldb: nx, beta: 0, c: g.baseAddress!, ldc: n)
             }
-            ws.gradients[1].storage.withUnsafeMutableBufferPointer { g in
-                // ∂J = α m_J Σ_{t≥1} a_t φ(h_t)ᵀ over (T−1)·P columns (plus the h_1 = h_0 term below).
-                BLAS.gemm(.none, .transpose, m: n, n: n, k: (T - 1) * p, alpha: a * mJ, a: d + p * n, lda: n,
-                          b: phi, ldb: n, beta: 0, c: g.baseAddress!, ldc: n)
-            }
-            ws.gradients[2].storage.withUnsafeMutableBufferPointer { g in
+            blocks[2].storage.withUnsafeMutableBufferPointer { g in
                 // ∂W = m_W Σ_t r_t φ(h_{t+1})ᵀ over the readout columns.
                 BLAS.gemm(.none, .transpose, m: ny, n: n, k: outCols, alpha: mW, a: r, lda: ny, b: phi + outOffset * n,
                           ldb: n, beta: 0, c: g.baseAddress!, ldc: ny)
             }
-        }}}}}}}
+        }}}}}}}}
         if learnsInitialState { initialStateGradients(p, &ws) }
         return loss
     }

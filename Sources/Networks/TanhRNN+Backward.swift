@@ -3,10 +3,12 @@ import Linalg
 
 extension TanhRNN {
     /// BPTT from the forward pass's states and the residuals into `ws.gradients`. Per step, from the last:
-    /// `δ_t = (W_yᵀ r_t + W_hᵀ δ_{t+1}) ⊙ (1 − h_t²)` — one `N × N × P` GEMM, then one fused pass over the block that
-    /// adds the readout term, multiplies by tanh', and accumulates ∂b = Σ δ_t, ∂W_x += δ_t x_tᵀ and ∂W_y += r_t h_tᵀ
-    /// (for N_x, N_y ≤ `fusedWidthLimit`; wider ones as whole-sequence GEMMs). Then ∂W_h = Σ_{t≥2} δ_t h_{t−1}ᵀ as one
-    /// GEMM over (T−1)·P columns. Readout residuals start at column `outOffset` and span `outCols` columns.
+    /// `δ_t = (W_yᵀ r_t + W_hᵀ δ_{t+1}) ⊙ (1 − h_t²)` — one `N × N × P` product (W_hᵀ packed once) whose register
+    /// tiles `rnndyn_tanh_step_backward` finishes in place: it adds the readout term, multiplies by tanh', and
+    /// accumulates ∂b = Σ δ_t, ∂W_x += δ_t x_tᵀ and ∂W_y += r_t h_tᵀ
+    /// (for N_x, N_y ≤ `fusedWidthLimit`; wider ones as whole-sequence GEMMs), and ∂W_h += δ_{t+1} h_tᵀ while both are
+    /// still in cache (`rnndyn_gemm_abt`). Readout residuals start at column `outOffset` and span `outCols`
+    /// columns.
     func backward(_ x: Matrix, _ p: Int, _ T: Int, readoutFrom outOffset: Int, columns outCols: Int, _ ws: inout Workspace) {
         let n = hiddenDimension, ny = outputDimension, nx = inputDimension
         let fusedInput = nx <= Self.fusedWidthLimit, fusedReadout = ny <= Self.fusedWidthLimit
@@ -16,8 +18,8 @@ extension TanhRNN {
         }
         if fusedInput { ws.gradients[0].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
         ws.gradients[2].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        ws.packedRecurrentTransposed.pack(wh, .transpose)
         wy.storage.withUnsafeBufferPointer { wyp in
-        wh.storage.withUnsafeBufferPointer { whp in
         x.storage.withUnsafeBufferPointer { xp in
         ws.states.storage.withUnsafeBufferPointer { hp in
         ws.residuals.storage.withUnsafeBufferPointer { rp in
@@ -26,31 +28,44 @@ extension TanhRNN {
         ws.gradients.withUnsafeMutableBufferPointer { blocks in
         blocks[0].storage.withUnsafeMutableBufferPointer { gxp in
         blocks[2].storage.withUnsafeMutableBufferPointer { gbp in
+        blocks[1].storage.withUnsafeMutableBufferPointer { ghp in
+        ws.packedRecurrentTransposed.withUnsafePanels { packed in
+        ws.alignedAdjoints.withUnsafeMutableBufferPointer { scratch in
         ws.adjoints.storage.withUnsafeMutableBufferPointer { dp in
-            let h = hp.baseAddress!, r = rp.baseAddress!, d = dp.baseAddress!, whb = whp.baseAddress!
+            let h = hp.baseAddress!, r = rp.baseAddress!, d = dp.baseAddress!, gh = ghp.baseAddress!
+            let aligned = scratch.baseAddress! + (64 - Int(bitPattern: scratch.baseAddress!) % 64) % 64 / 8
+            if T == 1 { ghp.update(repeating: 0) }
             if !fusedReadout {
                 BLAS.gemm(.transpose, .none, m: n, n: outCols, k: ny, alpha: 1, a: wyp.baseAddress!, lda: ny,
                           b: r, ldb: ny, beta: 0, c: d + outOffset * n, ldc: n)
             }
             for t in stride(from: T - 1, through: 0, by: -1) {
                 let block = d + t * p * n, hasNext = t < T - 1
-                if hasNext {
-                    BLAS.gemm(.transpose, .none, m: n, n: p, k: n, alpha: 1, a: whb, lda: n, b: block + p * n, ldb: n,
-                              beta: !fusedReadout && outputMode == .autoregressive ? 1 : 0, c: block, ldc: n)
-                }
                 let readsOut = fusedReadout && (outputMode == .autoregressive || t == T - 1)
-                rnndyn_tanh_backward_fused(block, hasNext || !fusedReadout ? 1 : 0, h + t * p * n, n, p,
-                                           readsOut ? vp.baseAddress : nil, readsOut ? r + (t * p - outOffset) * ny : nil, ny,
-                                           gbp.baseAddress, fusedInput ? gxp.baseAddress : nil,
-                                           fusedInput ? xp.baseAddress! + t * p * nx : nil, nx,
-                                           readsOut ? gyp.baseAddress : nil)
+                let wyT = readsOut ? vp.baseAddress : nil, rt = readsOut ? r + (t * p - outOffset) * ny : nil
+                let gx = fusedInput ? gxp.baseAddress : nil, xt = fusedInput ? xp.baseAddress! + t * p * nx : nil
+                let gy = readsOut ? gyp.baseAddress : nil
+                if hasNext {
+                    rnndyn_tanh_step_backward(packed, n, p, n, block + p * n,
+                                              !fusedReadout && outputMode == .autoregressive ? 1 : 0, block,
+                                              h + t * p * n, wyT, rt, ny, gbp.baseAddress, gx, xt, nx, gy)
+                } else {
+                    rnndyn_tanh_backward_fused(block, fusedReadout ? 0 : 1, h + t * p * n, n, p, wyT, rt, ny,
+                                               gbp.baseAddress, gx, xt, nx, gy)
+                }
+                // ∂W_h += δ_{t+1} h_tᵀ while both are in cache from this step (no second pass over the sequence); δ_{t+1}
+                // from a 64-byte-aligned copy, so each 8-row load stays within one cache line.
+                if hasNext {
+                    aligned.update(from: block + p * n, count: n * p)
+                    rnndyn_gemm_abt(n, n, p, aligned, n, h + t * p * n, n, t < T - 2 ? 1 : 0, gh, n)
+                }
             }
             if !fusedInput {
                 // ∂W_x = Σ_t δ_t x_tᵀ over all T·P columns.
                 BLAS.gemm(.none, .transpose, m: n, n: nx, k: T * p, alpha: 1, a: d, lda: n, b: xp.baseAddress!, ldb: nx,
                           beta: 0, c: gxp.baseAddress!, ldc: n)
             }
-        }}}}}}}}}}}
+        }}}}}}}}}}}}}
         recurrentAndInitialStateGradients(p, T, &ws)
         if hasSecondBias {  // ∂b_hh = ∂b
             ws.gradients.withUnsafeMutableBufferPointer { blocks in
@@ -78,19 +93,13 @@ extension TanhRNN {
         }
     }
 
-    /// `∂W_h = Σ_{t≥2} δ_t h_{t−1}ᵀ` over (T−1)·P columns as one GEMM, plus `(Σ_p δ_1) h_0ᵀ` and `∂h_0 = W_hᵀ Σ_p δ_1`
-    /// with a learned h_0.
+    /// With a learned h_0: `∂W_h += (Σ_p δ_1) h_0ᵀ` (the backward pass summed the t ≥ 2 terms) and `∂h_0 = W_hᵀ Σ_p δ_1`.
     private func recurrentAndInitialStateGradients(_ p: Int, _ T: Int, _ ws: inout Workspace) {
         let n = hiddenDimension
         wh.storage.withUnsafeBufferPointer { whp in
-        ws.states.storage.withUnsafeBufferPointer { hp in
         ws.adjoints.storage.withUnsafeBufferPointer { dp in
         ws.columnScratch.storage.withUnsafeMutableBufferPointer { sp in
             let d = dp.baseAddress!, s = sp.baseAddress!
-            ws.gradients[1].storage.withUnsafeMutableBufferPointer { g in
-                BLAS.gemm(.none, .transpose, m: n, n: n, k: (T - 1) * p, alpha: 1, a: d + p * n, lda: n, b: hp.baseAddress!,
-                          ldb: n, beta: 0, c: g.baseAddress!, ldc: n)
-            }
             guard learnsInitialState else { return }
             RecurrentKernels.rowSums(d, rows: n, cols: p, into: s)  // Σ_p δ_1
             h0.storage.withUnsafeBufferPointer { h0p in
@@ -103,6 +112,6 @@ extension TanhRNN {
                 BLAS.gemm(.transpose, .none, m: n, n: 1, k: n, alpha: 1, a: whp.baseAddress!, lda: n, b: s, ldb: n,
                           beta: 0, c: g.baseAddress!, ldc: n)
             }
-        }}}}
+        }}}
     }
 }

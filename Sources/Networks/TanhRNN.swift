@@ -110,6 +110,10 @@ public struct TanhRNN: ReadoutResidualNetwork {
         var biasSum: Matrix
         /// `W_yᵀ` (`N × N_y`) and `∂W_yᵀ` being accumulated, for the fused backward kernel.
         var readoutTransposed: Matrix, readoutGradientTransposed: Matrix
+        /// W_h and W_hᵀ packed once per pass for the per-step products.
+        var packedRecurrent: PackedOperand, packedRecurrentTransposed: PackedOperand
+        /// One step's adjoints copied to a 64-byte boundary for the ∂W_h product (`N·P` + 8 doubles).
+        var alignedAdjoints: [Double]
     }
 
     public func makeWorkspace(for batch: SequenceBatch) -> Workspace {
@@ -120,7 +124,10 @@ public struct TanhRNN: ReadoutResidualNetwork {
                          noise: noise.makeBuffers(hidden: n, inputs: inputDimension, columns: cols),
                          columnScratch: Matrix(rows: n, cols: 1), biasSum: Matrix(rows: n, cols: 1),
                          readoutTransposed: Matrix(rows: n, cols: outputDimension),
-                         readoutGradientTransposed: Matrix(rows: n, cols: outputDimension))
+                         readoutGradientTransposed: Matrix(rows: n, cols: outputDimension),
+                         packedRecurrent: PackedOperand(rows: n, inner: n),
+                         packedRecurrentTransposed: PackedOperand(rows: n, inner: n),
+                         alignedAdjoints: [Double](repeating: 0, count: n * batch.samples + 8))
     }
 
     /// Input and readout widths up to this go through the fused per-step kernels (`rnndyn_tanh_forward`,
@@ -128,13 +135,15 @@ public struct TanhRNN: ReadoutResidualNetwork {
     /// ones through whole-sequence GEMMs.
     static let fusedWidthLimit = 16
 
-    /// Forward pass into `ws.states`: per step `z_t = W_h h_{t−1}` (one `N × N × P` GEMM; `W_h h_0` joins the first
-    /// step's bias) and `h_t = tanh(z_t + b + b_hh + W_x x_t)` in one pass over the block (`W_x X` for all T·P columns
-    /// as one GEMM first when N_x > `fusedWidthLimit`). Process noise is added to z_t.
+    /// Forward pass into `ws.states`: per step `h_t = tanh(W_h h_{t−1} + b + b_hh + W_x x_t + ξ_t)`, the `N × N × P`
+    /// product from W_h packed once for the sequence (`PackedOperand`) and each register tile finished in place by
+    /// `rnndyn_tanh_step_forward` (tanh, bias, input, max |z|); `W_h h_0` joins the first step's bias. `W_x X` for all
+    /// T·P columns is one GEMM first when N_x > `fusedWidthLimit`; process noise ξ_t is put in the block first.
     private func forward(_ x: Matrix, _ p: Int, _ T: Int, _ ws: inout Workspace) {
         let n = hiddenDimension, nx = inputDimension
         let fusedInput = nx <= Self.fusedWidthLimit
         if !fusedInput { BLAS.gemm(wx, x, into: &ws.states) }
+        ws.packedRecurrent.pack(wh)
         ws.biasSum.storage.withUnsafeMutableBufferPointer { s in
             b.storage.withUnsafeBufferPointer { s.baseAddress!.update(from: $0.baseAddress!, count: n) }
             if hasSecondBias { bhh.storage.withUnsafeBufferPointer { for i in 0..<n { s[i] += $0[i] } } }
@@ -146,6 +155,7 @@ public struct TanhRNN: ReadoutResidualNetwork {
         ws.biasSum.storage.withUnsafeBufferPointer { bp in
         ws.columnScratch.storage.withUnsafeMutableBufferPointer { sp in
         ws.noise.process.storage.withUnsafeBufferPointer { xip in
+        ws.packedRecurrent.withUnsafePanels { packed in
         ws.states.storage.withUnsafeMutableBufferPointer { zp in
             let z = zp.baseAddress!, s = sp.baseAddress!, w = whp.baseAddress!, bias = bp.baseAddress!
             let xi = xip.baseAddress, hasNoise = xip.count > 0
@@ -160,23 +170,20 @@ public struct TanhRNN: ReadoutResidualNetwork {
             }
             for t in 0..<T {
                 let block = z + t * p * n
-                var pre: UnsafePointer<Double>? = fusedInput ? nil : UnsafePointer(block)
-                if t > 0 {
-                    BLAS.gemm(.none, .none, m: n, n: p, k: n, alpha: 1, a: w, lda: n, b: block - p * n, ldb: n,
-                              beta: fusedInput ? 0 : 1, c: block, ldc: n)
-                    pre = UnsafePointer(block)
-                }
+                // Process noise joins the block before the product (on top of W_x X for a wide input).
                 if hasNoise, let xi {
                     let noiseBlock = xi + t * p * n
-                    if pre == nil { block.update(from: noiseBlock, count: n * p) } else { for k in 0..<(n * p) { block[k] += noiseBlock[k] } }
-                    pre = UnsafePointer(block)
+                    if fusedInput { block.update(from: noiseBlock, count: n * p) } else { for k in 0..<(n * p) { block[k] += noiseBlock[k] } }
                 }
-                let step = rnndyn_tanh_forward(pre, t == 0 ? firstBias : bias, fusedInput ? wxp.baseAddress : nil,
-                                               fusedInput ? nx : 0, fusedInput ? xp.baseAddress! + t * p * nx : nil,
-                                               block, n, p)
+                let prefilled = hasNoise || !fusedInput
+                let wxIn = fusedInput ? wxp.baseAddress : nil, nxIn = fusedInput ? nx : 0
+                let xIn = fusedInput ? xp.baseAddress! + t * p * nx : nil
+                let step = t == 0
+                    ? rnndyn_tanh_forward(prefilled ? UnsafePointer(block) : nil, firstBias, wxIn, nxIn, xIn, block, n, p)
+                    : rnndyn_tanh_step_forward(packed, n, p, n, block - p * n, n, prefilled ? 1 : 0, bias, wxIn, nxIn, xIn, block)
                 largest = RecurrentKernels.maxKeepingNaN(largest, step)
             }
-        }}}}}}}
+        }}}}}}}}
         ws.maxAbsState = largest
     }
 
