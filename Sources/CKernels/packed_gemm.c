@@ -13,8 +13,7 @@ void rnndyn_pack(int trans, long m, long k, double scale, const double *a, long 
             double *d = dst + l * MR;
             for (long r = 0; r < rows; r++) {
                 const long i = p * MR + r;
-                const double v = trans ? a[l + i * lda] : a[i + l * lda];
-                d[r] = scale == 1 ? v : scale * v;
+                d[r] = scale * (trans ? a[l + i * lda] : a[i + l * lda]);  /* exact when scale = 1 */
             }
             for (long r = rows; r < MR; r++) d[r] = 0;
         }

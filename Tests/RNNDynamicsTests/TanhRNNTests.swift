@@ -65,6 +65,22 @@ import Testing
         Self.checkGradients(net, batch) { m, b, w, draw in m.lossAndGradient(b, workspace: &w, drawingNoise: draw) }
     }
 
+    /// A width past one 8-row panel (17 = two full panels + one row) and a batch past one 6-column tile (7), so the
+    /// AVX tiles of the packed step kernels and of the per-step ∂W_h / ∂J products run, not only their ragged tails.
+    @Test(arguments: [OutputMode.autoregressive, .final])
+    func widerNetworksMatchFiniteDifferences(mode: OutputMode) {
+        let (nx, n, ny, T, P) = (2, 17, 2, 5, 7)
+        let s = Self.root.child("fd-wide-\(mode.rawValue)")
+        let batch = NaiveRecurrentNets.batch(nx: nx, ny: ny, T: T, P: P, mode: mode, streams: s)
+        let tanh = TanhRNN.pytorchDefault(inputs: nx, hidden: n, outputs: ny, outputMode: mode, streams: s.child("tanh"))
+        Self.checkGradients(tanh, batch) { m, b, w, draw in m.lossAndGradient(b, workspace: &w, drawingNoise: draw) }
+        for param in [Parameterization.standard(learningRate: 1e-3), .muP(gamma: 2, eta0: 1e-3)] {
+            let leaky = LeakyRateRNN.random(inputs: nx, width: n, outputs: ny, parameterization: param, alpha: 0.3,
+                                            outputMode: mode, streams: s.child("leaky-\(param)"))
+            Self.checkGradients(leaky, batch) { m, b, w, draw in m.lossAndGradient(b, workspace: &w, drawingNoise: draw) }
+        }
+    }
+
     @Test(arguments: [OutputMode.autoregressive, .final], [false, true])
     func forwardMatchesPerSampleLoop(mode: OutputMode, noisy: Bool) {
         let s = Self.root.child("forward-\(mode.rawValue)-\(noisy)")

@@ -25,7 +25,7 @@ void rnndyn_packed_gemm_portable(long m, long n, long k, const double *packed, c
                                  int accumulate, double *c, long ldc);
 
 /// C (m × n) = (accumulate ? C : 0) + A·Bᵀ for A m × k (leading dimension lda) and B n × k (leading dimension ldb),
-/// both read in place — one step's term δ_t h_{t−1}ᵀ of a recurrent weight gradient. Each entry is an FMA chain over
+/// both read in place — one step's term δ_{t+1} h_tᵀ of a recurrent weight gradient. Each entry is an FMA chain over
 /// blocks of 256 inner indices, the blocks' sums added in order (AVX2 tiles for the first m − m mod 8 rows).
 void rnndyn_gemm_abt(long m, long n, long k, const double *a, long lda, const double *b, long ldb, int accumulate,
                      double *c, long ldc);
