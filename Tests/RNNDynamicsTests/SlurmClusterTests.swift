@@ -137,10 +137,11 @@ struct SlurmClusterTests {
 
     @Test func cancelledTaskIsCompletedByResubmitWithoutComputingAnyCellTwice() throws {
         try #require(LocalSlurm.unavailable == nil, "CI is set but Slurm cannot be used: \(LocalSlurm.unavailable ?? "")")
-        // Cells of a few seconds each, one per task, two at a time.
+        // Cells of about 2.5 s each (debug build; 12 000 steps took 0.1 s and the cell could finish between the start
+        // event and the cancel), one per task, two at a time.
         let spec = try SweepTests.spec("""
             experiment: proca2025.figA1
-            overrides: {steps: 12000, record_every: 100}
+            overrides: {steps: 1000000, record_every: 10000}
             axes:
               - {name: learning_rate, values: [0.01, 0.02]}
               - {name: initial_mode, values: [0.05, 0.1]}
@@ -200,7 +201,7 @@ struct SlurmClusterTests {
         try #require(LocalSlurm.unavailable == nil, "CI is set but Slurm cannot be used: \(LocalSlurm.unavailable ?? "")")
         let spec = try SweepTests.spec("""
             experiment: proca2025.figA1
-            overrides: {steps: 12000, record_every: 100}
+            overrides: {steps: 1000000, record_every: 10000}
             axes: [{name: learning_rate, values: [0.01, 0.02]}]
             seeds: 2
             """)
